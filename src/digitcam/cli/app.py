@@ -1,0 +1,13 @@
+"""The typer application object that every command module registers on."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="digitcam",
+    help="Read digits from cameras, videos, streams and images.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)

@@ -1,0 +1,50 @@
+"""Frozen configuration for the reader.
+
+Every size here is relative (to the frame or to the line) or a floor in pixels, never a fixed
+glyph size, so one config reads 12 px and 240 px glyphs alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from digitcam.types import Polarity
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    """Options for `pipeline.read_frame`.
+
+    Attributes:
+        polarity: force one polarity, or None to decide per text line.
+        min_glyph_px: smallest digit height (px) searched for.
+        max_glyph_frac: largest digit height as a fraction of the frame height.
+        reject_threshold: glyphs below this confidence read '?' (None: the model's own).
+        max_candidates: cap on connected components examined per polarity; a frame of
+            pure noise is cut short here and says so in `Reading.notes`.
+        refine_height_px: line crops are rescaled so digits are about this tall before
+            the second, per-line threshold.
+        min_line_confidence: a line whose mean digit confidence is below this is dropped
+            as clutter (a line of one glyph needs `single_glyph_confidence`).
+        single_glyph_confidence: a lone glyph (no neighbours) needs this much confidence.
+        seven_segment: try to assemble seven-segment digits (segments are separate blobs).
+    """
+
+    polarity: Polarity | None = None
+    min_glyph_px: int = 10
+    max_glyph_frac: float = 0.6
+    reject_threshold: float | None = None
+    max_candidates: int = 4000
+    refine_height_px: int = 40
+    min_line_confidence: float = 0.55
+    single_glyph_confidence: float = 0.8
+    seven_segment: bool = True
+
+    def with_(self, **changes: Any) -> ReaderConfig:
+        """A copy with some fields changed (unknown names raise TypeError)."""
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise TypeError(f"unknown ReaderConfig field(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)

@@ -1,0 +1,185 @@
+"""Glyph normalization and feature vectors.
+
+A glyph patch (ink bright on dark, any size) is normalized to a fixed square with its aspect
+ratio kept — a "1" stays a thin bar instead of being stretched into a block — centred, and
+optionally deskewed by its second moments (OpenCV's digits.py trick). Features are computed in
+batches: raw pixels (10×10 as in the classic recipe, or 20×20) or a histogram of oriented
+gradients over a grid of cells.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+#: Side of the normalized glyph image every feature starts from.
+NORM_SIZE = 20
+#: The glyph's longer side fills this much of NORM_SIZE (a margin keeps HOG edges inside).
+_FILL = 16
+
+FEATURE_KINDS = ("hog", "pixels", "vector")
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """How a glyph becomes a feature vector; recorded in every model file.
+
+    Attributes:
+        kind: "hog" (oriented-gradient histograms), "pixels" (raw intensities) or
+            "vector" (precomputed features such as the UCI letter statistics).
+        size: side of the pixel grid for "pixels" (10 or 20); ignored otherwise.
+        cells: HOG grid is cells×cells.
+        bins: HOG orientation bins (over 0..2π).
+        deskew: straighten slanted glyphs by image moments before features.
+        dim: length of the vector ("vector" kind only; derived otherwise).
+    """
+
+    kind: str = "hog"
+    size: int = 20
+    cells: int = 4
+    bins: int = 8
+    deskew: bool = False
+    dim: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in FEATURE_KINDS:
+            raise ValueError(f"feature kind must be one of {FEATURE_KINDS}, got {self.kind!r}")
+        if self.kind == "pixels" and self.size not in (10, 20):
+            raise ValueError(f"pixel features need size 10 or 20, got {self.size}")
+        if self.kind == "hog" and (NORM_SIZE % self.cells or self.bins < 2):
+            raise ValueError(f"HOG needs cells dividing {NORM_SIZE} and bins >= 2")
+
+    @property
+    def length(self) -> int:
+        """Length of one feature vector."""
+        if self.kind == "pixels":
+            return self.size * self.size
+        if self.kind == "hog":
+            return self.cells * self.cells * self.bins + 4 * 4
+        return self.dim
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FeatureSpec:
+        return cls(**d)
+
+
+def normalize_glyph(
+    patch: NDArray[Any], *, size: int = NORM_SIZE, fill: int = _FILL
+) -> NDArray[np.float32]:
+    """Scale a glyph into a square image with its aspect ratio kept and its box centred.
+
+    Args:
+        patch: HxW glyph, ink bright (any dtype; scaled so its max is 1).
+        size: side of the output.
+        fill: the longer side of the glyph is scaled to this many pixels.
+
+    Returns:
+        size×size float32 in 0..1, ink bright.
+    """
+    p = np.asarray(patch, dtype=np.float32)
+    if p.ndim != 2 or p.size == 0:
+        raise ValueError(f"normalize_glyph needs a non-empty HxW patch, got shape {p.shape}")
+    top = float(p.max())
+    if top > 0:
+        p = p / top
+    h, w = p.shape
+    scale = fill / max(h, w)
+    nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    small = cv2.resize(p, (nw, nh), interpolation=interp)
+    out = np.zeros((size, size), np.float32)
+    y0, x0 = (size - nh) // 2, (size - nw) // 2
+    out[y0 : y0 + nh, x0 : x0 + nw] = small
+    return out
+
+
+def deskew(img: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Remove horizontal shear by second moments (as OpenCV's digits.py does).
+
+    Args:
+        img: NxN float32 glyph, ink bright.
+
+    Returns:
+        NxN float32, the glyph sheared so its principal axis is vertical.
+    """
+    m = cv2.moments(img)
+    if abs(m["mu02"]) < 1e-2:
+        return img.copy()
+    skew = m["mu11"] / m["mu02"]
+    # Printed italics lean by at most ~0.35; larger values come from odd shapes, not slant.
+    skew = float(np.clip(skew, -0.4, 0.4))
+    n = img.shape[0]
+    mat = np.float32([[1, skew, -0.5 * n * skew], [0, 1, 0]])
+    return cv2.warpAffine(
+        img, mat, (n, n), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR, borderValue=0
+    )
+
+
+def _hog_batch(imgs: NDArray[np.float32], *, cells: int, bins: int) -> NDArray[np.float32]:
+    """Oriented-gradient histograms for a batch, Hellinger-normalized (digits.py style).
+
+    Args:
+        imgs: Nx20x20 float32.
+
+    Returns:
+        N x (cells*cells*bins) float32.
+    """
+    n, s, _ = imgs.shape
+    gx = np.zeros_like(imgs)
+    gy = np.zeros_like(imgs)
+    gx[:, :, 1:-1] = imgs[:, :, 2:] - imgs[:, :, :-2]
+    gy[:, 1:-1, :] = imgs[:, 2:, :] - imgs[:, :-2, :]
+    mag = np.sqrt(gx * gx + gy * gy)
+    ang = np.arctan2(gy, gx) % (2 * np.pi)
+    b = np.minimum((ang * (bins / (2 * np.pi))).astype(np.int32), bins - 1)
+    c = s // cells
+    # Cell index of each pixel, then one bincount over (image, cell, bin).
+    ys, xs = np.divmod(np.arange(s * s), s)
+    cell = ((ys // c) * cells + (xs // c)).reshape(s, s)
+    idx = (np.arange(n)[:, None, None] * (cells * cells) + cell[None]) * bins + b
+    hist = np.bincount(idx.ravel(), weights=mag.ravel(), minlength=n * cells * cells * bins)
+    hist = hist.reshape(n, cells * cells * bins).astype(np.float32)
+    eps = 1e-7
+    hist /= hist.sum(axis=1, keepdims=True) + eps
+    return np.sqrt(hist)
+
+
+def glyph_features(norm: NDArray[np.float32], spec: FeatureSpec) -> NDArray[np.float32]:
+    """Feature vectors for a batch of normalized glyphs.
+
+    Args:
+        norm: Nx20x20 float32 from `normalize_glyph` (ink bright, 0..1).
+        spec: which features.
+
+    Returns:
+        N x spec.length float32.
+    """
+    norm = np.asarray(norm, np.float32)
+    if norm.ndim == 2:
+        norm = norm[None]
+    if norm.ndim != 3 or norm.shape[1:] != (NORM_SIZE, NORM_SIZE):
+        raise ValueError(
+            f"glyph_features needs Nx{NORM_SIZE}x{NORM_SIZE} glyphs, got shape {norm.shape}"
+        )
+    if spec.kind == "vector":
+        raise ValueError("'vector' features are precomputed; they do not come from images")
+    if spec.deskew:
+        norm = np.stack([deskew(g) for g in norm]) if len(norm) else norm
+    if spec.kind == "pixels":
+        if spec.size == NORM_SIZE:
+            return norm.reshape(len(norm), -1).copy()
+        small = norm.reshape(len(norm), spec.size, NORM_SIZE // spec.size, spec.size, -1)
+        return small.mean(axis=(2, 4)).reshape(len(norm), -1).astype(np.float32)
+    hog = _hog_batch(norm, cells=spec.cells, bins=spec.bins)
+    # A coarse 4x4 intensity map next to the gradients tells filled shapes (a dot, a bar,
+    # a blob of clutter) from outlines, which gradient histograms alone blur together.
+    coarse = norm.reshape(len(norm), 4, 5, 4, 5).mean(axis=(2, 4)).reshape(len(norm), 16)
+    return np.hstack([hog, 0.5 * coarse]).astype(np.float32)

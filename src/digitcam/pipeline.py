@@ -1,0 +1,333 @@
+"""`read_frame`: one frame in, one `Reading` out, each stage timed.
+
+preprocess (gray, denoise, both-polarity adaptive threshold) → segment (candidates, lines,
+per-line refinement) → classify (one batch for the whole frame) → assemble (reject, marks,
+line plausibility, overlaps between polarities, reading order).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from digitcam.classify import Model
+from digitcam.config import ReaderConfig
+from digitcam.features import glyph_features, normalize_glyph
+from digitcam.preprocess import denoise, ink_masks, ink_offset, odd, to_gray
+from digitcam.segment import (
+    LineGeometry,
+    RefinedLine,
+    components,
+    glyph_candidates,
+    line_geometry,
+    link_neighbours,
+    order_lines,
+    refine_line,
+)
+from digitcam.types import NOT_GLYPH, UNKNOWN, Box, Glyph, GlyphKind, Polarity, Reading, Timings
+
+#: Refining is the costly step; a cluttered frame cannot ask for more lines than this.
+MAX_LINES = 48
+#: Marks are decided by geometry; this is how sure that decision is.
+MARK_CONFIDENCE = 0.9
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Output of the segment stage: refined lines plus notes."""
+
+    lines: tuple[RefinedLine, ...]
+    notes: tuple[str, ...]
+
+
+def detect_lines(
+    gray: NDArray[np.uint8], config: ReaderConfig
+) -> tuple[list[LineGeometry], list[str]]:
+    """Find text lines in both polarities (or the configured one).
+
+    Args:
+        gray: HxW uint8, denoised.
+        config: reader options.
+
+    Returns:
+        (lines, notes): candidate lines in no particular order, and notes for the reading.
+    """
+    h, w = gray.shape
+    block = odd(max(15, min(h, w) / 10))
+    dark, light = ink_masks(gray, block=block, offset=ink_offset(gray))
+    notes: list[str] = []
+    lines: list[LineGeometry] = []
+    pols = (
+        [(Polarity.DARK_ON_LIGHT, dark), (Polarity.LIGHT_ON_DARK, light)]
+        if config.polarity is None
+        else [(config.polarity, dark if config.polarity is Polarity.DARK_ON_LIGHT else light)]
+    )
+    for pol, mask in pols:
+        comps = components(mask, max_count=config.max_candidates)
+        if comps.capped:
+            notes.append(f"candidate cap hit ({config.max_candidates}) for {pol.value} ink")
+        ok = glyph_candidates(
+            comps.stats, frame_h=h, min_h=config.min_glyph_px, max_frac=config.max_glyph_frac
+        )
+        boxes = comps.stats[ok, :4]
+        if len(boxes) > 1500:
+            # Far more glyph-sized blobs than any display or page shows: texture. Keep the
+            # tallest, which is where text of interest usually is, and say so.
+            notes.append(f"{len(boxes)} glyph-sized blobs in {pol.value} ink; kept 1500")
+            boxes = boxes[np.argsort(-boxes[:, 3], kind="stable")[:1500]]
+        for g in link_neighbours(boxes):
+            if len(g) == 1 and not _plausible_single(boxes[g[0]]):
+                continue
+            lines.append(line_geometry(boxes[g], pol))
+    lines = _arbitrate_polarity(gray, _drop_holes(lines))
+    if len(lines) > MAX_LINES:
+        notes.append(f"{len(lines)} candidate lines; refined the {MAX_LINES} longest")
+        lines.sort(key=lambda ln: (-len(ln.boxes), -ln.height))
+        lines = lines[:MAX_LINES]
+    return lines, notes
+
+
+def _plausible_single(box: NDArray[np.int32]) -> bool:
+    """A lone blob is worth refining only if it is shaped like a digit."""
+    x, y, w, h = (int(v) for v in box)
+    return 0.12 <= w / max(h, 1) <= 1.0 and h >= 14
+
+
+def _drop_holes(lines: list[LineGeometry]) -> list[LineGeometry]:
+    """Drop lines that sit inside a taller line of the other polarity.
+
+    The counters of 0, 6, 8, 9 and the gaps of the wrong polarity form rows of small blobs
+    inside the real glyphs' boxes; a real line is never inside a hole.
+    """
+    keep = []
+    boxes = [ln.bbox for ln in lines]
+    for i, ln in enumerate(lines):
+        b = boxes[i]
+        inside = False
+        for j, other in enumerate(lines):
+            if j == i or other.polarity is ln.polarity or other.height < 1.5 * ln.height:
+                continue
+            ob = boxes[j]
+            if ob.x <= b.cx <= ob.x2 and ob.y <= b.cy <= ob.y2:
+                inside = True
+                break
+        if not inside:
+            keep.append(ln)
+    return keep
+
+
+def _minority_is_dark(gray: NDArray[np.uint8], box: Box, margin: float) -> bool:
+    """Within a text region (plus margin), is the darker Otsu class the minority?
+
+    Text covers less of its surroundings than the paper does, so the minority class is ink.
+    """
+    hh, ww = gray.shape
+    m = int(margin)
+    roi = gray[max(0, box.y - m) : min(hh, box.y2 + m), max(0, box.x - m) : min(ww, box.x2 + m)]
+    if roi.size == 0:
+        return True
+    t, _ = cv2.threshold(roi, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return float((roi <= t).mean()) < 0.5
+
+
+def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> list[LineGeometry]:
+    """Where a dark-ink line and a light-ink line cover the same place, keep one.
+
+    The wrong polarity sees the paper between glyphs as glyph-sized blobs; the region's own
+    ink/paper balance (ink is the minority) says which polarity is real, per line, so a
+    dark label and a light label in one frame are both read.
+    """
+    if len({ln.polarity for ln in lines}) < 2:
+        return lines
+    boxes = [ln.bbox for ln in lines]
+    drop: set[int] = set()
+    for i in range(len(lines)):
+        for j in range(i + 1, len(lines)):
+            if lines[i].polarity is lines[j].polarity or i in drop or j in drop:
+                continue
+            bi, bj = boxes[i], boxes[j]
+            ix = max(0, min(bi.x2, bj.x2) - max(bi.x, bj.x))
+            iy = max(0, min(bi.y2, bj.y2) - max(bi.y, bj.y))
+            if ix * iy <= 0.3 * min(bi.area, bj.area):
+                continue
+            union = _union([bi, bj])
+            dark = _minority_is_dark(gray, union, 0.3 * max(lines[i].height, lines[j].height))
+            want = Polarity.DARK_ON_LIGHT if dark else Polarity.LIGHT_ON_DARK
+            drop.add(j if lines[i].polarity is want else i)
+    return [ln for k, ln in enumerate(lines) if k not in drop]
+
+
+def segment_frame(
+    gray: NDArray[np.uint8], config: ReaderConfig
+) -> Detection:
+    """Detect and refine all lines of a (denoised) gray frame."""
+    lines, notes = detect_lines(gray, config)
+    refined = [refine_line(gray, ln, target_h=config.refine_height_px) for ln in lines]
+    return Detection(tuple(r for r in refined if r.units), tuple(notes))
+
+
+def classify_units(
+    detection: Detection, model: Model
+) -> list[list[tuple[str, float, tuple[tuple[str, float], ...]]]]:
+    """Classify every glyph unit of every line in one batch.
+
+    Returns:
+        Per line, per unit: (char, confidence, top candidates); marks keep their char.
+    """
+    patches = [u.patch for ln in detection.lines for u in ln.units if u.patch is not None]
+    if patches:
+        norm = np.stack([normalize_glyph(p) for p in patches])
+        pred = model.predict(glyph_features(norm, model.spec))
+    out: list[list[tuple[str, float, tuple[tuple[str, float], ...]]]] = []
+    k = 0
+    for ln in detection.lines:
+        row = []
+        for u in ln.units:
+            if u.patch is None:
+                row.append((u.mark, MARK_CONFIDENCE, ((u.mark, MARK_CONFIDENCE),)))
+            else:
+                row.append((pred.chars[k], float(pred.confidences[k]), pred.top[k]))
+                k += 1
+        out.append(row)
+    return out
+
+
+def assemble(
+    detection: Detection,
+    classes: list[list[tuple[str, float, tuple[tuple[str, float], ...]]]],
+    config: ReaderConfig,
+    reject_threshold: float,
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Turn classified units into plausible lines of glyphs.
+
+    Clutter lines (mostly "not a glyph", or weak) are dropped; not-a-glyph units at a line's
+    ends are trimmed; a weak glyph inside a line reads '?'; of two overlapping lines (the
+    same text seen in both polarities) the stronger is kept.
+
+    Returns:
+        (bbox, glyphs, score) per kept line, unordered.
+    """
+    kept: list[tuple[Box, tuple[Glyph, ...], float]] = []
+    for ln, cls in zip(detection.lines, classes):
+        units = list(zip(ln.units, cls))
+        # Trim clutter glued to the ends of the line.
+        while units and units[0][1][0] == NOT_GLYPH:
+            units.pop(0)
+        while units and units[-1][1][0] == NOT_GLYPH:
+            units.pop()
+        units = _trim_marks(units)
+        glyph_units = [(u, c) for u, c in units if u.patch is not None]
+        if not glyph_units:
+            continue
+        confs = np.array([c[1] if c[0] != NOT_GLYPH else 0.0 for _, c in glyph_units])
+        n_not = sum(1 for _, c in glyph_units if c[0] == NOT_GLYPH)
+        if n_not > 0.34 * len(glyph_units):
+            continue
+        need = config.single_glyph_confidence if len(glyph_units) == 1 else \
+            config.min_line_confidence
+        if float(confs.mean()) < need:
+            continue
+        glyphs = []
+        for u, (ch, conf, top) in units:
+            kind = GlyphKind.MARK if u.patch is None else GlyphKind.CLASSIFIED
+            if kind is GlyphKind.CLASSIFIED and (ch == NOT_GLYPH or conf < reject_threshold):
+                ch = UNKNOWN
+            glyphs.append(Glyph(u.box, ch, conf, tuple(top), kind))
+        bbox = _union([g.box for g in glyphs])
+        score = float(confs.sum())
+        kept.append((bbox, tuple(glyphs), score))
+    return _resolve_overlaps(kept)
+
+
+def _trim_marks(units: list[Any]) -> list[Any]:
+    """After trimming, a '.' needs a glyph on its left and a '-' one on its right."""
+    while units and units[0][0].mark == ".":
+        units.pop(0)
+    while units and units[-1][0].mark in ("-", "."):
+        # A trailing '.' ("5.") is rare in readings and common as noise; drop it.
+        units.pop()
+    return units
+
+
+def _union(boxes: list[Box]) -> Box:
+    x0 = min(b.x for b in boxes)
+    y0 = min(b.y for b in boxes)
+    x1 = max(b.x2 for b in boxes)
+    y1 = max(b.y2 for b in boxes)
+    return Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def _resolve_overlaps(
+    lines: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    order = sorted(range(len(lines)), key=lambda i: -lines[i][2])
+    kept: list[int] = []
+    for i in order:
+        bi = lines[i][0]
+        clash = False
+        for j in kept:
+            bj = lines[j][0]
+            ix = max(0, min(bi.x2, bj.x2) - max(bi.x, bj.x))
+            iy = max(0, min(bi.y2, bj.y2) - max(bi.y, bj.y))
+            if ix * iy > 0.25 * min(bi.area, bj.area):
+                clash = True
+                break
+        if not clash:
+            kept.append(i)
+    return [lines[i] for i in kept]
+
+
+def read_frame(
+    image: NDArray[Any],
+    model: Model,
+    config: ReaderConfig | None = None,
+    *,
+    frame_index: int = 0,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Reading:
+    """Read the digits in one frame.
+
+    Args:
+        image: HxWx3 uint8 BGR, HxWx4 BGRA or HxW gray (uint8/uint16/float accepted).
+        model: a loaded classifier (`classify.load_model`).
+        config: reader options (defaults to `ReaderConfig()`).
+        frame_index: copied into the Reading.
+        clock: seconds counter for the stage timings (injectable for tests).
+
+    Returns:
+        The Reading: lines top to bottom, glyphs left to right, per-stage milliseconds.
+
+    Raises:
+        InputError: an empty array or one that is not an image.
+    """
+    cfg = config or ReaderConfig()
+    t0 = clock()
+    gray = denoise(to_gray(image))
+    t1 = clock()
+    if min(gray.shape) < cfg.min_glyph_px:
+        det = Detection((), ("frame smaller than the smallest glyph",))
+    else:
+        det = segment_frame(gray, cfg)
+    t2 = clock()
+    classes = classify_units(det, model)
+    t3 = clock()
+    threshold = model.reject_threshold if cfg.reject_threshold is None else cfg.reject_threshold
+    kept = assemble(det, classes, cfg, threshold)
+    order = order_lines([b for b, _, _ in kept])
+    lines = tuple("".join(g.char for g in kept[i][1]) for i in order)
+    glyphs = tuple(kept[i][1] for i in order)
+    t4 = clock()
+    ms = 1000.0
+    timings = Timings(
+        preprocess=(t1 - t0) * ms,
+        segment=(t2 - t1) * ms,
+        classify=(t3 - t2 + t4 - t3) * ms,
+        total=(t4 - t0) * ms,
+    )
+    return Reading(frame_index, lines, glyphs, timings, det.notes)

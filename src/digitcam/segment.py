@@ -1,0 +1,478 @@
+"""Glyph segmentation: candidates, lines, reading order, and per-line refinement. All pure.
+
+Two passes. *Detection* finds text lines on the whole frame: outer connected components of
+an adaptive threshold (both polarities), kept by shape relative to the frame, chained into
+lines by neighbours of similar height on a common (possibly skewed) baseline. *Refinement*
+re-segments each line in its own upright, rescaled crop with a threshold tuned to that line,
+merges fragments, splits touching glyphs, and tells '.' and '-' by size and position.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from digitcam.preprocess import odd
+from digitcam.types import Box, Polarity
+
+# Stats columns from cv2.connectedComponentsWithStats.
+_X, _Y, _W, _H, _A = 0, 1, 2, 3, 4
+
+#: tan(6.5°): lines may be rotated by up to about ±6°.
+MAX_SLOPE = 0.115
+
+
+@dataclass(frozen=True)
+class Components:
+    """Connected components of a mask (background excluded).
+
+    Attributes:
+        stats: N x 5 int32 (x, y, w, h, area).
+        capped: True when more components existed than were kept.
+    """
+
+    stats: NDArray[np.int32]
+    capped: bool = False
+
+
+def components(mask: NDArray[np.uint8], *, max_count: int = 4000) -> Components:
+    """Outer connected components (8-connected) of a binary mask.
+
+    Holes are background, so the hole of a 0/6/8/9 never becomes a glyph of its own.
+
+    Args:
+        mask: HxW uint8, nonzero = ink.
+        max_count: keep at most this many (the largest by area) so a frame of pure noise
+            cannot make later stages slow.
+
+    Returns:
+        Components with stats of shape N x 5.
+    """
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
+    stats = stats[1:n].astype(np.int32)
+    capped = len(stats) > max_count
+    if capped:
+        # Drop specks first; they are what floods a noisy frame.
+        keep = np.argsort(-stats[:, _A], kind="stable")[:max_count]
+        stats = stats[np.sort(keep)]
+    return Components(stats, capped)
+
+
+def glyph_candidates(
+    stats: NDArray[np.int32], *, frame_h: int, min_h: int, max_frac: float
+) -> NDArray[np.bool_]:
+    """Which components could be a digit (or a run of touching digits).
+
+    Sizes are relative: at least `min_h` px and at most `max_frac` of the frame high; the
+    width may reach 4 heights (touching digits are split later); thin solid bars wider than a
+    "1" (card edges, rules) and near-solid blocks are rejected.
+
+    Args:
+        stats: N x 5 component stats.
+        frame_h: frame height in pixels.
+        min_h: smallest digit height.
+        max_frac: largest digit height as a fraction of frame_h.
+
+    Returns:
+        N bool.
+    """
+    w = stats[:, _W].astype(np.float32)
+    h = stats[:, _H].astype(np.float32)
+    fill = stats[:, _A] / np.maximum(w * h, 1)
+    aspect = w / np.maximum(h, 1)
+    ok = (h >= min_h) & (h <= max_frac * frame_h) & (aspect <= 4.0) & (fill >= 0.08)
+    # A solid block is not a digit, unless it is as thin as a sans-serif "1".
+    ok &= (fill <= 0.92) | (aspect <= 0.3)
+    # Very thin tall strokes much thinner than any "1" are rules and card edges.
+    ok &= aspect >= 0.06
+    return ok
+
+
+def link_neighbours(boxes: NDArray[np.int32]) -> list[NDArray[np.intp]]:
+    """Group glyph boxes into lines by chaining each box to its nearest right neighbour.
+
+    A neighbour has a similar height, sits on about the same baseline (allowing a slope of
+    up to ±6°), and is not too far away relative to the glyph size. Groups come back in no
+    particular order; each group's indices are sorted left to right.
+
+    Args:
+        boxes: N x 4 int (x, y, w, h).
+
+    Returns:
+        Index arrays, one per group (singletons included).
+    """
+    n = len(boxes)
+    if n == 0:
+        return []
+    b = boxes.astype(np.float32)
+    x, y, w, h = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
+    cx, cy, x2, y2 = x + w / 2, y + h / 2, x + w, y + h
+    hm = np.maximum(h[:, None], h[None, :])
+    hmin = np.minimum(h[:, None], h[None, :])
+    dx = cx[None, :] - cx[:, None]
+    gap = x[None, :] - x2[:, None]
+    ok = (dx > 0) & (hm <= 1.45 * hmin) & (gap >= -0.35 * hm) & (gap <= 1.25 * hm)
+    slope = MAX_SLOPE * np.abs(dx)
+    ok &= np.abs(cy[None, :] - cy[:, None]) <= 0.3 * hm + slope
+    ok &= np.abs(y2[None, :] - y2[:, None]) <= 0.35 * hm + slope
+    cost = np.where(ok, gap + 0.5 * np.abs(cy[None, :] - cy[:, None]), np.inf)
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    right = np.argmin(cost, axis=1)
+    has_right = np.isfinite(cost[np.arange(n), right])
+    left = np.argmin(cost, axis=0)
+    has_left = np.isfinite(cost[left, np.arange(n)])
+    # Link only mutual best neighbours (or a one-sided best with no competitor), which keeps
+    # a line from jumping to a parallel line through one ambiguous pair.
+    for i in np.flatnonzero(has_right):
+        j = int(right[i])
+        if left[j] == i or not has_left[j]:
+            ri, rj = find(i), find(j)
+            if ri != rj:
+                parent[rj] = ri
+    roots = np.array([find(i) for i in range(n)])
+    groups = []
+    for r in np.unique(roots):
+        idx = np.flatnonzero(roots == r)
+        groups.append(idx[np.argsort(cx[idx], kind="stable")])
+    return groups
+
+
+@dataclass(frozen=True)
+class LineGeometry:
+    """A detected text line in frame coordinates.
+
+    Attributes:
+        boxes: K x 4 int (x, y, w, h) of its glyph candidates, left to right.
+        polarity: ink polarity the line was found in.
+        slope: dy/dx of its baseline.
+        height: median glyph height in pixels.
+    """
+
+    boxes: NDArray[np.int32]
+    polarity: Polarity
+    slope: float
+    height: float
+
+    @property
+    def bbox(self) -> Box:
+        x0 = int(self.boxes[:, 0].min())
+        y0 = int(self.boxes[:, 1].min())
+        x1 = int((self.boxes[:, 0] + self.boxes[:, 2]).max())
+        y1 = int((self.boxes[:, 1] + self.boxes[:, 3]).max())
+        return Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def line_geometry(boxes: NDArray[np.int32], polarity: Polarity) -> LineGeometry:
+    """Fit a line's baseline slope and height from its glyph boxes (K x 4, left to right)."""
+    b = boxes.astype(np.float64)
+    h = float(np.median(b[:, 3]))
+    slope = 0.0
+    if len(b) >= 2:
+        cx = b[:, 0] + b[:, 2] / 2
+        # Fit the middle of the boxes, not the bottoms: descender-free digits share both.
+        mid = b[:, 1] + b[:, 3] / 2
+        if np.ptp(cx) > 0:
+            slope = float(np.polyfit(cx, mid, 1)[0])
+        slope = float(np.clip(slope, -MAX_SLOPE * 1.5, MAX_SLOPE * 1.5))
+    return LineGeometry(boxes.astype(np.int32), polarity, slope, h)
+
+
+def _line_cmp(a: Box, b: Box) -> int:
+    """Reading order of two line boxes: side by side -> left first, else top first."""
+    overlap = min(a.y2, b.y2) - max(a.y, b.y)
+    if overlap > 0.5 * min(a.h, b.h):
+        return -1 if a.cx < b.cx else (1 if a.cx > b.cx else 0)
+    return -1 if a.cy < b.cy else (1 if a.cy > b.cy else 0)
+
+
+def order_lines(bboxes: list[Box]) -> list[int]:
+    """Indices of line boxes in reading order (top to bottom; side-by-side left to right)."""
+    idx = list(range(len(bboxes)))
+    # Sort by centre first so the pairwise rule sees a consistent starting order.
+    idx.sort(key=lambda i: (bboxes[i].cy, bboxes[i].cx))
+    return sorted(idx, key=functools.cmp_to_key(lambda i, j: _line_cmp(bboxes[i], bboxes[j])))
+
+
+def reading_order(boxes: NDArray[np.int32]) -> list[list[int]]:
+    """Group boxes into lines and order them: lines top to bottom, glyphs left to right.
+
+    Independent of the input order (a permutation of `boxes` gives the same lines, up to
+    renumbering).
+
+    Args:
+        boxes: N x 4 int (x, y, w, h).
+
+    Returns:
+        One list of indices into `boxes` per line, in reading order.
+    """
+    boxes = np.asarray(boxes, np.int32).reshape(-1, 4)
+    # Canonical order first, so ties inside the linker never depend on the caller's order.
+    canon = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0]))
+    groups = [canon[g] for g in link_neighbours(boxes[canon])]
+    geoms = [line_geometry(boxes[g], Polarity.DARK_ON_LIGHT).bbox for g in groups]
+    return [[int(i) for i in groups[k]] for k in order_lines(geoms)]
+
+
+# --------------------------------------------------------------------------- refinement
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One glyph or mark found when refining a line.
+
+    Attributes:
+        box: frame coordinates.
+        patch: glyph pixels (ink bright, background 0), float32, from the upright crop;
+            None for marks.
+        mark: '.' or '-' when size and position decide, else ''.
+        rel_h: height relative to the line's digit height.
+    """
+
+    box: Box
+    patch: NDArray[np.float32] | None
+    mark: str
+    rel_h: float
+
+
+@dataclass(frozen=True)
+class RefinedLine:
+    """A line after refinement: its units left to right, and where it is."""
+
+    units: tuple[Unit, ...]
+    polarity: Polarity
+    bbox: Box
+
+
+def _line_crop(
+    gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int
+) -> tuple[NDArray[np.float32], NDArray[np.float64]]:
+    """An upright, rescaled crop around a line, ink bright.
+
+    Returns:
+        (crop, inv): the crop (float32, ink bright, 0..255) and the 2x3 affine that maps
+        crop pixels back to frame pixels.
+    """
+    hh, ww = gray.shape
+    bb = line.bbox
+    h = max(line.height, 1.0)
+    # Room on the left for a leading minus, on the right for a trailing mark, and above
+    # and below for the slope across the line.
+    skew_pad = abs(line.slope) * bb.w / 2
+    x0 = max(0, int(bb.x - 0.9 * h))
+    x1 = min(ww, int(bb.x2 + 0.6 * h) + 1)
+    y0 = max(0, int(bb.y - 0.4 * h - skew_pad * 0.2))
+    y1 = min(hh, int(bb.y2 + 0.4 * h + skew_pad * 0.2) + 1)
+    s = target_h / h
+    cw, ch = max(1, round((x1 - x0) * s)), max(1, round((y1 - y0) * s))
+    angle = np.degrees(np.arctan(line.slope))
+    centre = ((x0 + x1) / 2, (y0 + y1) / 2)
+    rot = cv2.getRotationMatrix2D(centre, angle, s)
+    # Put the rotated, scaled crop's centre at the output centre.
+    rot[0, 2] += cw / 2 - centre[0]
+    rot[1, 2] += ch / 2 - centre[1]
+    interp = cv2.INTER_LINEAR if s >= 1 else cv2.INTER_AREA
+    crop = cv2.warpAffine(gray, rot, (cw, ch), flags=interp, borderMode=cv2.BORDER_REPLICATE)
+    crop = crop.astype(np.float32)
+    if line.polarity is Polarity.DARK_ON_LIGHT:
+        crop = 255.0 - crop
+    inv = cv2.invertAffineTransform(rot)
+    return crop, inv
+
+
+def _to_frame_box(inv: NDArray[np.float64], x: float, y: float, w: float, h: float) -> Box:
+    pts = np.array([[x, y, 1], [x + w, y, 1], [x + w, y + h, 1], [x, y + h, 1]], np.float64)
+    q = pts @ inv.T
+    fx0, fy0 = np.floor(q.min(axis=0)).astype(int)
+    fx1, fy1 = np.ceil(q.max(axis=0)).astype(int)
+    return Box(int(fx0), int(fy0), int(fx1 - fx0), int(fy1 - fy0))
+
+
+def _merge_overlapping(stats: NDArray[np.int32]) -> list[list[int]]:
+    """Group components whose x-ranges overlap by more than half the narrower one.
+
+    Broken strokes (the top bar of a 5, a faint joint of a 2) become one glyph again.
+    """
+    order = np.argsort(stats[:, _X], kind="stable")
+    groups: list[list[int]] = []
+    ext: list[tuple[int, int]] = []
+    for i in order:
+        x0, x1 = int(stats[i, _X]), int(stats[i, _X] + stats[i, _W])
+        if groups:
+            gx0, gx1 = ext[-1]
+            inter = min(x1, gx1) - max(x0, gx0)
+            if inter > 0.5 * min(x1 - x0, gx1 - gx0):
+                groups[-1].append(int(i))
+                ext[-1] = (min(x0, gx0), max(x1, gx1))
+                continue
+        groups.append([int(i)])
+        ext.append((x0, x1))
+    return groups
+
+
+def _split_points(col: NDArray[np.float32], parts: int) -> list[int]:
+    """Cut positions at the ink valleys nearest to equal spacing."""
+    w = len(col)
+    cuts = []
+    for k in range(1, parts):
+        exp = k * w / parts
+        lo, hi = int(exp - 0.3 * w / parts), int(exp + 0.3 * w / parts) + 1
+        lo, hi = max(1, lo), min(w - 1, hi)
+        if hi <= lo:
+            cuts.append(int(exp))
+            continue
+        # Prefer the deepest valley, and among equal ones the one nearest the expected cut.
+        seg = col[lo:hi] + 1e-3 * np.abs(np.arange(lo, hi) - exp)
+        cuts.append(lo + int(np.argmin(seg)))
+    return cuts
+
+
+def refine_line(
+    gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 40
+) -> RefinedLine:
+    """Re-segment one line in an upright crop scaled so digits are `target_h` px tall.
+
+    Args:
+        gray: HxW uint8 frame (not thresholded).
+        line: the detected line.
+        target_h: digit height in the crop.
+
+    Returns:
+        The line's units (glyph patches and marks) left to right, in frame coordinates.
+    """
+    crop, inv = _line_crop(gray, line, target_h=target_h)
+    ch, cw = crop.shape
+    lo, hi = np.percentile(crop, [5, 99])
+    contrast = max(float(hi - lo), 1.0)
+    block = odd(1.3 * target_h)
+    mean = cv2.blur(crop, (block, block), borderType=cv2.BORDER_REPLICATE)
+    # Ink must stand above its neighbourhood and above the paper level, by a margin
+    # proportional to this line's own contrast (not a global constant).
+    mask = ((crop > mean + 0.12 * contrast) & (crop > lo + 0.3 * contrast)).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8,
+                                                           ltype=cv2.CV_32S)
+    stats = stats[1:n]
+    empty = RefinedLine((), line.polarity, line.bbox)
+    if len(stats) == 0:
+        return empty
+    # Components in the line's band: vertical centre within the middle of the crop.
+    band_c = ch / 2
+    cyc = stats[:, _Y] + stats[:, _H] / 2
+    near = np.abs(cyc - band_c) < 0.75 * target_h
+    big = near & (stats[:, _H] >= 0.5 * target_h) & (stats[:, _H] <= 1.6 * target_h)
+    if not big.any():
+        return empty
+    top = float(np.median(stats[big, _Y]))
+    bottom = float(np.median(stats[big, _Y] + stats[big, _H]))
+    lh = max(bottom - top, 1.0)
+    # Keep components that lie inside the band (allowing a little overshoot) or are
+    # small enough to be marks within it.
+    inside = (stats[:, _Y] >= top - 0.3 * lh) & (stats[:, _Y] + stats[:, _H] <= bottom + 0.3 * lh)
+    keep = np.flatnonzero(inside & (stats[:, _H] <= 1.4 * lh) & (stats[:, _A] >= 3))
+    if len(keep) == 0:
+        return empty
+    groups = _merge_overlapping(stats[keep])
+    bg = float(lo)
+    units: list[Unit] = []
+    glyph_inks = []
+    pending: list[tuple[int, int, int, int, NDArray[np.uint8], float]] = []
+    for g in groups:
+        ids = keep[g]
+        gx0 = int(stats[ids, _X].min())
+        gy0 = int(stats[ids, _Y].min())
+        gx1 = int((stats[ids, _X] + stats[ids, _W]).max())
+        gy1 = int((stats[ids, _Y] + stats[ids, _H]).max())
+        sub = np.isin(labels[gy0:gy1, gx0:gx1], ids + 1).astype(np.uint8)
+        ink = float(crop[gy0:gy1, gx0:gx1][sub > 0].mean()) - bg
+        pending.append((gx0, gy0, gx1 - gx0, gy1 - gy0, sub, ink))
+        if gy1 - gy0 >= 0.6 * lh:
+            glyph_inks.append(ink)
+    ink_ref = float(np.median(glyph_inks)) if glyph_inks else contrast
+    widths = [w for (_, _, w, h, _, _) in pending if h >= 0.6 * lh and 0.3 < w / h < 0.95]
+    est_w = float(np.median(widths)) if widths else 0.62 * lh
+    dil = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
+    for gx, gy, gw, gh, sub, ink in pending:
+        rel_h = gh / lh
+        if rel_h >= 0.6:
+            parts = 1
+            if gw / gh > 0.98:
+                parts = max(1, min(6, round(gw / max(est_w, 1.0))))
+                parts = max(parts, 2)
+            cuts = [0] + (_split_points(sub.sum(axis=0).astype(np.float32), parts)
+                          if parts > 1 else []) + [gw]
+            for a, b in zip(cuts[:-1], cuts[1:]):
+                piece = sub[:, a:b]
+                rows = np.flatnonzero(piece.any(axis=1))
+                cols = np.flatnonzero(piece.any(axis=0))
+                if len(rows) == 0 or len(cols) == 0:
+                    continue
+                py0, py1 = int(rows[0]), int(rows[-1]) + 1
+                px0, px1 = int(cols[0]), int(cols[-1]) + 1
+                m = cv2.dilate(piece[py0:py1, px0:px1], dil)
+                ax, ay = gx + a + px0, gy + py0
+                pix = crop[ay : ay + (py1 - py0), ax : ax + (px1 - px0)]
+                patch = np.clip(pix - bg, 0, None) * m
+                units.append(Unit(_to_frame_box(inv, ax, ay, px1 - px0, py1 - py0),
+                                  patch.astype(np.float32), "", (py1 - py0) / lh))
+            continue
+        mark = _mark_kind(gx, gy, gw, gh, sub, top=top, bottom=bottom, ink=ink, ink_ref=ink_ref)
+        if mark:
+            units.append(Unit(_to_frame_box(inv, gx, gy, gw, gh), None, mark, rel_h))
+    units.sort(key=lambda u: u.box.cx)
+    units = _drop_misplaced_marks(units)
+    return RefinedLine(tuple(units), line.polarity, line.bbox)
+
+
+def _mark_kind(
+    x: int, y: int, w: int, h: int, sub: NDArray[np.uint8], *, top: float, bottom: float,
+    ink: float, ink_ref: float,
+) -> str:
+    """'.' or '-' by size, shape and position in the line band, else ''."""
+    lh = bottom - top
+    if ink < 0.5 * ink_ref:
+        return ""  # fainter than the digits: a speck of noise or a shadow
+    fill = float(sub.mean())
+    cy = y + h / 2
+    if (
+        h <= 0.32 * lh and 0.2 * lh <= w <= 0.9 * lh and w >= 1.4 * h
+        and top + 0.25 * lh <= cy <= top + 0.78 * lh and fill >= 0.5
+    ):
+        return "-"
+    if (
+        0.07 * lh <= h <= 0.3 * lh and 0.07 * lh <= w <= 0.34 * lh and 0.45 <= w / h <= 2.2
+        and abs((y + h) - bottom) <= 0.16 * lh and fill >= 0.45
+    ):
+        return "."
+    return ""
+
+
+def _drop_misplaced_marks(units: list[Unit]) -> list[Unit]:
+    """Marks must touch the text: a '.' needs a glyph on its left, a '-' one on its right."""
+    out: list[Unit] = []
+    glyph_x = [u.box.cx for u in units if not u.mark]
+    if not glyph_x:
+        return []
+    lo, hi = min(glyph_x), max(glyph_x)
+    for u in units:
+        if u.mark == "." and not (u.box.cx > lo):
+            continue
+        if u.mark == "-" and not (u.box.cx < hi):
+            continue
+        out.append(u)
+    # Two marks side by side is not plausible print; keep the first.
+    cleaned: list[Unit] = []
+    for u in out:
+        if u.mark and cleaned and cleaned[-1].mark:
+            continue
+        cleaned.append(u)
+    return cleaned
