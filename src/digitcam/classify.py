@@ -186,7 +186,7 @@ class SVMClassifier:
                 continue
             fs = cv2.FileStorage(t, cv2.FILE_STORAGE_READ | cv2.FILE_STORAGE_MEMORY)
             svm = ml.SVM_create()
-            svm.read(fs.getFirstTopLevelNode())
+            svm.read(fs.root())
             fs.release()
             if not svm.isTrained():
                 raise ModelError("an SVM in the model file did not load (corrupt text)")
@@ -419,8 +419,9 @@ def _model_from(meta: dict[str, Any], data: dict[str, Any], p: Path) -> Model:
                 k=int(meta.get("params", {}).get("k", 5)),
             )
             if clf.samples.shape[1] != len(mean):
-                raise ModelError(f"{p}: samples have {clf.samples.shape[1]} columns, spec "
-                                 f"says {len(mean)}")
+                raise ModelError(
+                    f"{p}: samples have {clf.samples.shape[1]} columns, spec says {len(mean)}"
+                )
         elif meta["classifier"] == "svm":
             texts = [str(data[f"svm_{i}"]) for i in range(len(classes))]
             clf = SVMClassifier.from_yaml(texts, len(classes))
@@ -431,9 +432,7 @@ def _model_from(meta: dict[str, Any], data: dict[str, Any], p: Path) -> Model:
     except (KeyError, TypeError, ValueError, cv2.error) as exc:
         raise ModelError(f"{p} is a damaged digitcam model ({_short(exc)})") from None
     if spec.kind != "vector" and len(mean) != spec.length:
-        raise ModelError(
-            f"{p}: feature length {len(mean)} does not match its spec ({spec.length})"
-        )
+        raise ModelError(f"{p}: feature length {len(mean)} does not match its spec ({spec.length})")
     return Model(
         classifier=clf,
         spec=spec,
@@ -445,4 +444,3 @@ def _model_from(meta: dict[str, Any], data: dict[str, Any], p: Path) -> Model:
         provenance=dict(meta.get("provenance", {})),
         path=str(p),
     )
-

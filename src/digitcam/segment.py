@@ -10,6 +10,7 @@ merges fragments, splits touching glyphs, and tells '.' and '-' by size and posi
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -115,7 +116,7 @@ def link_neighbours(boxes: NDArray[np.int32]) -> list[NDArray[np.intp]]:
     hmin = np.minimum(h[:, None], h[None, :])
     dx = cx[None, :] - cx[:, None]
     gap = x[None, :] - x2[:, None]
-    ok = (dx > 0) & (hm <= 1.45 * hmin) & (gap >= -0.35 * hm) & (gap <= 1.25 * hm)
+    ok = (dx > 0) & (hm <= 1.45 * hmin) & (gap >= -0.35 * hm) & (gap <= 1.6 * hm)
     slope = MAX_SLOPE * np.abs(dx)
     ok &= np.abs(cy[None, :] - cy[:, None]) <= 0.3 * hm + slope
     ok &= np.abs(y2[None, :] - y2[:, None]) <= 0.35 * hm + slope
@@ -182,8 +183,10 @@ def line_geometry(boxes: NDArray[np.int32], polarity: Polarity) -> LineGeometry:
         cx = b[:, 0] + b[:, 2] / 2
         # Fit the middle of the boxes, not the bottoms: descender-free digits share both.
         mid = b[:, 1] + b[:, 3] / 2
-        if np.ptp(cx) > 0:
-            slope = float(np.polyfit(cx, mid, 1)[0])
+        dx = cx - cx.mean()
+        var = float(dx @ dx)
+        if var > 0:
+            slope = float(dx @ (mid - mid.mean())) / var
         slope = float(np.clip(slope, -MAX_SLOPE * 1.5, MAX_SLOPE * 1.5))
     return LineGeometry(boxes.astype(np.int32), polarity, slope, h)
 
@@ -269,8 +272,8 @@ def _line_crop(
     # Room on the left for a leading minus, on the right for a trailing mark, and above
     # and below for the slope across the line.
     skew_pad = abs(line.slope) * bb.w / 2
-    x0 = max(0, int(bb.x - 0.9 * h))
-    x1 = min(ww, int(bb.x2 + 0.6 * h) + 1)
+    x0 = max(0, int(bb.x - 1.1 * h))
+    x1 = min(ww, int(bb.x2 + 1.1 * h) + 1)
     y0 = max(0, int(bb.y - 0.4 * h - skew_pad * 0.2))
     y1 = min(hh, int(bb.y2 + 0.4 * h + skew_pad * 0.2) + 1)
     s = target_h / h
@@ -298,23 +301,56 @@ def _to_frame_box(inv: NDArray[np.float64], x: float, y: float, w: float, h: flo
     return Box(int(fx0), int(fy0), int(fx1 - fx0), int(fy1 - fy0))
 
 
-def _merge_overlapping(stats: NDArray[np.int32]) -> list[list[int]]:
+def _touches(
+    labels: NDArray[np.int32],
+    a: NDArray[np.int32],
+    ids: list[int],
+    stats: NDArray[np.int32],
+    r: int,
+) -> bool:
+    """Does component `a` (a stats row) come within `r` px of any component in `ids`?"""
+    x0, y0 = max(0, int(a[_X]) - r), max(0, int(a[_Y]) - r)
+    x1, y1 = int(a[_X] + a[_W]) + r, int(a[_Y] + a[_H]) + r
+    win = labels[y0:y1, x0:x1]
+    near = np.isin(win, np.asarray(ids) + 1)
+    if not near.any():
+        return False
+    mine = (win == a[5] + 1).astype(np.uint8)
+    grown = cv2.dilate(mine, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
+    return bool((grown.astype(bool) & near).any())
+
+
+def _merge_overlapping(
+    stats: NDArray[np.int32], labels: NDArray[np.int32], line_h: float
+) -> list[list[int]]:
     """Group components whose x-ranges overlap by more than half the narrower one.
 
-    Broken strokes (the top bar of a 5, a faint joint of a 2) become one glyph again.
+    Broken strokes (the top bar of a 5, a faint joint of a 2) become one glyph again. A
+    small blob (a decimal point under an italic digit's overhang) joins only when it
+    nearly touches the glyph's pixels, since a point is set apart by a clear gap.
+
+    Args:
+        stats: K x 6 rows (x, y, w, h, area, label-1) of the components to group.
+        labels: the label image they come from.
+        line_h: digit height of the line.
     """
     order = np.argsort(stats[:, _X], kind="stable")
     groups: list[list[int]] = []
     ext: list[tuple[int, int]] = []
+    r = max(1, round(0.06 * line_h))
     for i in order:
         x0, x1 = int(stats[i, _X]), int(stats[i, _X] + stats[i, _W])
         if groups:
             gx0, gx1 = ext[-1]
             inter = min(x1, gx1) - max(x0, gx0)
             if inter > 0.5 * min(x1 - x0, gx1 - gx0):
-                groups[-1].append(int(i))
-                ext[-1] = (min(x0, gx0), max(x1, gx1))
-                continue
+                small = stats[i, _H] <= 0.35 * line_h
+                if not small or _touches(
+                    labels, stats[i], [int(stats[k, 5]) for k in groups[-1]], stats, r
+                ):
+                    groups[-1].append(int(i))
+                    ext[-1] = (min(x0, gx0), max(x1, gx1))
+                    continue
         groups.append([int(i)])
         ext.append((x0, x1))
     return groups
@@ -337,9 +373,70 @@ def _split_points(col: NDArray[np.float32], parts: int) -> list[int]:
     return cuts
 
 
-def refine_line(
-    gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 40
-) -> RefinedLine:
+def _ink_mask(
+    crop: NDArray[np.float32], *, target_h: int
+) -> tuple[NDArray[np.uint8], float, float]:
+    """Threshold an upright crop (ink bright) whose digits are about `target_h` tall.
+
+    Returns:
+        (mask, paper_level, contrast): HxW uint8 0/1 mask, and the levels it used.
+    """
+    # Percentiles of a subsample: the same levels at a quarter of the cost.
+    lo, hi = np.percentile(crop[::2, ::2], [5, 99])
+    contrast = max(float(hi - lo), 1.0)
+    block = odd(1.3 * target_h)
+    mean = cv2.blur(crop, (block, block), borderType=cv2.BORDER_REPLICATE)
+    # Ink must stand above its neighbourhood and above the paper level, by a margin
+    # proportional to this crop's own contrast (not a global constant).
+    mask = ((crop > mean + 0.12 * contrast) & (crop > lo + 0.3 * contrast)).astype(np.uint8)
+    return mask, float(lo), contrast
+
+
+def _masked_patch(
+    crop: NDArray[np.float32], piece: NDArray[np.uint8], x: int, y: int, bg: float
+) -> NDArray[np.float32]:
+    """Glyph pixels above the paper level, kept only on (slightly dilated) ink."""
+    h, w = piece.shape
+    m = cv2.dilate(piece, np.ones((3, 3), np.uint8))
+    pix = crop[y : y + h, x : x + w]
+    return (np.clip(pix - bg, 0, None) * m).astype(np.float32)
+
+
+def glyph_patch_from_crop(
+    patch: NDArray[np.generic], *, target_h: int = 40
+) -> NDArray[np.float32] | None:
+    """Turn an isolated glyph crop (ink bright) into the patch the reader would produce.
+
+    Used to add isolated training glyphs that look exactly like the reader's own units:
+    rescaled to `target_h`, thresholded the same way, fragments merged, masked.
+
+    Args:
+        patch: HxW glyph crop, ink bright (uint8 or float).
+
+    Returns:
+        The masked float32 patch, or None when the crop holds no ink.
+    """
+    p = np.asarray(patch, np.float32)
+    if p.ndim != 2 or min(p.shape) < 2:
+        return None
+    s = target_h / p.shape[0]
+    interp = cv2.INTER_LINEAR if s >= 1 else cv2.INTER_AREA
+    crop = cv2.resize(p, (max(2, round(p.shape[1] * s)), target_h), interpolation=interp)
+    mask, lo, _ = _ink_mask(crop, target_h=target_h)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
+    if n <= 1:
+        return None
+    st = stats[1:]
+    # Keep components that are a real part of the glyph (not specks in the margin).
+    ids = np.flatnonzero(st[:, _H] >= 0.15 * st[:, _H].max()) + 1
+    sel = np.isin(labels, ids).astype(np.uint8)
+    rows = np.flatnonzero(sel.any(axis=1))
+    cols = np.flatnonzero(sel.any(axis=0))
+    y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    return _masked_patch(crop, sel[y0:y1, x0:x1], int(x0), int(y0), lo)
+
+
+def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 40) -> RefinedLine:
     """Re-segment one line in an upright crop scaled so digits are `target_h` px tall.
 
     Args:
@@ -351,16 +448,9 @@ def refine_line(
         The line's units (glyph patches and marks) left to right, in frame coordinates.
     """
     crop, inv = _line_crop(gray, line, target_h=target_h)
-    ch, cw = crop.shape
-    lo, hi = np.percentile(crop, [5, 99])
-    contrast = max(float(hi - lo), 1.0)
-    block = odd(1.3 * target_h)
-    mean = cv2.blur(crop, (block, block), borderType=cv2.BORDER_REPLICATE)
-    # Ink must stand above its neighbourhood and above the paper level, by a margin
-    # proportional to this line's own contrast (not a global constant).
-    mask = ((crop > mean + 0.12 * contrast) & (crop > lo + 0.3 * contrast)).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8,
-                                                           ltype=cv2.CV_32S)
+    ch, _cw = crop.shape
+    mask, lo, contrast = _ink_mask(crop, target_h=target_h)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
     stats = stats[1:n]
     empty = RefinedLine((), line.polarity, line.bbox)
     if len(stats) == 0:
@@ -381,7 +471,8 @@ def refine_line(
     keep = np.flatnonzero(inside & (stats[:, _H] <= 1.4 * lh) & (stats[:, _A] >= 3))
     if len(keep) == 0:
         return empty
-    groups = _merge_overlapping(stats[keep])
+    rows = np.hstack([stats[keep], keep[:, None].astype(np.int32)])
+    groups = _merge_overlapping(rows, labels, lh)
     bg = float(lo)
     units: list[Unit] = []
     glyph_inks = []
@@ -392,7 +483,9 @@ def refine_line(
         gy0 = int(stats[ids, _Y].min())
         gx1 = int((stats[ids, _X] + stats[ids, _W]).max())
         gy1 = int((stats[ids, _Y] + stats[ids, _H]).max())
-        sub = np.isin(labels[gy0:gy1, gx0:gx1], ids + 1).astype(np.uint8)
+        win = labels[gy0:gy1, gx0:gx1]
+        sub = (win == ids[0] + 1) if len(ids) == 1 else np.isin(win, ids + 1)
+        sub = sub.astype(np.uint8)
         ink = float(crop[gy0:gy1, gx0:gx1][sub > 0].mean()) - bg
         pending.append((gx0, gy0, gx1 - gx0, gy1 - gy0, sub, ink))
         if gy1 - gy0 >= 0.6 * lh:
@@ -400,17 +493,33 @@ def refine_line(
     ink_ref = float(np.median(glyph_inks)) if glyph_inks else contrast
     widths = [w for (_, _, w, h, _, _) in pending if h >= 0.6 * lh and 0.3 < w / h < 0.95]
     est_w = float(np.median(widths)) if widths else 0.62 * lh
-    dil = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
     for gx, gy, gw, gh, sub, ink in pending:
         rel_h = gh / lh
         if rel_h >= 0.6:
-            parts = 1
-            if gw / gh > 0.98:
-                parts = max(1, min(6, round(gw / max(est_w, 1.0))))
-                parts = max(parts, 2)
-            cuts = [0] + (_split_points(sub.sum(axis=0).astype(np.float32), parts)
-                          if parts > 1 else []) + [gw]
-            for a, b in zip(cuts[:-1], cuts[1:]):
+            spans = [(0, gw)]
+            if gw / gh > 0.95:
+                spans = []
+                for a0, b0, is_dash in _dash_spans(sub, gy, top=top, lh=lh):
+                    if is_dash:
+                        units.append(
+                            Unit(_to_frame_box(inv, gx + a0, gy, b0 - a0, gh), None, "-", rel_h)
+                        )
+                    else:
+                        spans.append((a0, b0))
+            cuts: list[int] = []
+            for a0, b0 in spans:
+                sw = b0 - a0
+                parts = 1
+                if sw / gh > 0.98:
+                    parts = max(2, min(6, round(sw / max(est_w, 1.0))))
+                col = sub[:, a0:b0].sum(axis=0).astype(np.float32)
+                inner = _split_points(col, parts) if parts > 1 else []
+                cuts_here = [a0, *(a0 + c for c in inner), b0]
+                cuts.extend(cuts_here)
+            pairs = list(itertools.pairwise(cuts))
+            # Only consecutive cut pairs inside one span are pieces.
+            pieces = [(a, b) for (a, b) in pairs if any(a0 <= a < b <= b0 for a0, b0 in spans)]
+            for a, b in pieces:
                 piece = sub[:, a:b]
                 rows = np.flatnonzero(piece.any(axis=1))
                 cols = np.flatnonzero(piece.any(axis=0))
@@ -418,12 +527,26 @@ def refine_line(
                     continue
                 py0, py1 = int(rows[0]), int(rows[-1]) + 1
                 px0, px1 = int(cols[0]), int(cols[-1]) + 1
-                m = cv2.dilate(piece[py0:py1, px0:px1], dil)
                 ax, ay = gx + a + px0, gy + py0
-                pix = crop[ay : ay + (py1 - py0), ax : ax + (px1 - px0)]
-                patch = np.clip(pix - bg, 0, None) * m
-                units.append(Unit(_to_frame_box(inv, ax, ay, px1 - px0, py1 - py0),
-                                  patch.astype(np.float32), "", (py1 - py0) / lh))
+                pw, ph = px1 - px0, py1 - py0
+                if ph < 0.6 * lh:
+                    # A split can free a mark that was fused to its neighbours ("6-6").
+                    mark = _mark_kind(
+                        ax,
+                        ay,
+                        pw,
+                        ph,
+                        piece[py0:py1, px0:px1],
+                        top=top,
+                        bottom=bottom,
+                        ink=ink,
+                        ink_ref=ink_ref,
+                    )
+                    if mark:
+                        units.append(Unit(_to_frame_box(inv, ax, ay, pw, ph), None, mark, ph / lh))
+                        continue
+                patch = _masked_patch(crop, piece[py0:py1, px0:px1], ax, ay, bg)
+                units.append(Unit(_to_frame_box(inv, ax, ay, pw, ph), patch, "", ph / lh))
             continue
         mark = _mark_kind(gx, gy, gw, gh, sub, top=top, bottom=bottom, ink=ink, ink_ref=ink_ref)
         if mark:
@@ -433,9 +556,57 @@ def refine_line(
     return RefinedLine(tuple(units), line.polarity, line.bbox)
 
 
+def _dash_spans(
+    sub: NDArray[np.uint8], gy: int, *, top: float, lh: float
+) -> list[tuple[int, int, bool]]:
+    """Split a wide blob's columns where a minus touches a digit.
+
+    A column whose ink lies only in a thin bar at mid-height is "dash-like"; a run of them at
+    least a quarter of the digit height wide, at the blob's left end or between two digits,
+    is a minus fused to its neighbour (common at small sizes). Right-end runs are left alone:
+    the crossbar of a 4 sticks out there, and a trailing minus is not a number.
+
+    Returns:
+        (start, end, is_dash) column spans covering the blob, left to right.
+    """
+    has = sub.astype(bool)
+    w = has.shape[1]
+    any_col = has.any(axis=0)
+    first = np.argmax(has, axis=0) + gy
+    last = has.shape[0] - 1 - np.argmax(has[::-1], axis=0) + gy
+    dash = (
+        any_col
+        & (first >= top + 0.22 * lh)
+        & (last <= top + 0.8 * lh)
+        & (last - first + 1 <= 0.32 * lh)
+    )
+    spans: list[tuple[int, int, bool]] = []
+    start = 0
+    for x in range(1, w + 1):
+        if x == w or dash[x] != dash[start]:
+            spans.append((start, x, bool(dash[start])))
+            start = x
+    out: list[tuple[int, int, bool]] = []
+    for i, (a, b, d) in enumerate(spans):
+        real = d and (b - a) >= 0.25 * lh and i < len(spans) - 1
+        if out and not real and not out[-1][2]:
+            out[-1] = (out[-1][0], b, False)
+        else:
+            out.append((a, b, real))
+    return out
+
+
 def _mark_kind(
-    x: int, y: int, w: int, h: int, sub: NDArray[np.uint8], *, top: float, bottom: float,
-    ink: float, ink_ref: float,
+    x: int,
+    y: int,
+    w: int,
+    h: int,
+    sub: NDArray[np.uint8],
+    *,
+    top: float,
+    bottom: float,
+    ink: float,
+    ink_ref: float,
 ) -> str:
     """'.' or '-' by size, shape and position in the line band, else ''."""
     lh = bottom - top
@@ -444,13 +615,19 @@ def _mark_kind(
     fill = float(sub.mean())
     cy = y + h / 2
     if (
-        h <= 0.32 * lh and 0.2 * lh <= w <= 0.9 * lh and w >= 1.4 * h
-        and top + 0.25 * lh <= cy <= top + 0.78 * lh and fill >= 0.5
+        h <= 0.32 * lh
+        and 0.2 * lh <= w <= 0.9 * lh
+        and w >= 1.25 * h
+        and top + 0.25 * lh <= cy <= top + 0.78 * lh
+        and fill >= 0.5
     ):
         return "-"
     if (
-        0.07 * lh <= h <= 0.3 * lh and 0.07 * lh <= w <= 0.34 * lh and 0.45 <= w / h <= 2.2
-        and abs((y + h) - bottom) <= 0.16 * lh and fill >= 0.45
+        0.07 * lh <= h <= 0.38 * lh
+        and 0.07 * lh <= w <= 0.4 * lh
+        and 0.45 <= w / h <= 2.2
+        and abs((y + h) - bottom) <= 0.16 * lh
+        and fill >= 0.45
     ):
         return "."
     return ""

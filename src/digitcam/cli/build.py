@@ -1,0 +1,45 @@
+"""`digitcam build-model`: rebuild the shipped default model from seeded synthetic scenes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from digitcam.cli.app import app
+
+
+@app.command("build-model")
+def build_model(
+    out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
+        "models/digits-knn.npz"
+    ),
+    seed: Annotated[int, typer.Option(help="Seed of every scene and sample.")] = 0,
+    scenes: Annotated[int, typer.Option(help="Synthetic camera scenes to segment.")] = 600,
+    isolated: Annotated[int, typer.Option(help="Isolated glyphs per class to add.")] = 100,
+    per_class: Annotated[int, typer.Option(help="Cap of samples per digit.")] = 800,
+    reject: Annotated[int, typer.Option(help="Cap of 'not a glyph' samples.")] = 5000,
+    classifier: Annotated[str, typer.Option(help="knn or svm.")] = "knn",
+) -> None:
+    """Build the default model from seeded synthetic scenes (training font families only)."""
+    from rich.console import Console
+
+    from digitcam.build import build_default_model
+    from digitcam.classify import save_model
+
+    if classifier not in ("knn", "svm"):
+        raise typer.BadParameter(f"--classifier must be knn or svm, got {classifier!r}")
+    console = Console(stderr=True)
+    model = build_default_model(
+        seed=seed,
+        n_scenes=scenes,
+        n_isolated=isolated,
+        per_class=per_class,
+        reject=reject,
+        classifier=classifier,
+        progress=lambda m: console.print(m, highlight=False),
+    )
+    path = save_model(model, out)
+    size = path.stat().st_size / 1e6
+    console.print(f"wrote {path} ({size:.2f} MB, {model.provenance['n_samples']} samples)")

@@ -1,0 +1,66 @@
+"""`digitcam read IMAGE...`: print what each image reads."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from digitcam.cli.app import app
+from digitcam.errors import DigitcamError
+
+
+@app.command()
+def read(
+    images: Annotated[list[Path], typer.Argument(help="Image files to read.", show_default=False)],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per image per line.")
+    ] = False,
+    model: Annotated[
+        Path | None, typer.Option(help="Model file (default: the shipped model).")
+    ] = None,
+    classifier: Annotated[
+        str, typer.Option(help="Shipped model to use when --model is not given: knn or svm.")
+    ] = "knn",
+    annotate: Annotated[
+        Path | None,
+        typer.Option(help="Write each image with boxes, characters and confidences here."),
+    ] = None,
+) -> None:
+    """Read the digits in each image and print them (lines joined by newlines)."""
+    from digitcam.classify import load_model
+    from digitcam.config import ReaderConfig
+    from digitcam.images import read_image, write_image
+    from digitcam.pipeline import read_frame
+
+    if classifier not in ("knn", "svm"):
+        raise typer.BadParameter(f"--classifier must be knn or svm, got {classifier!r}")
+    mdl = load_model(model, classifier=classifier)
+    config = ReaderConfig()
+    overlay = None
+    if annotate is not None:
+        from digitcam.overlay import Overlay
+
+        overlay = Overlay()
+    failures = 0
+    for path in images:
+        try:
+            img = read_image(path)
+            reading = read_frame(img, mdl, config)
+            if overlay is not None and annotate is not None:
+                write_image(
+                    annotate / (path.stem + ".annotated.png"), overlay.annotate(img, reading)
+                )
+        except DigitcamError as exc:
+            failures += 1
+            print(f"digitcam: error: {exc}", file=sys.stderr)
+            continue
+        if as_json:
+            print(json.dumps({"source": str(path), **reading.to_json()}), flush=True)
+        else:
+            print(reading.text, flush=True)
+    if failures:
+        raise typer.Exit(1)

@@ -1,0 +1,237 @@
+"""`digitcam run`: read digits live from a camera, file, folder, stream or the demo."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from digitcam.cli.app import app
+from digitcam.display import Display, NullDisplay, display_available
+from digitcam.loop import Limits, RunSummary, Sink, run
+from digitcam.overlay import Overlay
+from digitcam.sinks import ReadingLog, RecordWhat, VideoRecorder, log_format, video_fourcc
+from digitcam.sources import (
+    SourceOptions,
+    SourceSpec,
+    open_source,
+    parse_source,
+    try_camera,
+)
+from digitcam.stats import LiveStats, PlainStats, StatsMeter, stats_table, summary_lines
+from digitcam.types import Frame, Reading
+
+
+class ClassifierKind(str, Enum):
+    KNN = "knn"
+    SVM = "svm"
+
+
+def quiet_opencv() -> None:
+    """Keeps OpenCV's and FFmpeg's own warnings off the terminal (our errors say it in one
+    line); set OPENCV_FFMPEG_LOGLEVEL yourself to see FFmpeg's messages."""
+    import cv2
+
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+
+
+@contextmanager
+def sigterm_stops_run() -> Iterator[Callable[[], None]]:
+    """While active and armed, SIGTERM stops the run like Ctrl-C does (the loop ends and the
+    files are finalized). Yields `disarm`: after it, SIGTERM is ignored so that finalizing the
+    files is not cut short; the previous handler comes back on exit."""
+    armed = [True]
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        if armed[0]:
+            raise KeyboardInterrupt
+
+    def disarm() -> None:
+        armed[0] = False
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGTERM here
+        yield disarm
+        return
+    try:
+        yield disarm
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _open(source: str | None, options: SourceOptions, notice: Callable[[str], None]) -> Any:
+    if source is None:
+        camera = try_camera(0, options)
+        if camera is not None:
+            return camera
+        notice(
+            "digitcam: no camera found (camera 0 did not open); running the demo instead "
+            "(`digitcam run demo` skips this check)"
+        )
+        return open_source(parse_source("demo"), options)
+    spec: SourceSpec = parse_source(source)
+    return open_source(spec, options)
+
+
+def _make_step(model: Any) -> Callable[[Frame], Reading]:
+    from digitcam.config import ReaderConfig
+    from digitcam.pipeline import read_frame
+
+    config = ReaderConfig()
+
+    def step(frame: Frame) -> Reading:
+        return read_frame(frame.image, model, config, frame_index=frame.index)
+
+    return step
+
+
+def _print_summary(
+    console: Console, summary: RunSummary, outputs: list[str], *, table: bool
+) -> None:
+    if table:
+        console.print(
+            stats_table(summary.stats, title=f"digitcam · {summary.stats.source} · final")
+        )
+    for line in summary_lines(summary.stats, summary.reason.value):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    for line in outputs:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("run")
+def run_command(
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="Camera index, video file, image folder or glob, rtsp:// or http:// URL, "
+            "or 'demo'. Default: camera 0, else the demo.",
+            show_default=False,
+        ),
+    ] = None,
+    width: Annotated[int | None, typer.Option(min=16, help="Camera width (or demo width).")] = None,
+    height: Annotated[
+        int | None, typer.Option(min=16, help="Camera height (or demo height).")
+    ] = None,
+    fps: Annotated[
+        float | None,
+        typer.Option(min=0.1, help="Camera rate; playback rate of files, images and the demo."),
+    ] = None,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Run files, images and the demo as fast as possible.")
+    ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(min=0.0, help="Seconds a camera or stream may take to open or to come back."),
+    ] = 10.0,
+    display: Annotated[
+        bool | None,
+        typer.Option(
+            "--display/--no-display",
+            help="Show a window (q/Esc quits, space pauses, s saves a snapshot). "
+            "Default: when a display exists.",
+            show_default=False,
+        ),
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option(help="Write the annotated video here (.mp4 or .avi).")
+    ] = None,
+    record_raw: Annotated[
+        Path | None, typer.Option(help="Write the raw frames here (.mp4 or .avi).")
+    ] = None,
+    log: Annotated[
+        Path | None, typer.Option(help="Write one line per frame here (.jsonl or .csv).")
+    ] = None,
+    max_frames: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this many frames.")
+    ] = None,
+    duration: Annotated[
+        float | None, typer.Option(min=0.001, help="Stop after this many seconds.")
+    ] = None,
+    model: Annotated[
+        # Not `exists=True`: load_model says "model file not found" as a one-line ModelError.
+        Path | None,
+        typer.Option(help="Model file (default: the shipped one for --classifier)."),
+    ] = None,
+    classifier: Annotated[
+        ClassifierKind, typer.Option(help="Which shipped model to use when --model is not given.")
+    ] = ClassifierKind.KNN,
+    seed: Annotated[int, typer.Option(help="Scene of the demo source.")] = 0,
+    snapshot_dir: Annotated[
+        Path,
+        typer.Option(file_okay=False, help="Where the window's `s` key saves snapshots."),
+    ] = Path(),
+) -> None:
+    """Read digits live: source → reader → overlay → window, recording, log and stats."""
+    from digitcam.classify import load_model
+
+    quiet_opencv()
+    # Check output paths before anything slow opens (a camera or a URL may take seconds).
+    for path in (record, record_raw):
+        if path is not None:
+            video_fourcc(path)
+    if log is not None:
+        log_format(log)
+    limits = Limits(max_frames=max_frames, duration=duration)
+    options = SourceOptions(
+        width=width, height=height, fps=fps, fast=fast, timeout=timeout, seed=seed
+    )
+    loaded = load_model(model, classifier=classifier.value)  # once, before the first frame
+    step = _make_step(loaded)
+    tty = sys.stdout.isatty()
+    console = Console(highlight=False)
+    show = display_available() if display is None else display
+
+    def notice(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    outputs: list[str] = []
+    with sigterm_stops_run() as disarm, ExitStack() as stack:
+        src = stack.enter_context(_open(source, options, notice))
+        meter = StatsMeter(source_name=src.name)
+        sinks: list[Sink] = []
+        recorders: list[VideoRecorder] = []
+        for path, what in ((record, RecordWhat.ANNOTATED), (record_raw, RecordWhat.RAW)):
+            if path is not None:
+                recorder = stack.enter_context(VideoRecorder(path, src.fps, what=what))
+                recorders.append(recorder)
+                sinks.append(recorder)
+        reading_log = stack.enter_context(ReadingLog(log)) if log is not None else None
+        if reading_log is not None:
+            sinks.append(reading_log)
+        view = LiveStats(meter, console) if tty else PlainStats(meter, sys.stdout)
+        sinks.append(stack.enter_context(view))
+        window = (
+            Display(f"digitcam · {src.name}", snapshot_dir=snapshot_dir, on_message=notice)
+            if show
+            else NullDisplay()
+        )
+        stack.enter_context(window)
+        summary = run(
+            src,
+            step,
+            overlay=Overlay(),
+            sinks=sinks,
+            display=window,
+            meter=meter,
+            limits=limits,
+        )
+        disarm()
+    # Every file is closed now (recording finalized, log flushed, device released).
+    outputs.extend(
+        f"  recorded {r.frames_written} frames ({r.what.value}) to {r.path}" for r in recorders
+    )
+    if reading_log is not None:
+        outputs.append(f"  logged {reading_log.lines_written} lines to {reading_log.path}")
+    _print_summary(console, summary, outputs, table=tty)
+    if summary.error is not None:
+        raise summary.error

@@ -1,0 +1,35 @@
+"""Labelling segmented units by ground truth when building the shipped model."""
+
+import numpy as np
+import pytest
+
+from digitcam.build import GlyphSet, balance, match_unit
+from digitcam.types import NOT_GLYPH, Box
+
+TRUTH = (("7", Box(100, 50, 20, 30)), ("-", Box(125, 62, 10, 4)), ("4", Box(140, 50, 21, 30)))
+
+
+@pytest.mark.parametrize(
+    ("box", "expected"),
+    [
+        (Box(100, 50, 20, 30), "7"),  # exact
+        (Box(101, 49, 19, 32), "7"),  # a pixel off
+        (Box(300, 50, 20, 30), NOT_GLYPH),  # clutter, overlaps nothing
+        (Box(104, 55, 8, 10), NOT_GLYPH),  # a counter / fragment inside a digit
+        (Box(100, 50, 61, 30), None),  # a merge of 7-4: no clean label
+        (Box(125, 62, 10, 4), None),  # the minus is a mark, never a glyph sample
+    ],
+)
+def test_match_unit(box, expected):
+    assert match_unit(box, TRUTH) == expected
+
+
+def test_balance_caps_each_class_and_is_seeded():
+    labels = tuple("1" * 50 + "2" * 5 + NOT_GLYPH * 80)
+    data = GlyphSet(np.zeros((len(labels), 20, 20), np.float32), labels)
+    a = balance(data, per_class=10, reject=20, seed=1)
+    b = balance(data, per_class=10, reject=20, seed=1)
+    assert a.labels.count("1") == 10
+    assert a.labels.count("2") == 5
+    assert a.labels.count(NOT_GLYPH) == 20
+    assert a.labels == b.labels

@@ -1,0 +1,173 @@
+"""End to end: read_frame on hand-made frames, held-out synthetic scenes and the pi page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digitcam import synth
+from digitcam.classify import load_model
+from digitcam.config import ReaderConfig
+from digitcam.errors import InputError
+from digitcam.pipeline import read_frame
+from digitcam.types import Polarity
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+PI_PAGE = DATA / "real" / "simpleocr_pi_digits"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def heldout_faces():
+    _, heldout = synth.split_faces(synth.printed_faces())
+    return heldout
+
+
+def levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.zeros((480, 640, 3), np.uint8),
+        np.full((480, 640), 255, np.uint8),
+        np.full((5, 5, 3), 128, np.uint8),
+        np.zeros((1, 1), np.uint8),
+    ],
+    ids=["black", "white", "tiny", "one-pixel"],
+)
+def test_blank_frames_read_nothing(model, image):
+    r = read_frame(image, model)
+    assert r.text == ""
+    assert r.lines == ()
+    assert r.timings.total >= 0
+
+
+def test_empty_array_is_a_clear_error(model):
+    with pytest.raises(InputError, match="shape"):
+        read_frame(np.zeros((0, 0, 3), np.uint8), model)
+
+
+def test_pure_noise_is_bounded_and_reads_little(model):
+    rng = np.random.default_rng(3)
+    noise = rng.integers(0, 256, (480, 640), dtype=np.uint8)
+    r = read_frame(noise, model)
+    assert len(r.text.replace("\n", "")) <= 3
+
+
+def _card(text: str, *, inverted: bool, height: int = 40) -> np.ndarray:
+    img = np.full((240, 480), 235, np.uint8)
+    scale = height / 22.0
+    cv2.putText(
+        img, text, (30, 130), cv2.FONT_HERSHEY_DUPLEX, scale, 25, max(2, height // 14), cv2.LINE_AA
+    )
+    return 255 - img if inverted else img
+
+
+@pytest.mark.parametrize("inverted", [False, True])
+def test_polarity_is_automatic(model, inverted):
+    r = read_frame(_card("-40.25", inverted=inverted), model)
+    assert r.text == "-40.25"
+
+
+def test_both_polarities_in_one_frame(model):
+    top = _card("3817", inverted=False)
+    bottom = _card("9052", inverted=True)
+    frame = np.vstack([top, bottom])
+    assert read_frame(frame, model).text == "3817\n9052"
+
+
+def test_forced_polarity_reads_only_that_ink(model):
+    frame = np.vstack([_card("3817", inverted=False), _card("9052", inverted=True)])
+    cfg = ReaderConfig(polarity=Polarity.LIGHT_ON_DARK)
+    assert read_frame(frame, model, cfg).text == "9052"
+
+
+def test_reading_is_json_serializable_and_timed(model):
+    r = read_frame(_card("123", inverted=False), model, frame_index=7)
+    d = json.loads(json.dumps(r.to_json()))
+    assert d["text"] == "123"
+    assert [g["char"] for g in d["glyphs"]] == ["1", "2", "3"]
+    assert set(d["timings_ms"]) == {"total", "preprocess", "segment", "classify"}
+    assert r.frame_index == 7
+    assert all(0 <= g["confidence"] <= 1 for g in d["glyphs"])
+
+
+def test_low_confidence_reads_question_mark(model):
+    # A model whose rejection threshold is above any confidence must not guess.
+    r = read_frame(_card("58", inverted=False), model, ReaderConfig(reject_threshold=1.01))
+    assert r.text == "??"
+
+
+@pytest.mark.parametrize("angle", [-6.0, 6.0])
+def test_rotated_text_keeps_reading_order(model, angle):
+    img = np.full((300, 560), 240, np.uint8)
+    cv2.putText(img, "720419", (60, 130), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 20, 4, cv2.LINE_AA)
+    cv2.putText(img, "58316", (60, 220), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 20, 4, cv2.LINE_AA)
+    rot = cv2.getRotationMatrix2D((280, 150), angle, 1.0)
+    img = cv2.warpAffine(img, rot, (560, 300), borderValue=240)
+    assert read_frame(img, model).text == "720419\n58316"
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_rendered_random_string_reads_back(model, heldout_faces, data):
+    # Given a random digit string rendered in a font family the shipped model never saw
+    seed = data.draw(st.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
+    text = synth.random_digit_text(rng, min_len=3, max_len=10)
+    face = heldout_faces[data.draw(st.integers(0, len(heldout_faces) - 1))]
+    height = data.draw(st.integers(22, 70))
+    line = synth.render_line(text, face, height_px=height, rng=rng)
+    pad = height
+    ink = cv2.copyMakeBorder(line.ink, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    frame = 255 - ink
+    # When read, Then it reads back as itself
+    assert read_frame(frame, model).text == text
+
+
+def _scene_accuracy(model, faces, seeds):
+    exact, errors, chars = 0, 0, 0
+    for s in seeds:
+        scene = synth.make_scene(s, faces=faces)
+        got = read_frame(scene.image, model).text
+        exact += got == scene.text
+        errors += levenshtein(got, scene.text)
+        chars += len(scene.text)
+    return exact / len(seeds), 1 - errors / chars
+
+
+def test_heldout_font_camera_scenes_accuracy(model, heldout_faces):
+    # Seeds far from the ones the shipped model was built from, fonts it never saw.
+    exact, char_acc = _scene_accuracy(model, heldout_faces, range(7_000_000, 7_000_060))
+    assert exact >= 0.80, f"exact-frame accuracy {exact:.3f}"
+    assert char_acc >= 0.95, f"character accuracy {char_acc:.4f}"
+
+
+@pytest.mark.skipif(not PI_PAGE.is_dir(), reason=f"real data not found at {PI_PAGE}")
+def test_pi_page_reads_all_225_digits_in_order(model):
+    meta = json.loads((PI_PAGE / "labels.jsonl").read_text().splitlines()[0])
+    img = cv2.imread(str(PI_PAGE / meta["file"]))
+    r = read_frame(img, model)
+    digits = [line.replace(".", "") for line in r.lines]
+    assert digits == meta["text"].split("\n")
+    assert sum(len(d) for d in digits) == 225
