@@ -15,7 +15,7 @@ TRUTH = (("7", Box(100, 50, 20, 30)), ("-", Box(125, 62, 10, 4)), ("4", Box(140,
         (Box(100, 50, 20, 30), "7"),  # exact
         (Box(101, 49, 19, 32), "7"),  # a pixel off
         (Box(300, 50, 20, 30), NOT_GLYPH),  # clutter, overlaps nothing
-        (Box(104, 55, 8, 10), NOT_GLYPH),  # a counter / fragment inside a digit
+        (Box(104, 55, 8, 10), None),  # a counter or fragment inside a digit: no clean label
         (Box(100, 50, 61, 30), None),  # a merge of 7-4: no clean label
         (Box(125, 62, 10, 4), None),  # the minus is a mark, never a glyph sample
     ],

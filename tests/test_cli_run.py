@@ -270,9 +270,11 @@ def test_window_keys_pause_snapshot_and_quit(
     )  # fmt: skip
 
     def key(name: str) -> None:
+        # the title names the source, whose folder is unique to this test
         found = subprocess.run(
-            ["xdotool", "search", "--name", "digitcam"], capture_output=True, text=True, env=env
-        )
+            ["xdotool", "search", "--onlyvisible", "--name", tmp_path.name],
+            capture_output=True, text=True, env=env,
+        )  # fmt: skip
         window = found.stdout.split()[0]
         subprocess.run(["xdotool", "key", "--window", window, name], env=env, check=True)
         time.sleep(0.4)

@@ -26,7 +26,7 @@ from digitcam import __version__
 from digitcam.classify import Model, train_model
 from digitcam.config import ReaderConfig
 from digitcam.features import FeatureSpec, glyph_features, normalize_glyph
-from digitcam.pipeline import segment_frame
+from digitcam.pipeline import glyph_leaves, segment_frame
 from digitcam.preprocess import denoise, to_gray
 from digitcam.types import DIGITS, NOT_GLYPH, Box
 
@@ -67,19 +67,11 @@ def match_unit(box: Box, truth: Sequence[tuple[str, Box]]) -> str | None:
             and box.y <= t.cy <= box.y2
         )
         similar = 0.75 <= box.h / max(t.h, 1) <= 1.33 and abs(box.w - t.w) <= max(
-            3, 0.35 * max(t.w, t.h)
+            3, 0.25 * max(t.w, t.h)
         )
         if centred and similar and ch in DIGITS:
             return ch
-        inside = t.x <= box.cx <= t.x2 and t.y <= box.cy <= t.y2
-        if inside and box.h < 0.7 * t.h and best is None:
-            # A counter (hole) or a fragment of a character: teach it as "not a glyph",
-            # so the reader says '?' or drops it rather than reading a small "0".
-            best = "small"
-            continue
         best = "partial"
-    if best == "small":
-        return NOT_GLYPH
     return NOT_GLYPH if best is None else None
 
 
@@ -102,9 +94,9 @@ def scene_glyphs(
         gray = denoise(to_gray(scene.image))  # type: ignore[attr-defined]
         det = segment_frame(gray, cfg)
         for line in det.lines:
-            for u in line.units:
-                if u.patch is None:
-                    continue
+            # Every way of splitting touching glyphs is offered: the right split's pieces
+            # match the truth, the wrong ones' do not (and are left out).
+            for u in glyph_leaves(line.units):
                 lab = match_unit(u.box, scene.boxes)  # type: ignore[attr-defined]
                 if lab is None:
                     continue
@@ -222,6 +214,7 @@ def build_default_model(
         classifier=classifier,
         classes=(*DIGITS, NOT_GLYPH),
         k=k,
+        novelty=True,
         reject_threshold=0.5,
         provenance=provenance,
     )

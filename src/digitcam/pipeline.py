@@ -23,6 +23,7 @@ from digitcam.preprocess import denoise, ink_masks, ink_offset, odd, to_gray
 from digitcam.segment import (
     LineGeometry,
     RefinedLine,
+    Unit,
     components,
     glyph_candidates,
     line_geometry,
@@ -30,12 +31,29 @@ from digitcam.segment import (
     order_lines,
     refine_line,
 )
-from digitcam.types import NOT_GLYPH, UNKNOWN, Box, Glyph, GlyphKind, Polarity, Reading, Timings
+from digitcam.sevenseg import read_segment_displays
+from digitcam.types import (
+    MARKS,
+    NOT_GLYPH,
+    UNKNOWN,
+    Box,
+    Glyph,
+    GlyphKind,
+    Polarity,
+    Reading,
+    Timings,
+)
 
 #: Refining is the costly step; a cluttered frame cannot ask for more lines than this.
 MAX_LINES = 24
 #: Lone digit-shaped blobs refined when a frame has no line of two or more glyphs.
 MAX_SINGLES = 8
+#: In a frame of noise or texture, a line needs this mean confidence and no clutter inside.
+NOISY_LINE_CONFIDENCE = 0.9
+#: A raw blob passes the line gate when some digit scores this much for it.
+GATE_DIGIT_SCORE = 0.2
+#: In a line of digits, a "not a glyph" unit whose best digit scores this much is that digit.
+CONTEXT_DIGIT_SCORE = 0.3
 #: Marks are decided by geometry; this is how sure that decision is.
 MARK_CONFIDENCE = 0.9
 
@@ -46,6 +64,9 @@ class Detection:
 
     lines: tuple[RefinedLine, ...]
     notes: tuple[str, ...]
+    #: The frame is mostly noise or texture (the candidate cap was hit): lines need to be
+    #: clean and confident to count.
+    noisy: bool = False
 
 
 def detect_lines(
@@ -156,37 +177,120 @@ def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> l
     return [ln for k, ln in enumerate(lines) if k not in drop]
 
 
-def segment_frame(gray: NDArray[np.uint8], config: ReaderConfig) -> Detection:
-    """Detect and refine all lines of a (denoised) gray frame."""
-    lines, notes = detect_lines(gray, config)
-    refined = [refine_line(gray, ln, target_h=config.refine_height_px) for ln in lines]
-    return Detection(tuple(r for r in refined if r.units), tuple(notes))
+def gate_lines(
+    gray: NDArray[np.uint8], lines: list[LineGeometry], model: Model
+) -> list[LineGeometry]:
+    """Keep the lines where the model sees at least one digit among the raw blobs.
 
+    Refining a line costs far more than classifying its blobs as they are, and a cluttered
+    frame has many more blob rows (edges of shapes, texture) than text lines; this cheap
+    look lets refinement spend its time on text.
 
-def classify_units(
-    detection: Detection, model: Model
-) -> list[list[tuple[str, float, tuple[tuple[str, float], ...]]]]:
-    """Classify every glyph unit of every line in one batch.
+    Args:
+        gray: HxW uint8 frame.
+        lines: detected lines.
+        model: the classifier.
 
     Returns:
-        Per line, per unit: (char, confidence, top candidates); marks keep their char.
+        The lines worth refining, in the same order.
     """
-    patches = [u.patch for ln in detection.lines for u in ln.units if u.patch is not None]
-    if patches:
-        norm = np.stack([normalize_glyph(p) for p in patches])
-        pred = model.predict(glyph_features(norm, model.spec))
-    out: list[list[tuple[str, float, tuple[tuple[str, float], ...]]]] = []
-    k = 0
-    for ln in detection.lines:
-        row = []
-        for u in ln.units:
-            if u.patch is None:
-                row.append((u.mark, MARK_CONFIDENCE, ((u.mark, MARK_CONFIDENCE),)))
-            else:
-                row.append((pred.chars[k], float(pred.confidences[k]), pred.top[k]))
-                k += 1
-        out.append(row)
+    if not lines:
+        return lines
+    patches, owner = [], []
+    for i, ln in enumerate(lines):
+        for x, y, w, h in ln.boxes:
+            crop = gray[y : y + h, x : x + w].astype(np.float32)
+            if ln.polarity is Polarity.DARK_ON_LIGHT:
+                crop = 255.0 - crop
+            crop = np.clip(crop - np.percentile(crop, 20), 0, None)
+            patches.append(normalize_glyph(crop))
+            owner.append(i)
+    pred = model.predict(glyph_features(np.stack(patches), model.spec))
+    # Lenient on purpose: a raw blob (unmasked, unrefined) only has to look somewhat like
+    # a digit for its line to get a proper look.
+    digit = np.array(
+        [any(c != NOT_GLYPH and sc >= GATE_DIGIT_SCORE for c, sc in t) for t in pred.top]
+    )
+    owner_a = np.array(owner)
+    keep = []
+    for i, ln in enumerate(lines):
+        # Bold, tightly set text fuses into wide blobs that look like no single digit;
+        # a row of those is refined too (refinement splits them).
+        fused = np.mean(ln.boxes[:, 2] > 1.1 * ln.boxes[:, 3]) > 0.5
+        if fused or digit[owner_a == i].any():
+            keep.append(ln)
+    return keep
+
+
+def segment_frame(
+    gray: NDArray[np.uint8], config: ReaderConfig, model: Model | None = None
+) -> Detection:
+    """Detect and refine all lines of a (denoised) gray frame.
+
+    With a model, lines whose raw blobs hold no digit at all are not refined (`gate_lines`).
+    """
+    lines, notes = detect_lines(gray, config)
+    if model is not None:
+        lines = gate_lines(gray, lines, model)
+    refined = [refine_line(gray, ln, target_h=config.refine_height_px) for ln in lines]
+    noisy = any(n.startswith("candidate cap hit") for n in notes)
+    return Detection(tuple(r for r in refined if r.units), tuple(notes), noisy)
+
+
+Classified = tuple[str, float, tuple[tuple[str, float], ...]]
+
+
+def glyph_leaves(units: tuple[Unit, ...]) -> list[Unit]:
+    """Every unit that carries a patch, including all split alternatives."""
+    out: list[Unit] = []
+    for u in units:
+        if u.alternatives:
+            for alt in u.alternatives:
+                out.extend(glyph_leaves(alt))
+        elif u.patch is not None:
+            out.append(u)
     return out
+
+
+def classify_units(detection: Detection, model: Model) -> tuple[Detection, list[list[Classified]]]:
+    """Classify every glyph unit of every line in one batch, and settle split choices.
+
+    A blob of touching glyphs comes with several ways to split it; the one whose pieces
+    the model reads most confidently (a "not a glyph" piece counts zero) is kept.
+
+    Returns:
+        The detection with choices replaced by the chosen pieces, and per line, per unit:
+        (char, confidence, top candidates); marks keep their char.
+    """
+    leaves = [u for ln in detection.lines for u in glyph_leaves(ln.units)]
+    result: dict[int, Classified] = {}
+    if leaves:
+        norm = np.stack([normalize_glyph(u.patch) for u in leaves])  # type: ignore[arg-type]
+        pred = model.predict(glyph_features(norm, model.spec))
+        for k, u in enumerate(leaves):
+            result[id(u)] = (pred.chars[k], float(pred.confidences[k]), pred.top[k])
+
+    def label(u: Unit) -> Classified:
+        if u.patch is None:
+            return (u.mark, MARK_CONFIDENCE, ((u.mark, MARK_CONFIDENCE),))
+        return result[id(u)]
+
+    def merit(alt: tuple[Unit, ...]) -> float:
+        scores = [0.0 if c[0] == NOT_GLYPH else c[1] for c in map(label, alt) if c[0] not in MARKS]
+        return float(np.mean(scores)) if scores else 0.0
+
+    lines: list[RefinedLine] = []
+    out: list[list[Classified]] = []
+    for ln in detection.lines:
+        units: list[Unit] = []
+        for u in ln.units:
+            if u.alternatives:
+                units.extend(max(u.alternatives, key=merit))
+            else:
+                units.append(u)
+        lines.append(RefinedLine(tuple(units), ln.polarity, ln.bbox))
+        out.append([label(u) for u in units])
+    return Detection(tuple(lines), detection.notes, detection.noisy), out
 
 
 def assemble(
@@ -202,19 +306,22 @@ def assemble(
     same text seen in both polarities) the stronger is kept.
 
     Returns:
-        (bbox, glyphs, score) per kept line, unordered.
+        (bbox, glyphs, score) per plausible line, unordered and unresolved (see `resolve`).
     """
     kept: list[tuple[Box, tuple[Glyph, ...], float]] = []
     for ln, cls in zip(detection.lines, classes, strict=False):
-        units = list(zip(ln.units, cls, strict=False))
-        # Trim clutter glued to the ends of the line.
-        while units and units[0][1][0] == NOT_GLYPH:
-            units.pop(0)
-        while units and units[-1][1][0] == NOT_GLYPH:
-            units.pop()
-        units = _trim_marks(units)
+        units = [(u, _in_line_context(c)) for u, c in zip(ln.units, cls, strict=False)]
+        n_before = sum(1 for u in units if u[0].patch is not None)
+        units = _trim_ends(units)
         glyph_units = [(u, c) for u, c in units if u.patch is not None]
-        if not glyph_units:
+        n_marks = len(units) - len(glyph_units)
+        # A few digit-like blobs inside a long row of clutter (texture, noise) are not a
+        # number: what was trimmed may not outnumber what is left, nor marks the digits.
+        if (
+            not glyph_units
+            or n_before - len(glyph_units) > max(2, len(glyph_units))
+            or n_marks > len(glyph_units)
+        ):
             continue
         confs = np.array([c[1] if c[0] != NOT_GLYPH else 0.0 for _, c in glyph_units])
         n_not = sum(1 for _, c in glyph_units if c[0] == NOT_GLYPH)
@@ -229,7 +336,11 @@ def assemble(
             if len(glyph_units) == 2
             else config.min_line_confidence
         )
-        if float(confs.mean()) < need:
+        if detection.noisy:
+            need, n_not_allowed = max(need, NOISY_LINE_CONFIDENCE), 0
+        else:
+            n_not_allowed = len(glyph_units)
+        if float(confs.mean()) < need or n_not > n_not_allowed:
             continue
         glyphs = []
         for u, (ch, conf, top) in units:
@@ -238,29 +349,62 @@ def assemble(
                 ch = UNKNOWN
             glyphs.append(Glyph(u.box, ch, conf, tuple(top), kind))
         bbox = _union([g.box for g in glyphs])
-        # Taller lines win overlaps: the counters of 0/6/8/9 form rows of small "0"s inside
-        # the real glyphs, and must lose to them.
-        score = float(confs.sum()) * float(np.median([g.box.h for g in glyphs]))
+        # Overlaps are won by confident digits, and among equals by taller ones: the
+        # counters of 0/6/8/9 form rows of small "0"s inside the real glyphs and must lose
+        # to them, but one tall blob of clutter must not outweigh a row of digits.
+        score = float(confs.sum()) * float(np.sqrt(np.median([g.box.h for g in glyphs])))
         kept.append((bbox, tuple(glyphs), score))
-    kept = _resolve_overlaps(kept)
+    return kept
+
+
+def resolve(
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Pick the lines to report among candidates from every reader (printed, segments).
+
+    Of overlapping candidates the higher score wins; where the frame shows real numbers,
+    a lone digit elsewhere is clutter.
+    """
+    kept = _resolve_overlaps(candidates)
     if any(_n_digits(g) >= 2 for _, g, _ in kept):
-        # Where the frame shows real numbers, a lone digit elsewhere is clutter.
         kept = [k for k in kept if _n_digits(k[1]) >= 2]
     return kept
 
 
 def _n_digits(glyphs: tuple[Glyph, ...]) -> int:
-    return sum(1 for g in glyphs if g.kind is GlyphKind.CLASSIFIED)
+    return sum(1 for g in glyphs if g.kind is not GlyphKind.MARK)
 
 
-def _trim_marks(units: list[Any]) -> list[Any]:
-    """After trimming, a '.' needs a glyph on its left and a '-' one on its right."""
-    while units and units[0][0].mark == ".":
-        units.pop(0)
-    while units and units[-1][0].mark in ("-", "."):
-        # A trailing '.' ("5.") is rare in readings and common as noise; drop it.
-        units.pop()
-    return units
+def _in_line_context(
+    c: tuple[str, float, tuple[tuple[str, float], ...]],
+) -> tuple[str, float, tuple[tuple[str, float], ...]]:
+    """Inside a line of digits, a unit the model calls "not a glyph" but gives a fair digit
+    score is taken as that digit (an italic 1 looks like a stroke of clutter on its own).
+    """
+    ch, _, top = c
+    if ch != NOT_GLYPH:
+        return c
+    for alt, score in top[1:]:
+        if alt != NOT_GLYPH and score >= CONTEXT_DIGIT_SCORE:
+            return (alt, score, top)
+    return c
+
+
+def _trim_ends(units: list[Any]) -> list[Any]:
+    """Trim clutter glued to a line's ends, and marks left dangling there.
+
+    A '.' needs a glyph on its left and a '-' one on its right; a trailing '.' ("5.") is
+    rare in readings and common as noise. Trimming one can expose another, so repeat.
+    """
+    units = list(units)
+    while True:
+        n = len(units)
+        while units and (units[0][1][0] == NOT_GLYPH or units[0][0].mark == "."):
+            units.pop(0)
+        while units and (units[-1][1][0] == NOT_GLYPH or units[-1][0].mark in ("-", ".")):
+            units.pop()
+        if len(units) == n:
+            return units
 
 
 def _union(boxes: list[Box]) -> Box:
@@ -321,12 +465,15 @@ def read_frame(
     if min(gray.shape) < cfg.min_glyph_px:
         det = Detection((), ("frame smaller than the smallest glyph",))
     else:
-        det = segment_frame(gray, cfg)
+        det = segment_frame(gray, cfg, model)
     t2 = clock()
-    classes = classify_units(det, model)
+    det, classes = classify_units(det, model)
     t3 = clock()
     threshold = model.reject_threshold if cfg.reject_threshold is None else cfg.reject_threshold
-    kept = assemble(det, classes, cfg, threshold)
+    candidates = assemble(det, classes, cfg, threshold)
+    if cfg.seven_segment:
+        candidates += read_segment_displays(gray, cfg)
+    kept = resolve(candidates)
     order = order_lines([b for b, _, _ in kept])
     lines = tuple("".join(g.char for g in kept[i][1]) for i in order)
     glyphs = tuple(kept[i][1] for i in order)

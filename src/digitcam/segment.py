@@ -240,12 +240,15 @@ class Unit:
             None for marks.
         mark: '.' or '-' when size and position decide, else ''.
         rel_h: height relative to the line's digit height.
+        alternatives: for a blob of touching glyphs, the ways to split it (each a tuple of
+            units); the classifier picks one. Empty for ordinary units.
     """
 
     box: Box
     patch: NDArray[np.float32] | None
     mark: str
     rel_h: float
+    alternatives: tuple[tuple[Unit, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -506,47 +509,23 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
                         )
                     else:
                         spans.append((a0, b0))
-            cuts: list[int] = []
+            geo = _PieceGeometry(crop, inv, gx, gy, sub, top, bottom, ink, ink_ref, bg)
             for a0, b0 in spans:
-                sw = b0 - a0
-                parts = 1
-                if sw / gh > 0.98:
-                    parts = max(2, min(6, round(sw / max(est_w, 1.0))))
-                col = sub[:, a0:b0].sum(axis=0).astype(np.float32)
-                inner = _split_points(col, parts) if parts > 1 else []
-                cuts_here = [a0, *(a0 + c for c in inner), b0]
-                cuts.extend(cuts_here)
-            pairs = list(itertools.pairwise(cuts))
-            # Only consecutive cut pairs inside one span are pieces.
-            pieces = [(a, b) for (a, b) in pairs if any(a0 <= a < b <= b0 for a0, b0 in spans)]
-            for a, b in pieces:
-                piece = sub[:, a:b]
-                rows = np.flatnonzero(piece.any(axis=1))
-                cols = np.flatnonzero(piece.any(axis=0))
-                if len(rows) == 0 or len(cols) == 0:
-                    continue
-                py0, py1 = int(rows[0]), int(rows[-1]) + 1
-                px0, px1 = int(cols[0]), int(cols[-1]) + 1
-                ax, ay = gx + a + px0, gy + py0
-                pw, ph = px1 - px0, py1 - py0
-                if ph < 0.6 * lh:
-                    # A split can free a mark that was fused to its neighbours ("6-6").
-                    mark = _mark_kind(
-                        ax,
-                        ay,
-                        pw,
-                        ph,
-                        piece[py0:py1, px0:px1],
-                        top=top,
-                        bottom=bottom,
-                        ink=ink,
-                        ink_ref=ink_ref,
+                options = _split_options(b0 - a0, gh, est_w)
+                alts = [_pieces(geo, a0, b0, n) for n in options]
+                if len(alts) == 1:
+                    units.extend(alts[0])
+                else:
+                    # Which split is right is for the classifier to say (see pipeline).
+                    units.append(
+                        Unit(
+                            _to_frame_box(inv, gx + a0, gy, b0 - a0, gh),
+                            None,
+                            "",
+                            rel_h,
+                            tuple(tuple(a) for a in alts),
+                        )
                     )
-                    if mark:
-                        units.append(Unit(_to_frame_box(inv, ax, ay, pw, ph), None, mark, ph / lh))
-                        continue
-                patch = _masked_patch(crop, piece[py0:py1, px0:px1], ax, ay, bg)
-                units.append(Unit(_to_frame_box(inv, ax, ay, pw, ph), patch, "", ph / lh))
             continue
         mark = _mark_kind(gx, gy, gw, gh, sub, top=top, bottom=bottom, ink=ink, ink_ref=ink_ref)
         if mark:
@@ -554,6 +533,69 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
     units.sort(key=lambda u: u.box.cx)
     units = _drop_misplaced_marks(units)
     return RefinedLine(tuple(units), line.polarity, line.bbox)
+
+
+@dataclass(frozen=True)
+class _PieceGeometry:
+    """What cutting pieces out of one blob needs to know (crop, mapping, line band)."""
+
+    crop: NDArray[np.float32]
+    inv: NDArray[np.float64]
+    gx: int
+    gy: int
+    sub: NDArray[np.uint8]
+    top: float
+    bottom: float
+    ink: float
+    ink_ref: float
+    bg: float
+
+
+def _split_options(width: int, height: int, est_w: float) -> list[int]:
+    """How many glyphs a blob of this size may hold: one or a few counts to try.
+
+    A blob no wider than a digit stays whole; a wider one is tried at the count its width
+    suggests (from the line's other glyphs) and its neighbours, since bold faces have wide
+    digits and a "1" is narrow.
+    """
+    aspect = width / max(height, 1)
+    by_width = round(width / max(est_w, 1.0))
+    if aspect <= 0.98 or (aspect <= 1.3 and by_width < 2):
+        return [1]
+    lo = max(1 if aspect <= 1.3 else 2, by_width - 1, int(np.ceil(aspect / 1.05)))
+    hi = min(6, max(by_width + 1, lo), int(aspect / 0.3))
+    return list(range(lo, max(lo, hi) + 1))
+
+
+def _pieces(geo: _PieceGeometry, a0: int, b0: int, parts: int) -> list[Unit]:
+    """Cut columns a0..b0 of a blob into `parts` pieces at ink valleys; marks by geometry."""
+    col = geo.sub[:, a0:b0].sum(axis=0).astype(np.float32)
+    inner = _split_points(col, parts) if parts > 1 else []
+    cuts = [a0, *(a0 + c for c in inner), b0]
+    lh = geo.bottom - geo.top
+    out: list[Unit] = []
+    for a, b in itertools.pairwise(cuts):
+        piece = geo.sub[:, a:b]
+        rows = np.flatnonzero(piece.any(axis=1))
+        cols = np.flatnonzero(piece.any(axis=0))
+        if len(rows) == 0 or len(cols) == 0:
+            continue
+        py0, py1 = int(rows[0]), int(rows[-1]) + 1
+        px0, px1 = int(cols[0]), int(cols[-1]) + 1
+        ax, ay = geo.gx + a + px0, geo.gy + py0
+        pw, ph = px1 - px0, py1 - py0
+        m = piece[py0:py1, px0:px1]
+        box = _to_frame_box(geo.inv, ax, ay, pw, ph)
+        if ph < 0.6 * lh:
+            # A split can free a mark that was fused to its neighbours ("6-6").
+            mark = _mark_kind(
+                ax, ay, pw, ph, m, top=geo.top, bottom=geo.bottom, ink=geo.ink, ink_ref=geo.ink_ref
+            )
+            if mark:
+                out.append(Unit(box, None, mark, ph / lh))
+                continue
+        out.append(Unit(box, _masked_patch(geo.crop, m, ax, ay, geo.bg), "", ph / lh))
+    return out
 
 
 def _dash_spans(
@@ -623,8 +665,8 @@ def _mark_kind(
     ):
         return "-"
     if (
-        0.07 * lh <= h <= 0.38 * lh
-        and 0.07 * lh <= w <= 0.4 * lh
+        0.07 * lh <= h <= 0.42 * lh
+        and 0.07 * lh <= w <= 0.45 * lh
         and 0.45 <= w / h <= 2.2
         and abs((y + h) - bottom) <= 0.16 * lh
         and fill >= 0.45

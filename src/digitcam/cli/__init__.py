@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from digitcam.cli import build as _build  # noqa: F401  (registers `build-model`)
+from digitcam.cli import data as _data  # noqa: F401  (dataset, train, eval, label)
 from digitcam.cli import read as _read  # noqa: F401  (registers `read`)
 from digitcam.cli import run as _run  # noqa: F401  (registers `run`)
 from digitcam.cli.app import app
@@ -26,27 +27,17 @@ def _quiet_opencv() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Typer/click handle usage errors themselves (message and exit code 2); a `DigitcamError`
+    from any command becomes one line on stderr and its exit code.
+    """
     _quiet_opencv()
     try:
-        rc = app(standalone_mode=False)
+        app()
     except DigitcamError as exc:
         print(f"digitcam: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("digitcam: interrupted", file=sys.stderr)
         sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            print("digitcam: aborted", file=sys.stderr)
-            sys.exit(130)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-    # standalone_mode=False hands typer.Exit codes back instead of exiting.
-    sys.exit(rc if isinstance(rc, int) else 0)
