@@ -150,3 +150,19 @@ def test_shipped_model_exists_and_loads():
     assert model.provenance.get("command"), "the model records how it was made"
     with zipfile.ZipFile(path) as z:
         assert all(n.endswith(".npy") for n in z.namelist())
+
+
+@pytest.mark.parametrize("kind", ["knn", "svm"])
+def test_pca_projection_round_trips(tmp_path, kind):
+    rng = np.random.default_rng(5)
+    x, y = _blobs(0)
+    x = np.hstack([x, rng.normal(0, 0.01, (len(x), 6)).astype(np.float32)])  # 10-D
+    spec = FeatureSpec("vector", dim=10)
+    model = train_model(x, y, spec=spec, classifier=kind, pca=3)
+    assert model.projection is not None
+    assert model.projection.shape == (10, 3)
+    xt = np.hstack([_blobs(1)[0], np.zeros((180, 6), np.float32)])
+    back = load_model(save_model(model, tmp_path / "p.npz"))
+    assert back.predict(xt).chars == model.predict(xt).chars
+    acc = np.mean([p == t for p, t in zip(back.predict(xt).chars, _blobs(1)[1], strict=True)])
+    assert acc > 0.97

@@ -149,13 +149,14 @@ def merge(*sets: GlyphSet) -> GlyphSet:
 def build_default_model(
     *,
     seed: int = 0,
-    n_scenes: int = 600,
+    n_scenes: int = 900,
     n_isolated: int = 100,
-    per_class: int = 800,
-    reject: int = 5000,
+    per_class: int = 1000,
+    reject: int = 6000,
     classifier: str = "knn",
     spec: FeatureSpec = DEFAULT_SPEC,
     k: int = 5,
+    pca: int = 64,
     progress: Callable[[str], None] | None = None,
 ) -> Model:
     """Train the shipped model on the training font families only (held-out ones stay unseen).
@@ -169,6 +170,7 @@ def build_default_model(
         classifier: "knn" or "svm".
         spec: feature spec.
         k: KNN neighbours.
+        pca: principal components kept (0: all); cuts KNN time at no measured loss.
         progress: called with a status line now and then.
     """
     from digitcam import synth
@@ -193,7 +195,7 @@ def build_default_model(
     provenance = {
         "command": "digitcam build-model "
         f"--seed {seed} --scenes {n_scenes} --isolated {n_isolated} --per-class {per_class} "
-        f"--reject {reject} --classifier {classifier}",
+        f"--reject {reject} --classifier {classifier} --pca {pca}",
         "seed": seed,
         "data": "seeded synthetic scenes (digitcam.synth.make_scene) segmented by the reader, "
         "units labelled by ground-truth boxes; plus isolated augmented glyphs",
@@ -215,6 +217,7 @@ def build_default_model(
         classes=(*DIGITS, NOT_GLYPH),
         k=k,
         novelty=True,
+        pca=pca,
         reject_threshold=0.5,
         provenance=provenance,
     )

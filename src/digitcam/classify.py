@@ -244,6 +244,8 @@ class Model:
     params: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     path: str | None = None
+    #: D x P projection (PCA) applied after scaling, or None.
+    projection: NDArray[np.float32] | None = None
 
     @property
     def kind(self) -> str:
@@ -256,7 +258,10 @@ class Model:
                 f"model expects N x {len(self.mean)} features ({self.spec.kind}), "
                 f"got shape {x.shape}"
             )
-        return ((x - self.mean) / self.std).astype(np.float32)
+        z = ((x - self.mean) / self.std).astype(np.float32)
+        if self.projection is not None:
+            z = z @ self.projection
+        return np.ascontiguousarray(z, np.float32)
 
     def scores(self, x: NDArray[np.float32]) -> NDArray[np.float32]:
         """N x C class scores for N feature vectors."""
@@ -290,6 +295,7 @@ def train_model(
     reject_threshold: float = 0.5,
     provenance: dict[str, Any] | None = None,
     novelty: bool = False,
+    pca: int = 0,
 ) -> Model:
     """Train a model on N x D features with string labels.
 
@@ -307,6 +313,7 @@ def train_model(
         provenance: how the data was made (recorded in the model).
         novelty: KNN only: lower the confidence of inputs far from every training sample
             (for readers that meet clutter; off for closed-set benchmarks).
+        pca: project features onto this many principal components (0: keep all).
     """
     if classifier not in CLASSIFIERS:
         raise ModelError(f"classifier must be one of {CLASSIFIERS}, got {classifier!r}")
@@ -329,7 +336,14 @@ def train_model(
     else:
         mean = np.zeros(x.shape[1], np.float32)
         std = np.ones(x.shape[1], np.float32)
-    xs = (x - mean) / std
+    xs = ((x - mean) / std).astype(np.float32)
+    projection = None
+    if pca and pca < xs.shape[1]:
+        # Fewer dimensions make each KNN query cheaper at no measured loss of accuracy.
+        centre, vectors = cv2.PCACompute(xs, mean=None, maxComponents=int(pca))
+        projection = np.ascontiguousarray(vectors.T, np.float32)
+        mean = (mean + centre.ravel() * std).astype(np.float32)
+        xs = ((x - mean) / std).astype(np.float32) @ projection
     params: dict[str, Any]
     if classifier == "knn":
         scale = KNNClassifier.novelty_scale_of(xs) if novelty else 0.0
@@ -354,6 +368,7 @@ def train_model(
         reject_threshold=reject_threshold,
         params=params,
         provenance=dict(provenance or {}),
+        projection=projection,
     )
 
 
@@ -375,6 +390,8 @@ def save_model(model: Model, path: str | os.PathLike[str]) -> Path:
         "mean": model.mean,
         "std": model.std,
     }
+    if model.projection is not None:
+        arrays["projection"] = model.projection
     if isinstance(model.classifier, KNNClassifier):
         arrays["samples"] = model.classifier.samples.astype(np.float16)
         arrays["labels"] = model.classifier.labels.astype(np.int32)
@@ -451,6 +468,13 @@ def _model_from(meta: dict[str, Any], data: dict[str, Any], p: Path) -> Model:
         classes = tuple(meta["classes"])
         mean = np.asarray(data["mean"], np.float32)
         std = np.asarray(data["std"], np.float32)
+        projection = (
+            np.asarray(data["projection"], np.float32) if "projection" in data else None
+        )
+        width = projection.shape[1] if projection is not None else len(mean)
+        if projection is not None and projection.shape[0] != len(mean):
+            raise ModelError(f"{p}: projection has {projection.shape[0]} rows for "
+                             f"{len(mean)} features")
         if meta["classifier"] == "knn":
             clf: KNNClassifier | SVMClassifier = KNNClassifier(
                 np.asarray(data["samples"], np.float32),
@@ -459,9 +483,9 @@ def _model_from(meta: dict[str, Any], data: dict[str, Any], p: Path) -> Model:
                 k=int(meta.get("params", {}).get("k", 5)),
                 novelty_scale=float(meta.get("params", {}).get("novelty_scale", 0.0)),
             )
-            if clf.samples.shape[1] != len(mean):
+            if clf.samples.shape[1] != width:
                 raise ModelError(
-                    f"{p}: samples have {clf.samples.shape[1]} columns, spec says {len(mean)}"
+                    f"{p}: samples have {clf.samples.shape[1]} columns, the features give {width}"
                 )
         elif meta["classifier"] == "svm":
             texts = [str(data[f"svm_{i}"]) for i in range(len(classes))]
@@ -484,4 +508,5 @@ def _model_from(meta: dict[str, Any], data: dict[str, Any], p: Path) -> Model:
         params=dict(meta.get("params", {})),
         provenance=dict(meta.get("provenance", {})),
         path=str(p),
+        projection=projection,
     )

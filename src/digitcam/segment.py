@@ -85,7 +85,10 @@ def glyph_candidates(
     h = stats[:, _H].astype(np.float32)
     fill = stats[:, _A] / np.maximum(w * h, 1)
     aspect = w / np.maximum(h, 1)
-    ok = (h >= min_h) & (h <= max_frac * frame_h) & (aspect <= 4.0) & (fill >= 0.08)
+    ok = (h >= min_h) & (h <= max_frac * frame_h) & (fill >= 0.08)
+    # Up to 4 heights wide: a few touching digits. Wider only when dense like print: a
+    # whole small word fused by blur (refinement splits it).
+    ok &= (aspect <= 4.0) | ((aspect <= 9.0) & (fill >= 0.3) & (fill <= 0.85))
     # A solid block is not a digit, unless it is as thin as a sans-serif "1".
     ok &= (fill <= 0.92) | (aspect <= 0.3)
     # Very thin tall strokes much thinner than any "1" are rules and card edges.

@@ -1,17 +1,811 @@
-"""Seven-segment displays: segments assembled into digits and decoded segment by segment.
+"""Seven-segment displays: rows of segment blobs found, rectified, cut into cells by the line's
+geometry, and each cell decoded segment by segment.
 
-Work in progress (issue: meters and displays). `read_segment_displays` is the pipeline's
-hook: it returns candidate lines in the same form as `pipeline.assemble`, and the pipeline
-picks between them and the printed-digit lines by score.
+`read_segment_displays(gray, config)` is the pipeline's hook: it returns candidate lines in the
+same form as `pipeline.assemble` (bbox, glyphs, score) and `pipeline.resolve` picks between
+them and the printed-digit lines by score.
+
+How a frame is read:
+
+1. *Rows* (cheap, at half resolution): both-polarity adaptive threshold; connected components
+   are linked into digit clusters by a gap relative to each piece's own length (segments of a
+   digit are close, relative to a segment's length); clusters of a similar height on a common
+   line are chained into rows. A frame with no such row costs only this step.
+2. *Rectify*: top and bottom lines are fitted through the columns where a digit spans its
+   full height (rotation and perspective), the row is warped to an upright strip with the
+   digits `STRIP_DIGIT_PX` high, and the slant (italic faces, rotation) is found as the shear
+   whose column projection is sharpest.
+3. *Cells*: runs of inked columns over the upper 85 % of the digit band (the decimal points sit
+   below it); a narrow run is a '1' at the right of its cell; a run wider than a digit is
+   split at the projection's minima. The cell width is the line's median.
+4. *Decode*: each segment's value is the peak of a profile across its zone in the gray strip,
+   so thickness and small misplacement do not matter. Lit vs ghost (unlit but visible) is
+   decided for the whole line, relative to the background of the cells' counters and the
+   brightest segments. The decimal point is looked for in the gap at the baseline between
+   cells; '-' is a lone middle segment; blank cells give nothing.
+5. *Check*: each decoded cell is compared with the ideal segment mask of its digit (IoU), so
+   printed digits and clutter (curves, strokes of varying width) score low.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from digitcam.config import ReaderConfig
-from digitcam.types import Box, Glyph
+from digitcam.preprocess import ink_masks, ink_offset, odd
+from digitcam.types import UNKNOWN, Box, Glyph, GlyphKind, Polarity
+
+#: Segment names in code-bit order: a top, b upper right, c lower right, d bottom,
+#: e lower left, f upper left, g middle.
+SEGMENT_ORDER = "abcdefg"
+
+#: Lit segments of each digit, as drawn by nearly every display.
+DIGIT_SEGMENTS: dict[str, str] = {
+    "0": "abcdef",
+    "1": "bc",
+    "2": "abdeg",
+    "3": "abcdg",
+    "4": "bcfg",
+    "5": "acdfg",
+    "6": "acdefg",
+    "7": "abc",
+    "8": "abcdefg",
+    "9": "abcdfg",
+}
+
+#: Other drawings some displays use (a 7 with its upper-left bar, a 9 without its tail,
+#: a 6 without its top bar) and the minus sign.
+VARIANT_SEGMENTS: dict[str, str] = {"abcf": "7", "abcfg": "9", "cdefg": "6", "g": "-"}
+
+#: Height of the digits in the rectified strip, in pixels.
+STRIP_DIGIT_PX = 40
+
+#: Rows examined per polarity (a cluttered frame cannot ask for more).
+MAX_ROWS = 10
+
+#: Confidence of a decimal point or minus decided by the line's own lit/ghost threshold.
+MARK_CONFIDENCE = 0.9
+
+
+def segment_code(segments: str) -> int:
+    """The 7-bit code of a set of lit segments (bit i = `SEGMENT_ORDER[i]`)."""
+    code = 0
+    for s in segments:
+        i = SEGMENT_ORDER.find(s)
+        if i < 0:
+            raise ValueError(f"unknown segment {s!r}; expected letters of {SEGMENT_ORDER!r}")
+        code |= 1 << i
+    return code
+
+
+def code_table() -> dict[int, str]:
+    """Code → character for the digits, their variants and '-'.
+
+    Raises:
+        ValueError: if two characters share a code (a copy-paste slip in the tables).
+    """
+    table: dict[int, str] = {}
+    entries = [(segs, ch) for ch, segs in DIGIT_SEGMENTS.items()] + list(VARIANT_SEGMENTS.items())
+    for segs, ch in entries:
+        code = segment_code(segs)
+        if code in table:
+            raise ValueError(f"segments {segs!r} give code {code} for both {table[code]!r} and {ch!r}")
+        table[code] = ch
+    return table
+
+
+CODE_TABLE: dict[int, str] = code_table()
+
+
+# --------------------------------------------------------------------------------------------
+# Rows
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    """A row of seven-segment-like clusters in one polarity (full-resolution frame coords).
+
+    Attributes:
+        polarity: which way the lit segments go.
+        clusters: K x 4 float (x, y, w, h) of its digit clusters, left to right.
+        points_top, points_bottom: N x 2 (x, y) where a digit spans its full height.
+    """
+
+    polarity: Polarity
+    clusters: NDArray[np.float64]
+    points_top: NDArray[np.float64]
+    points_bottom: NDArray[np.float64]
+
+    @property
+    def height(self) -> float:
+        return float(np.median(self.clusters[:, 3]))
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        c = self.clusters
+        x0, y0 = c[:, 0].min(), c[:, 1].min()
+        return (x0, y0, (c[:, 0] + c[:, 2]).max() - x0, (c[:, 1] + c[:, 3]).max() - y0)
+
+
+def _union_find_groups(n: int, pairs: NDArray[np.intp]) -> list[NDArray[np.intp]]:
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        ri, rj = find(int(i)), find(int(j))
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    roots = np.array([find(i) for i in range(n)])
+    return [np.flatnonzero(roots == r) for r in np.unique(roots)]
+
+
+def _clusters(stats: NDArray[np.int32], max_h: float) -> NDArray[np.float64]:
+    """Digit clusters from pieces: union of pieces closer than a fifth of their length.
+
+    Returns:
+        M x 5 float (x, y, w, h, ink area) of the clusters.
+    """
+    x, y, w, h, a = (stats[:, i].astype(np.float64) for i in range(5))
+    e = np.maximum(1.0, 0.22 * np.maximum(w, h))
+    x0, y0, x1, y1 = x - e, y - e, x + w + e, y + h + e
+    n = len(x)
+    if n == 0:
+        return np.zeros((0, 5))
+    ix = (np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])) > 0
+    iy = (np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :])) > 0
+    # segments of one digit have similar thickness: do not glue a hairline to a bar
+    thick = a / np.maximum(np.maximum(w, h), 1)
+    tr = thick[:, None] / np.maximum(thick[None, :], 1e-6)
+    length = np.maximum(w, h)
+    lr = length[:, None] / np.maximum(length[None, :], 1)
+    # a frame or bezel outline around the digits contains them: containment is no link
+    cx0, cy0, cx1, cy1 = x, y, x + w, y + h
+    contains = (cx0[:, None] <= cx0[None, :]) & (cy0[:, None] <= cy0[None, :]) & (
+        cx1[:, None] >= cx1[None, :]) & (cy1[:, None] >= cy1[None, :])  # fmt: skip
+    contains |= contains.T
+    # outlines and diagonal strokes (clutter) have boxes far larger than their ink
+    solid = a / np.maximum(w * h, 1) >= 0.2
+    link = ix & iy & solid[:, None] & solid[None, :] & (tr < 3.0) & (tr > 1 / 3.0) & (lr < 3.5) & (lr > 1 / 3.5) & ~contains
+    ii, jj = np.nonzero(np.triu(link, 1))
+    groups = _union_find_groups(n, np.stack([ii, jj], 1))
+    out = []
+    for g in groups:
+        gx0, gy0 = x[g].min(), y[g].min()
+        gx1, gy1 = (x[g] + w[g]).max(), (y[g] + h[g]).max()
+        if gy1 - gy0 > max_h:
+            continue
+        out.append((gx0, gy0, gx1 - gx0, gy1 - gy0, a[g].sum()))
+    return np.array(out, np.float64).reshape(-1, 5)
+
+
+def _chain(cl: NDArray[np.float64]) -> list[NDArray[np.intp]]:
+    """Chain clusters of similar height on a common line into rows (left to right)."""
+    n = len(cl)
+    if n == 0:
+        return []
+    x, y, w, h = cl[:, 0], cl[:, 1], cl[:, 2], cl[:, 3]
+    hm = np.maximum(h[:, None], h[None, :])
+    hmin = np.minimum(h[:, None], h[None, :])
+    gap = x[None, :] - (x + w)[:, None]
+    ov = np.minimum((y + h)[:, None], (y + h)[None, :]) - np.maximum(y[:, None], y[None, :])
+    ok = (hm <= 1.35 * hmin) & (ov >= 0.6 * hmin) & (gap >= -0.3 * hmin) & (gap <= 1.3 * hm)
+    ok &= x[None, :] > x[:, None]
+    ii, jj = np.nonzero(ok)
+    groups = _union_find_groups(n, np.stack([ii, jj], 1))
+    return [g[np.argsort(x[g])] for g in groups]
+
+
+def _full_height_points(
+    mask: NDArray[np.uint8], cl: NDArray[np.float64], h_row: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(x, top) and (x, bottom) of the columns inside clusters where ink spans the digit."""
+    tops, bots = [], []
+    for x, y, w, h, _a in cl:
+        xs, ys = int(x), int(y)
+        sub = mask[ys : ys + int(h), xs : xs + int(w)] > 0
+        if sub.size == 0:
+            continue
+        has = sub.any(axis=0)
+        top = np.argmax(sub, axis=0)
+        bot = sub.shape[0] - 1 - np.argmax(sub[::-1], axis=0)
+        ok = has & (bot - top + 1 >= 0.55 * h_row)
+        cols = np.flatnonzero(ok)
+        tops.append(np.stack([cols + xs + 0.5, top[cols] + ys], 1))
+        bots.append(np.stack([cols + xs + 0.5, bot[cols] + ys + 1.0], 1))
+    if not tops:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    return np.concatenate(tops).astype(np.float64), np.concatenate(bots).astype(np.float64)
+
+
+def find_rows(
+    gray: NDArray[np.uint8], *, min_digit_px: int, max_digit_frac: float, polarity: Polarity | None
+) -> list[SegmentRow]:
+    """Rows of seven-segment-like clusters, both polarities (or the given one).
+
+    Args:
+        gray: HxW uint8, denoised.
+        min_digit_px: smallest digit height searched for.
+        max_digit_frac: largest digit height as a fraction of the frame height.
+        polarity: force one polarity, or None for both.
+
+    Returns:
+        Rows in frame coordinates, at most `MAX_ROWS` per polarity.
+    """
+    hh, ww = gray.shape
+    f = 0.5 if min(hh, ww) >= 200 else 1.0
+    small = cv2.resize(gray, (round(ww * f), round(hh * f)), interpolation=cv2.INTER_AREA) \
+        if f != 1.0 else gray  # fmt: skip
+    sh, sw = small.shape
+    block = odd(max(15, min(sh, sw) / 8))
+    dark, light = ink_masks(small, block=block, offset=max(6.0, ink_offset(small)), rel=0.5)
+    pols = [(Polarity.LIGHT_ON_DARK, light), (Polarity.DARK_ON_LIGHT, dark)]
+    if polarity is not None:
+        pols = [p for p in pols if p[0] is polarity]
+    min_h = max(5.0, min_digit_px * f)
+    max_h = max_digit_frac * sh
+    rows: list[SegmentRow] = []
+    for pol, mask in pols:
+        n, _lab, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        st = stats[1:n]
+        keep = (st[:, 4] >= 3) & (np.maximum(st[:, 2], st[:, 3]) >= 2) & (st[:, 3] <= max_h)
+        keep &= st[:, 2] <= 0.9 * sw
+        st = st[keep]
+        if len(st) > 1500:  # texture or noise: keep the largest pieces
+            st = st[np.argsort(-st[:, 4])[:1500]]
+        cl = _clusters(st, max_h)
+        if len(cl) == 0:
+            continue
+        w_, h_ = cl[:, 2], cl[:, 3]
+        fill = cl[:, 4] / np.maximum(w_ * h_, 1)
+        ok = (h_ >= min_h) & (fill >= 0.12) & (fill <= 0.85) & (w_ <= 12 * h_) & (w_ >= 0.08 * h_)
+        cl = cl[ok]
+        groups = _chain(cl)
+        cands = []
+        for g in groups:
+            c = cl[g]
+            hr = float(np.median(c[:, 3]))
+            width = float((c[:, 0] + c[:, 2]).max() - c[:, 0].min())
+            # a lone narrow cluster is a bar, not a display
+            if len(g) == 1 and width < 0.3 * hr:
+                continue
+            cands.append((len(g) * hr, c, hr))
+        cands.sort(key=lambda t: -t[0])
+        for _s, c, hr in cands[:MAX_ROWS]:
+            pt, pb = _full_height_points(mask, c, hr)
+            if len(pt) < 2:
+                continue
+            rows.append(SegmentRow(pol, c[:, :4] / f, pt / f, pb / f))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Rectification
+# --------------------------------------------------------------------------------------------
+
+
+def _robust_line(pts: NDArray[np.float64], tol: float) -> tuple[float, float]:
+    """y = a + b x fitted to points, refitted without outliers beyond `tol`."""
+    x, y = pts[:, 0], pts[:, 1]
+    if np.ptp(x) < 1:
+        return float(np.median(y)), 0.0
+    keep = np.ones(len(x), bool)
+    a, b = float(np.median(y)), 0.0
+    for _ in range(3):
+        if keep.sum() < 2:
+            break
+        b, a = np.polyfit(x[keep], y[keep], 1)
+        b = float(np.clip(b, -0.15, 0.15))
+        a = float(np.median(y[keep] - b * x[keep]))
+        keep = np.abs(y - (a + b * x)) <= tol
+    return float(a), float(b)
+
+
+@dataclass(frozen=True)
+class Strip:
+    """A row rectified to an upright strip.
+
+    Attributes:
+        image: Hs x Ws uint8, lit segments bright (inverted for dark-on-light).
+        m: 3x3 homography frame → strip.
+        top, bottom: rows of the digit band in the strip.
+    """
+
+    image: NDArray[np.uint8]
+    m: NDArray[np.float64]
+    top: float
+    bottom: float
+
+
+def _shear(k: float, hs: int) -> NDArray[np.float64]:
+    """x' = x + k (y - hs) + max(0, k) hs: leaning digits upright, kept in the image."""
+    return np.array([[1.0, k, -k * hs + max(0.0, k) * hs], [0, 1, 0], [0, 0, 1]])
+
+
+def _best_shear(binary: NDArray[np.uint8], band: tuple[int, int]) -> float:
+    """Shear that makes vertical strokes vertical: sharpest column projection."""
+    hs, ws = binary.shape
+    y0, y1 = band
+    sub = binary[y0:y1]
+    best, best_k = -1.0, 0.0
+    ks = np.arange(-0.14, 0.42, 0.04)
+    for k in ks:
+        m = _shear(float(k), y1 - y0)[:2]
+        w_out = ws + int(abs(k) * (y1 - y0)) + 1
+        sh = cv2.warpAffine(sub, m, (w_out, y1 - y0), flags=cv2.INTER_NEAREST)
+        p = sh.sum(axis=0, dtype=np.float64)
+        s = float((p * p).sum())
+        if s > best:
+            best, best_k = s, float(k)
+    for k in (best_k - 0.02, best_k + 0.02):
+        m = _shear(float(k), y1 - y0)[:2]
+        w_out = ws + int(abs(k) * (y1 - y0)) + 1
+        sh = cv2.warpAffine(sub, m, (w_out, y1 - y0), flags=cv2.INTER_NEAREST)
+        p = sh.sum(axis=0, dtype=np.float64)
+        s = float((p * p).sum())
+        if s > best:
+            best, best_k = s, float(k)
+    return best_k
+
+
+def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
+    """Warp a row to an upright, deslanted strip with digits `STRIP_DIGIT_PX` high."""
+    h0 = row.height
+    pt, pb = row.points_top, row.points_bottom
+    mid = np.stack([pt[:, 0], (pt[:, 1] + pb[:, 1]) / 2], 1)
+    am, bm = _robust_line(mid, tol=max(2.0, 0.06 * h0))
+    ext = pb[:, 1] - pt[:, 1]
+    # a '1' is shorter than the other digits by a bar's thickness: take the upper extents
+    hd0 = float(np.percentile(ext, 80))
+    # perspective: the height may change along the row
+    he = np.stack([pt[:, 0], ext], 1)[ext >= 0.9 * hd0]
+    ae, be = _robust_line(he, tol=max(2.0, 0.05 * h0)) if len(he) >= 4 else (hd0, 0.0)
+    be = float(np.clip(be, -0.1, 0.1))
+    at, bt = am - ae / 2, bm - be / 2
+    ab, bb = am + ae / 2, bm + be / 2
+    bx, _by, bw, _bh = row.bbox
+    x_lo = bx - 0.9 * h0  # room for a leading minus sign
+    x_hi = bx + bw + 0.15 * h0
+    xm = (x_lo + x_hi) / 2
+    hmid = (ab + bb * xm) - (at + bt * xm)
+    if hmid < 0.6 * h0 or hmid > 1.5 * h0:
+        return None
+    mg = 0.3
+    corners = []
+    for x in (x_lo, x_hi):
+        t, b = at + bt * x, ab + bb * x
+        hh = b - t
+        corners.append((x, t - mg * hh, x, b + mg * hh))
+    src = np.float32([[corners[0][0], corners[0][1]], [corners[1][0], corners[1][1]],
+                      [corners[1][2], corners[1][3]], [corners[0][2], corners[0][3]]])  # fmt: skip
+    scale = STRIP_DIGIT_PX / hmid
+    ws = max(8, round((x_hi - x_lo) * scale))
+    hs = round(STRIP_DIGIT_PX * (1 + 2 * mg))
+    dst = np.float32([[0, 0], [ws, 0], [ws, hs], [0, hs]])
+    m = cv2.getPerspectiveTransform(src, dst).astype(np.float64)
+    src_img = gray
+    if scale < 0.5:  # downscaling a lot: low-pass first so thin segments do not alias
+        src_img = cv2.GaussianBlur(gray, (0, 0), 0.4 / scale)
+    strip = cv2.warpPerspective(src_img, m, (ws, hs), flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    if row.polarity is Polarity.DARK_ON_LIGHT:
+        strip = 255 - strip
+    y0 = round(mg * STRIP_DIGIT_PX)
+    y1 = y0 + STRIP_DIGIT_PX
+    _t, binary = cv2.threshold(strip[y0:y1], 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    full = np.zeros_like(strip)
+    full[y0:y1] = binary
+    k = _best_shear(full, (y0, round(y0 + 0.85 * STRIP_DIGIT_PX)))
+    s = _shear(k, y1)
+    w2 = ws + int(abs(k) * y1) + 2
+    m2 = s @ m
+    strip = cv2.warpPerspective(src_img, m2, (w2, hs), flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    if row.polarity is Polarity.DARK_ON_LIGHT:
+        strip = 255 - strip
+    # refine the digit band from the strip's own row profile
+    _t, binary = cv2.threshold(strip, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    prof = binary.sum(axis=1).astype(np.float64)
+    lo_y, hi_y = round(0.5 * y0), min(hs, round(y1 + 0.5 * y0))
+    seg = prof[lo_y:hi_y]
+    if seg.max() <= 0:
+        return None
+    on = np.flatnonzero(seg >= 0.25 * np.percentile(seg, 90))
+    top, bottom = float(on[0] + lo_y), float(on[-1] + lo_y + 1)
+    if bottom - top < 0.7 * STRIP_DIGIT_PX:
+        top, bottom = float(y0), float(y1)
+    return Strip(strip, m2, top, bottom)
+
+
+# --------------------------------------------------------------------------------------------
+# Cells
+# --------------------------------------------------------------------------------------------
+
+
+def _runs(on: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    d = np.diff(np.concatenate([[0], on.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def find_cells(
+    binary: NDArray[np.uint8], top: float, bottom: float
+) -> list[tuple[float, float]]:
+    """Cells (x0, x1) of a rectified strip from its column projection.
+
+    Args:
+        binary: Hs x Ws 0/1 mask of lit segments.
+        top, bottom: the digit band.
+
+    Returns:
+        Cells left to right; a narrow run ('1') gets the line's cell width at its left.
+    """
+    hd = bottom - top
+    y0, y1 = round(top), round(top + 0.85 * hd)
+    proj = binary[y0:y1].sum(axis=0).astype(np.float64)
+    on = proj >= max(1.0, 0.08 * (y1 - y0))
+    runs = [(a, b) for a, b in _runs(on) if b - a >= 0.05 * hd]
+    # glue runs split by a 1-2 px crack (a segment gap seen at a slant)
+    merged: list[list[int]] = []
+    for a, b in runs:
+        if merged and a - merged[-1][1] <= max(1, round(0.03 * hd)):
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    if not merged:
+        return []
+    widths = np.array([b - a for a, b in merged], np.float64)
+    # a digit cell is 0.3-0.85 of the digit height wide
+    digit_like = widths[(widths >= 0.3 * hd) & (widths <= 0.85 * hd)]
+    cw = float(np.median(digit_like)) if len(digit_like) else 0.55 * hd
+    cells: list[tuple[float, float]] = []
+    for a, b in merged:
+        wr = b - a
+        if wr <= 0.6 * cw:
+            cells.append((b - cw, float(b)))
+        elif wr <= 1.45 * cw:
+            cells.append((float(a), float(b)))
+        else:
+            cells.extend(_split_run(proj, a, b, cw))
+    # cells may not overlap: a narrow run's cell stops at its left neighbour
+    out: list[tuple[float, float]] = []
+    for x0, x1 in cells:
+        x0 = max(0.0, x0)
+        if out and x0 < out[-1][1]:
+            x0 = out[-1][1] + 1
+        if x1 - x0 >= 0.05 * hd:
+            out.append((x0, x1))
+    return out
+
+
+def _split_run(proj: NDArray[np.float64], a: int, b: int, cw: float) -> list[tuple[float, float]]:
+    """Split a run of touching cells at the projection's minima."""
+    k = max(2, round((b - a) / (cw * 1.15)))
+    seg = cv2.GaussianBlur(proj[a:b].reshape(1, -1), (0, 0), 1.0).ravel()
+    cuts = []
+    step = (b - a) / k
+    for i in range(1, k):
+        c = i * step
+        lo, hi = int(max(1, c - 0.3 * step)), int(min(b - a - 1, c + 0.3 * step))
+        j = lo + int(np.argmin(seg[lo:hi])) if hi > lo else int(c)
+        cuts.append(j)
+    edges = [0, *cuts, b - a]
+    return [(float(a + edges[i] + (1 if i else 0)), float(a + edges[i + 1]))
+            for i in range(len(edges) - 1)]  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------
+
+
+def _clip(v: float, lo: int, hi: int) -> int:
+    return int(min(max(v, lo), hi))
+
+
+def segment_values(
+    strip: NDArray[np.float32], cell: tuple[float, float], top: float, bottom: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Values of the seven segment zones and of the two counters of one cell.
+
+    A segment's value is the peak of the mean profile across its zone (rows for a, g, d;
+    columns for b, c, e, f), so it does not depend on the thickness.
+
+    Returns:
+        (values in `SEGMENT_ORDER`, (upper, lower) counter values), in gray levels.
+    """
+    hs, ws = strip.shape
+    x0, x1 = cell
+    w = x1 - x0
+    hd = bottom - top
+
+    def rows_peak(ya: float, yb: float) -> float:
+        r0, r1 = _clip(top + ya * hd, 0, hs - 1), _clip(top + yb * hd, 1, hs)
+        c0, c1 = _clip(x0 + 0.3 * w, 0, ws - 1), _clip(x0 + 0.7 * w + 1, 1, ws)
+        if r1 <= r0 or c1 <= c0:
+            return 0.0
+        return float(strip[r0:r1, c0:c1].mean(axis=1).max())
+
+    def cols_peak(xa: float, xb: float, ya: float, yb: float) -> float:
+        r0, r1 = _clip(top + ya * hd, 0, hs - 1), _clip(top + yb * hd, 1, hs)
+        c0, c1 = _clip(x0 + xa * w, 0, ws - 1), _clip(x0 + xb * w + 1, 1, ws)
+        if r1 <= r0 or c1 <= c0:
+            return 0.0
+        return float(strip[r0:r1, c0:c1].mean(axis=0).max())
+
+    v = np.array(
+        [
+            rows_peak(-0.04, 0.2),  # a
+            cols_peak(0.62, 1.06, 0.2, 0.38),  # b
+            cols_peak(0.62, 1.06, 0.62, 0.8),  # c
+            rows_peak(0.8, 1.04),  # d
+            cols_peak(-0.06, 0.38, 0.62, 0.8),  # e
+            cols_peak(-0.06, 0.38, 0.2, 0.38),  # f
+            rows_peak(0.4, 0.6),  # g
+        ]
+    )
+
+    def mean(xa: float, xb: float, ya: float, yb: float) -> float:
+        r0, r1 = _clip(top + ya * hd, 0, hs - 1), _clip(top + yb * hd, 1, hs)
+        c0, c1 = _clip(x0 + xa * w, 0, ws - 1), _clip(x0 + xb * w + 1, 1, ws)
+        if r1 <= r0 or c1 <= c0:
+            return 0.0
+        return float(strip[r0:r1, c0:c1].mean())
+
+    holes = np.array([mean(0.42, 0.58, 0.25, 0.33), mean(0.42, 0.58, 0.67, 0.75)])
+    return v, holes
+
+
+def _otsu_1d(values: NDArray[np.float64], lo: float, hi: float) -> float:
+    """The split of `values` that maximises the between-class variance, within [lo, hi]."""
+    v = np.sort(values)
+    best, best_t = -1.0, (lo + hi) / 2
+    for i in range(1, len(v)):
+        t = (v[i - 1] + v[i]) / 2
+        if not lo <= t <= hi:
+            continue
+        a, b = v[:i], v[i:]
+        s = len(a) * len(b) * (a.mean() - b.mean()) ** 2
+        if s > best:
+            best, best_t = s, t
+    return float(best_t)
+
+
+def _model_iou(
+    binary: NDArray[np.uint8], cell: tuple[float, float], top: float, bottom: float,
+    lit: str, t: float,
+) -> float:  # fmt: skip
+    """IoU of a cell's ink with the ideal mask of its lit segments (thickness t)."""
+    x0, x1 = cell
+    hd = bottom - top
+    ys, ye = _clip(top - 0.05 * hd, 0, binary.shape[0] - 1), _clip(bottom + 0.03 * hd, 1,
+                                                                      binary.shape[0])  # fmt: skip
+    xs, xe = _clip(x0 - 0.05 * hd, 0, binary.shape[1] - 1), _clip(x1 + 0.02 * hd, 1, binary.shape[1])
+    ink = binary[ys:ye, xs:xe] > 0
+    model = np.zeros_like(ink)
+    tt = max(1.0, t)
+
+    def rect(ax: float, ay: float, bx: float, by: float) -> None:
+        model[_clip(ay - ys, 0, model.shape[0]) : _clip(by - ys, 0, model.shape[0]),
+              _clip(ax - xs, 0, model.shape[1]) : _clip(bx - xs, 0, model.shape[1])] = True  # fmt: skip
+
+    mid = top + hd / 2
+    zones = {
+        "a": (x0, top, x1, top + tt),
+        "d": (x0, bottom - tt, x1, bottom),
+        "g": (x0, mid - tt / 2, x1, mid + tt / 2),
+        "b": (x1 - tt, top, x1, mid),
+        "c": (x1 - tt, mid, x1, bottom),
+        "f": (x0, top, x0 + tt, mid),
+        "e": (x0, mid, x0 + tt, bottom),
+    }
+    for s in lit:
+        rect(*zones[s])
+    union = np.logical_or(ink, model).sum()
+    return float(np.logical_and(ink, model).sum() / union) if union else 0.0
+
+
+@dataclass(frozen=True)
+class DecodedCell:
+    """One decoded cell: char ('' for blank), confidence, segment string, cell box in strip."""
+
+    char: str
+    confidence: float
+    segments: str
+    cell: tuple[float, float]
+    dot: bool = False
+    dot_confidence: float = 0.0
+
+
+def decode_strip(strip: Strip) -> list[DecodedCell]:
+    """Find and decode the cells of a rectified strip (blank cells included, char '')."""
+    img = strip.image
+    top, bottom = strip.top, strip.bottom
+    hd = bottom - top
+    f = img.astype(np.float32)
+    _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    cells = find_cells(binary, top, bottom)
+    if not cells:
+        return []
+    vals, holes = zip(*(segment_values(f, c, top, bottom) for c in cells), strict=True)
+    v = np.array(vals)
+    bg = float(np.median(np.array(holes)))
+    hi = float(np.percentile(v, 95))
+    contrast = hi - bg
+    if contrast < 20:
+        return []
+    thr = _otsu_1d(v.ravel(), bg + 0.3 * contrast, bg + 0.7 * contrast)
+    lit_mask = v > thr
+    # line thickness: rows/cols above the threshold in lit horizontal segments
+    bin_t = (f > thr).astype(np.uint8)
+    t_est = _thickness(bin_t, cells, lit_mask, top, bottom)
+    out = []
+    for c, vv, lm in zip(cells, v, lit_mask, strict=True):
+        segs = "".join(s for s, on in zip(SEGMENT_ORDER, lm, strict=True) if on)
+        margin = float(np.min(np.abs(vv - thr))) / contrast
+        conf_m = min(1.0, margin / 0.25)
+        if not segs:
+            out.append(DecodedCell("", conf_m, "", c))
+            continue
+        ch = CODE_TABLE.get(segment_code(segs), UNKNOWN)
+        iou = _model_iou(bin_t, c, top, bottom, segs, t_est)
+        conf_fit = float(np.clip((iou - 0.3) / 0.35, 0.0, 1.0))
+        conf = conf_m ** 0.5 * conf_fit ** 0.7
+        out.append(DecodedCell(ch, conf if ch != UNKNOWN else min(conf, 0.3), segs, c))
+    return _find_dots(f, out, top, bottom, thr, bg, contrast, t_est)
+
+
+def _thickness(
+    binary: NDArray[np.uint8], cells: list[tuple[float, float]], lit: NDArray[np.bool_],
+    top: float, bottom: float,
+) -> float:  # fmt: skip
+    """Median thickness of the lit horizontal segments (rows above threshold at mid-cell)."""
+    hd = bottom - top
+    vals = []
+    for (x0, x1), lm in zip(cells, lit, strict=True):
+        c0, c1 = int(x0 + 0.35 * (x1 - x0)), int(x0 + 0.65 * (x1 - x0)) + 1
+        for s, (ya, yb) in (("a", (-0.05, 0.3)), ("g", (0.3, 0.7)), ("d", (0.7, 1.05))):
+            if not lm[SEGMENT_ORDER.index(s)]:
+                continue
+            r0, r1 = max(0, int(top + ya * hd)), min(binary.shape[0], int(top + yb * hd))
+            col = binary[r0:r1, c0:c1].mean(axis=1) > 0.5
+            runs = _runs(col)
+            if runs:
+                vals.append(max(b - a for a, b in runs))
+    return float(np.median(vals)) if vals else 0.14 * hd
+
+
+def _find_dots(
+    f: NDArray[np.float32], cells: list[DecodedCell], top: float, bottom: float,
+    thr: float, bg: float, contrast: float, t: float,
+) -> list[DecodedCell]:  # fmt: skip
+    """Mark the cells followed by a lit decimal point: a lone blob about a bar thick, at the
+    baseline, in the gap after the cell."""
+    binary = (f > thr).astype(np.uint8)
+    n, _lab, st, cen = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n <= 1:
+        return cells
+    st, cen = st[1:], cen[1:]
+    lo, hi = 0.35 * t, 2.4 * t
+    cand = (st[:, 2] >= lo) & (st[:, 2] <= hi) & (st[:, 3] >= lo) & (st[:, 3] <= hi)
+    yb = st[:, 1] + st[:, 3]
+    cand &= (yb >= bottom - 0.5 * t) & (yb <= bottom + 0.8 * t)
+    cand &= st[:, 1] >= bottom - 2.6 * t
+    out = list(cells)
+    for i in range(len(cells) - 1):
+        a, b = cells[i], cells[i + 1]
+        if not a.char or a.char == UNKNOWN:
+            continue
+        x_lo, x_hi = a.cell[1] - 0.45 * t, b.cell[0] + 0.7 * t
+        hit = cand & (cen[:, 0] >= x_lo) & (cen[:, 0] <= x_hi)
+        if hit.any():
+            j = int(np.flatnonzero(hit)[0])
+            peak = float(f[st[j, 1] : st[j, 1] + st[j, 3], st[j, 0] : st[j, 0] + st[j, 2]].max())
+            conf = float(min(1.0, (peak - thr) / (0.25 * contrast)))
+            out[i] = DecodedCell(a.char, a.confidence, a.segments, a.cell, True, conf)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The hook
+# --------------------------------------------------------------------------------------------
+
+
+def _to_frame_box(minv: NDArray[np.float64], x0: float, y0: float, x1: float, y1: float) -> Box:
+    p = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64).reshape(-1, 1, 2)
+    q = cv2.perspectiveTransform(p, minv).reshape(-1, 2)
+    bx0, by0 = np.floor(q.min(axis=0))
+    bx1, by1 = np.ceil(q.max(axis=0))
+    return Box(int(bx0), int(by0), max(1, int(bx1 - bx0)), max(1, int(by1 - by0)))
+
+
+def line_from_cells(
+    cells: list[DecodedCell], strip: Strip, *, n_clusters_x: tuple[float, float] | None = None
+) -> tuple[Box, tuple[Glyph, ...], float] | None:
+    """Glyphs and score of a decoded strip, or None when it does not read as a display.
+
+    Leading blank cells give nothing; a cell left of the first cluster (`n_clusters_x`, the
+    strip x-range the row's clusters cover) is kept only as a '-'.
+    """
+    minv = np.linalg.inv(strip.m)
+    top, bottom = strip.top, strip.bottom
+    hd = bottom - top
+    # trim blank/unknown cells at both ends; a cell outside the clusters must be a minus
+    cs = list(cells)
+    if n_clusters_x is not None:
+        lo = n_clusters_x[0]
+        cs = [c for c in cs if c.cell[1] > lo + 0.1 * hd or c.char == "-"]
+    while cs and (not cs[0].char or cs[0].char == UNKNOWN and cs[0].confidence < 0.2):
+        cs.pop(0)
+    while cs and (not cs[-1].char or cs[-1].char == UNKNOWN):
+        cs.pop()
+    if not cs:
+        return None
+    if any(not c.char for c in cs):  # a blank cell inside a number: not a display reading
+        return None
+    digits = [c for c in cs if c.char not in ("-", UNKNOWN)]
+    unknown = sum(1 for c in cs if c.char == UNKNOWN)
+    if not digits or unknown > max(0, len(cs) // 4):
+        return None
+    if "-" in [c.char for c in cs[1:]]:
+        return None
+    confs = np.array([c.confidence for c in cs if c.char != "-"])
+    mean_conf = float(confs.mean())
+    need = 0.55 if len(digits) >= 3 else 0.7 if len(digits) == 2 else 0.85
+    if mean_conf < need:
+        return None
+    if len(digits) == 1 and digits[0].char == "1" and len(cs) == 1:
+        return None  # a lone bar is not a reading
+    glyphs: list[Glyph] = []
+    for c in cs:
+        x0, x1 = c.cell
+        box = _to_frame_box(minv, x0, top, x1, bottom)
+        if c.char == "-":
+            glyphs.append(Glyph(box, "-", MARK_CONFIDENCE, (("-", MARK_CONFIDENCE),),
+                                GlyphKind.MARK))  # fmt: skip
+        else:
+            cands = ((c.char, round(c.confidence, 4)),)
+            glyphs.append(Glyph(box, c.char, c.confidence, cands, GlyphKind.SEGMENTS))
+        if c.dot and c is not cs[-1]:
+            dx = x1 + 0.02 * hd
+            dbox = _to_frame_box(minv, dx, bottom - 0.15 * hd, dx + 0.15 * hd, bottom)
+            glyphs.append(Glyph(dbox, ".", MARK_CONFIDENCE, ((".", MARK_CONFIDENCE),),
+                                GlyphKind.MARK))  # fmt: skip
+    xs = [g.box.x for g in glyphs] + [g.box.x2 for g in glyphs]
+    ys = [g.box.y for g in glyphs] + [g.box.y2 for g in glyphs]
+    bbox = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+    hmed = float(np.median([g.box.h for g in glyphs if g.kind is GlyphKind.SEGMENTS]))
+    # Marks and digits all count: the segment reader decided each from the line's geometry.
+    n_marks = sum(1 for g in glyphs if g.kind is GlyphKind.MARK)
+    score = (float(confs.sum()) + 0.5 * MARK_CONFIDENCE * n_marks) * float(np.sqrt(hmed))
+    return bbox, tuple(glyphs), score
+
+
+def read_row(
+    gray: NDArray[np.uint8], row: SegmentRow
+) -> tuple[Box, tuple[Glyph, ...], float] | None:
+    """Rectify, cut and decode one row; None when it does not read as a display."""
+    strip = rectify_row(gray, row)
+    if strip is None:
+        return None
+    cells = decode_strip(strip)
+    if not cells:
+        return None
+    # the strip x-range covered by the row's clusters
+    c = row.clusters
+    p = np.array([[c[:, 0].min(), c[:, 1].mean() + c[:, 3].mean() / 2]], np.float64)
+    q = cv2.perspectiveTransform(p.reshape(-1, 1, 2), strip.m).reshape(-1, 2)
+    return line_from_cells(cells, strip, n_clusters_x=(float(q[0, 0]) - 0.3 * STRIP_DIGIT_PX,
+                                                       float("inf")))  # fmt: skip
 
 
 def read_segment_displays(
@@ -21,10 +815,61 @@ def read_segment_displays(
 
     Args:
         gray: HxW uint8, denoised.
-        config: reader options.
+        config: reader options (`polarity`, `min_glyph_px`, `max_glyph_frac`).
 
     Returns:
-        Candidate lines (none yet: segment decoding is not built).
+        Candidate lines in no particular order; glyphs are `GlyphKind.SEGMENTS` digits and
+        `GlyphKind.MARK` '.'/'-'; the score is comparable to `pipeline.assemble`'s (sum of
+        confidences times the square root of the median digit height).
     """
-    del gray, config
-    return []
+    rows = find_rows(gray, min_digit_px=max(8, config.min_glyph_px),
+                     max_digit_frac=config.max_glyph_frac, polarity=config.polarity)  # fmt: skip
+    out = []
+    for row in rows:
+        line = read_row(gray, row)
+        if line is not None:
+            out.append(line)
+    return out
+
+
+def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> Glyph | None:
+    """Decode a crop that holds one seven-segment digit (e.g. a dataset crop).
+
+    The crop is padded, its rows are found as in a frame, and the cell nearest the centre is
+    decoded; with no row found, the crop's ink box is taken as the cell.
+
+    Args:
+        gray: HxW uint8 (or BGR, converted) crop of one digit, possibly with parts of its
+            neighbours at the edges.
+        polarity: force the polarity, or None to try both (the more confident wins).
+
+    Returns:
+        The glyph (box in crop coordinates), or None when nothing decodes.
+    """
+    if gray.ndim == 3:
+        gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    pad = max(h, w) // 2
+    big = cv2.copyMakeBorder(gray, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    big = cv2.GaussianBlur(big, (3, 3), 0)
+    best: Glyph | None = None
+    pols = [polarity] if polarity is not None else [Polarity.DARK_ON_LIGHT, Polarity.LIGHT_ON_DARK]
+    for pol in pols:
+        rows = find_rows(big, min_digit_px=max(8, h // 4), max_digit_frac=0.9, polarity=pol)
+        for row in rows:
+            strip = rectify_row(big, row)
+            if strip is None:
+                continue
+            cells = [c for c in decode_strip(strip) if c.char]
+            if not cells:
+                continue
+            minv = np.linalg.inv(strip.m)
+            centre = np.array([[[pad + w / 2, pad + h / 2]]], np.float64)
+            cx = cv2.perspectiveTransform(centre, strip.m)[0, 0, 0]
+            c = min(cells, key=lambda d: abs((d.cell[0] + d.cell[1]) / 2 - cx))
+            box = _to_frame_box(minv, c.cell[0], strip.top, c.cell[1], strip.bottom)
+            g = Glyph(Box(box.x - pad, box.y - pad, box.w, box.h), c.char, c.confidence,
+                      ((c.char, c.confidence),), GlyphKind.SEGMENTS)  # fmt: skip
+            if best is None or g.confidence > best.confidence:
+                best = g
+    return best

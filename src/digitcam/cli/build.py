@@ -16,11 +16,12 @@ def build_model(
         "models/digits-knn.npz"
     ),
     seed: Annotated[int, typer.Option(help="Seed of every scene and sample.")] = 0,
-    scenes: Annotated[int, typer.Option(help="Synthetic camera scenes to segment.")] = 600,
+    scenes: Annotated[int, typer.Option(help="Synthetic camera scenes to segment.")] = 900,
     isolated: Annotated[int, typer.Option(help="Isolated glyphs per class to add.")] = 100,
-    per_class: Annotated[int, typer.Option(help="Cap of samples per digit.")] = 800,
-    reject: Annotated[int, typer.Option(help="Cap of 'not a glyph' samples.")] = 5000,
+    per_class: Annotated[int, typer.Option(help="Cap of samples per digit.")] = 1000,
+    reject: Annotated[int, typer.Option(help="Cap of 'not a glyph' samples.")] = 6000,
     classifier: Annotated[str, typer.Option(help="knn or svm.")] = "knn",
+    pca: Annotated[int, typer.Option(help="Principal components kept (0: all).")] = 64,
 ) -> None:
     """Build the default model from seeded synthetic scenes (training font families only)."""
     from rich.console import Console
@@ -38,6 +39,7 @@ def build_model(
         per_class=per_class,
         reject=reject,
         classifier=classifier,
+        pca=pca,
         progress=lambda m: console.print(m, highlight=False),
     )
     path = save_model(model, out)
