@@ -10,6 +10,10 @@ Dataset file (`.npz`, loaded with `allow_pickle=False`, so never a pickle), vers
               ink bright, 0..255.
     features  optional N x D float32: precomputed feature vectors (UCI letters); the
               `feature_spec` in meta says what they are.
+    groups    optional N unicode strings: which group (camera, meter) each sample came
+              from, for splits and cross-validation that keep a group on one side; meta's
+              "group_key" says which record key they came from. (Added within version 1:
+              files without it load as before.)
 
 At least one of `images` and `features` is present. Functions here are pure except the
 few named `load_*`, `save_*`, `import_*` and `save_uncertain_crop`, which do the file I/O.
@@ -17,6 +21,7 @@ few named `load_*`, `save_*`, `import_*` and `save_uncertain_crop`, which do the
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -56,6 +61,7 @@ class Dataset:
         features: N x D float32 or None.
         spec: what `features` are (a "vector" spec for precomputed statistics), or None.
         provenance: how the dataset was made (importer, file, rows), oldest first.
+        groups: N group names (the meter or camera of each sample), or None.
     """
 
     labels: tuple[str, ...]
@@ -64,6 +70,7 @@ class Dataset:
     features: NDArray[np.float32] | None = None
     spec: FeatureSpec | None = None
     provenance: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    groups: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.labels)
@@ -82,6 +89,8 @@ class Dataset:
             raise DatasetError(f"dataset features must be {n} x D, got shape {self.features.shape}")
         if self.features is not None and self.spec is None:
             raise DatasetError("dataset features need a feature spec saying what they are")
+        if self.groups is not None and len(self.groups) != n:
+            raise DatasetError(f"dataset has {n} labels but {len(self.groups)} groups")
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -107,6 +116,7 @@ class Dataset:
             features=None if self.features is None else self.features[idx],
             spec=self.spec,
             provenance=self.provenance,
+            groups=None if self.groups is None else tuple(self.groups[i] for i in idx),
         )
 
 
@@ -140,18 +150,32 @@ def save_dataset(ds: Dataset, path: str | os.PathLike[str]) -> Path:
         arrays["images"] = ds.images
     if ds.features is not None:
         arrays["features"] = ds.features.astype(np.float32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    if ds.groups is not None:
+        arrays["groups"] = np.array(ds.groups, dtype=str) if len(ds) else np.zeros(0, "<U1")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise DatasetError(f"cannot write the dataset to {path}: {_os_why(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez_compressed(fh, **arrays)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise DatasetError(f"cannot write the dataset to {path}: {_os_why(exc)}") from None
         raise
     return path
+
+
+def _os_why(exc: OSError) -> str:
+    """One line on why a write failed (the previous file, if any, is untouched)."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full (the previous file, if any, is untouched)"
+    return f"{exc.strerror or exc} (the previous file, if any, is untouched)"
 
 
 def load_dataset(path: str | os.PathLike[str]) -> Dataset:
@@ -190,6 +214,7 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
             features=None if "features" not in data else data["features"].astype(np.float32),
             spec=None if spec_d is None else FeatureSpec.from_dict(spec_d),
             provenance=tuple(meta.get("provenance", ())),
+            groups=tuple(str(g) for g in data["groups"]) if "groups" in data else None,
         )
     except DatasetError as exc:
         raise DatasetError(f"{p}: {exc}") from None
@@ -226,6 +251,14 @@ def merge_datasets(parts: Sequence[Dataset]) -> Dataset:
             "cannot merge: the datasets share neither glyph images nor features of one spec "
             f"(specs: {sorted(s.to_json() if s else 'images' for s in specs)})"
         )
+    groups = None
+    if any(p.groups is not None for p in parts):
+        # A part without groups gets one group of its own (its samples stay together).
+        groups = tuple(
+            g
+            for i, p in enumerate(parts)
+            for g in (p.groups if p.groups is not None else (f"part{i}",) * len(p))
+        )
     return Dataset(
         labels=tuple(lab for p in parts for lab in p.labels),
         sources=tuple(s for p in parts for s in p.sources),
@@ -233,6 +266,7 @@ def merge_datasets(parts: Sequence[Dataset]) -> Dataset:
         features=features,
         spec=spec,
         provenance=tuple(x for p in parts for x in p.provenance),
+        groups=groups,
     )
 
 
@@ -252,6 +286,7 @@ def replace_sources(ds: Dataset, new: Dataset) -> Dataset:
             new.features,
             new.spec,
             ds.provenance + new.provenance,
+            new.groups,
         )
     return merge_datasets([base, new])
 
@@ -300,6 +335,77 @@ def normalize_crop(crop: NDArray[Any]) -> NDArray[np.uint8]:
     return to_uint8(normalize_glyph(g, fill=NORM_SIZE))
 
 
+#: How a whole crop becomes a 20x20 sample: "glyph" (`normalize_crop`: the ink, aspect kept)
+#: or "cell" (`normalize_cell`: the whole cell stretched, for meter wheels and LCD digits).
+CROP_MODES = ("glyph", "cell")
+
+
+def normalize_cell(crop: NDArray[Any], *, trim: float = 0.08) -> NDArray[np.uint8]:
+    """Normalize a digit *cell* (one wheel window or LCD position) to 20×20, gray.
+
+    Meter crops are cut by a fixed layout, not around the ink: the digit fills most of the
+    cell, neighbouring wheels and the window's frame show at the edges, and the polarity
+    varies from meter to meter. So the cell is used whole: `trim` of each side is cut off
+    (the frame edges), the rest is stretched to 20×20 (every cell has about the same
+    aspect, so stretching loses nothing and keeps the most pixels), and the contrast is
+    stretched between the 2nd and 98th percentile. The gray levels are kept (no threshold);
+    the polarity is turned ink-bright when the cell is mostly bright (for mosaics and the
+    signed features), but the "uhog" features do not depend on it.
+
+    Args:
+        crop: HxW gray or HxWx3 BGR, any dtype.
+        trim: fraction of the width and height cut from each side (0 <= trim < 0.5).
+
+    Returns:
+        20x20 uint8.
+    """
+    g = np.asarray(crop)
+    if g.ndim == 3:
+        g = cv2.cvtColor(g[:, :, :3].astype(np.uint8), cv2.COLOR_BGR2GRAY)
+    if g.ndim != 2 or g.size == 0:
+        raise DatasetError(f"a digit cell must be a non-empty image, got shape {g.shape}")
+    if not 0 <= trim < 0.5:
+        raise DatasetError(f"cell trim must be in [0, 0.5), got {trim}")
+    g = g.astype(np.float32)
+    h, w = g.shape
+    dy, dx = round(h * trim), round(w * trim)
+    if h - 2 * dy >= 2 and w - 2 * dx >= 2:
+        g = g[dy : h - dy, dx : w - dx]
+    r = cv2.resize(g, (NORM_SIZE, NORM_SIZE), interpolation=cv2.INTER_AREA)
+    lo, hi = np.percentile(r, [2, 98])
+    r = np.clip((r - lo) / max(float(hi - lo), 1e-3), 0, 1)
+    if float(np.median(r)) > 0.5:
+        r = 1.0 - r
+    return to_uint8(r)
+
+
+def group_name(value: str) -> str:
+    """The group (meter, camera) a record's key names, with date and hour folders removed.
+
+    Public collections file one meter's images under `METER/20220517/04/...`, or rename a
+    meter's folder with a date (`ISKRA.T3F-01S1_20250630`); a split that treats those as
+    different meters would put one meter on both sides. The group is the last path segment
+    that is not a date (8 digits), an hour (2 digits) or a `labeled_*` batch, with a date
+    suffix removed, lowercased, and punctuation made spaces; a segment shorter than 3
+    characters ("1") keeps its parent ("betar 1"). Different folders that end in the same
+    name are merged: that can only make a split stricter.
+
+    >>> group_name("powermeter/ISKRA.T3F-01S1_20250630/20230604")
+    'iskra t3f 01s1'
+    """
+    segs = [
+        t
+        for t in str(value).replace("\\", "/").split("/")
+        if t.strip() and not re.fullmatch(r"\d{2}|\d{8}|labeled_.*", t.strip())
+    ]
+    if not segs:
+        return str(value).strip().lower()
+    last = re.sub(r"[_ ]\d{8}$", "", segs[-1].strip())
+    if len(last) < 3 and len(segs) > 1:
+        last = f"{segs[-2]} {last}"
+    return re.sub(r"[^a-z0-9]+", " ", last.lower()).strip() or last
+
+
 # --------------------------------------------------------------------------- importers
 
 
@@ -317,17 +423,33 @@ def parse_rows(text: str | None) -> slice | None:
     return slice(a, b)
 
 
-def import_dataset(src: str | os.PathLike[str], fmt: str, *, rows: slice | None = None) -> Dataset:
-    """Import `src` in one of `IMPORT_FORMATS` (rows: a slice of the samples to keep)."""
+def import_dataset(
+    src: str | os.PathLike[str],
+    fmt: str,
+    *,
+    rows: slice | None = None,
+    crop: str = "glyph",
+    group_key: str | None = None,
+) -> Dataset:
+    """Import `src` in one of `IMPORT_FORMATS` (rows: a slice of the samples to keep).
+
+    `crop` ("glyph" or "cell", see `CROP_MODES`) and `group_key` (a record key such as
+    "meter", stored as the samples' groups via `group_name`) apply to labels-jsonl; `crop`
+    also to folders.
+    """
     if fmt not in IMPORT_FORMATS:
         raise DatasetError(f"import format must be one of {IMPORT_FORMATS}, got {fmt!r}")
-    fn = {
-        "opencv-digits": import_opencv_digits,
-        "uci-letters": import_uci_letters,
-        "labels-jsonl": import_labels_jsonl,
-        "folders": import_folders,
-    }[fmt]
-    ds = fn(Path(src), rows=rows)
+    if crop not in CROP_MODES:
+        raise DatasetError(f"crop mode must be one of {CROP_MODES}, got {crop!r}")
+    if group_key is not None and fmt != "labels-jsonl":
+        raise DatasetError(f"--group-key needs --format labels-jsonl, not {fmt}")
+    if fmt == "labels-jsonl":
+        ds = import_labels_jsonl(Path(src), rows=rows, crop=crop, group_key=group_key)
+    elif fmt == "folders":
+        ds = import_folders(Path(src), rows=rows, crop=crop)
+    else:
+        fn = {"opencv-digits": import_opencv_digits, "uci-letters": import_uci_letters}[fmt]
+        ds = fn(Path(src), rows=rows)
     if len(ds) == 0:
         raise DatasetError(f"{src}: no samples imported (format {fmt}, rows {rows})")
     return ds
@@ -443,15 +565,19 @@ def _read_gray(path: Path) -> NDArray[np.uint8]:
     return img
 
 
-def import_labels_jsonl(folder: Path, *, rows: slice | None = None) -> Dataset:
+def import_labels_jsonl(
+    folder: Path, *, rows: slice | None = None, crop: str = "glyph", group_key: str | None = None
+) -> Dataset:
     """A folder with `labels.jsonl` (and optional `reject.jsonl`) as in shared/data/real.
 
     `digit-crop` records give one sample each (`normalize_crop`); records with `boxes`
     ([char, x, y, w, h], e.g. the pi page) give one sample per box, cut from the image.
     Reject records (`reject.jsonl`, empty text) are labelled `_` (not a glyph). Each
-    sample's record keys other than the file (e.g. `meter`) are kept in `sources` as
-    `FILE#x,y,w,h` only; use `group_keys` to recover groups such as the meter.
+    sample's source is `FILE#x,y,w,h`. With `group_key` (e.g. "meter"), each record's value
+    for that key becomes the sample's group (`group_name`; records without it: "").
+    `crop="cell"` normalizes whole crops with `normalize_cell` instead of `normalize_crop`.
     """
+    norm = normalize_cell if crop == "cell" else normalize_crop
     labels_path = folder / "labels.jsonl"
     if not labels_path.is_file():
         raise DatasetError(f"{folder}: no labels.jsonl (format labels-jsonl)")
@@ -463,15 +589,18 @@ def import_labels_jsonl(folder: Path, *, rows: slice | None = None) -> Dataset:
     labels: list[str] = []
     sources: list[str] = []
     images: list[NDArray[np.uint8]] = []
+    groups: list[str] = []
     for rec, is_reject in recs:
         f = folder / rec["file"]
         gray = _read_gray(f)
+        group = group_name(str(rec.get(group_key, ""))) if group_key else ""
         boxes = rec.get("boxes")
         if boxes:
             for ch, x, y, w, h in boxes:
                 images.append(normalize_crop(gray[y : y + h, x : x + w]))
                 labels.append(str(ch))
                 sources.append(f"{f}#{x},{y},{w},{h}")
+                groups.append(group)
             continue
         text = str(rec.get("text", ""))
         if is_reject or text == "":
@@ -482,12 +611,20 @@ def import_labels_jsonl(folder: Path, *, rows: slice | None = None) -> Dataset:
             raise DatasetError(
                 f"{labels_path}:{rec['_line']}: a crop needs a one-character text, got {text!r}"
             )
-        images.append(normalize_crop(gray))
+        images.append(norm(gray))
         labels.append(lab)
         sources.append(f"{f}#0,0,{gray.shape[1]},{gray.shape[0]}")
+        groups.append(group)
     arr = np.stack(images) if images else np.zeros((0, NORM_SIZE, NORM_SIZE), np.uint8)
+    prov = _prov("labels-jsonl", folder, rows)
+    if crop != "glyph" or group_key:
+        prov = ({**prov[0], "crop": crop, "group_key": group_key},)
     return Dataset(
-        tuple(labels), tuple(sources), images=arr, provenance=_prov("labels-jsonl", folder, rows)
+        tuple(labels),
+        tuple(sources),
+        images=arr,
+        provenance=prov,
+        groups=tuple(groups) if group_key else None,
     )
 
 
@@ -502,8 +639,9 @@ def group_keys(folder: Path, key: str) -> dict[str, str]:
     return out
 
 
-def import_folders(folder: Path, *, rows: slice | None = None) -> Dataset:
+def import_folders(folder: Path, *, rows: slice | None = None, crop: str = "glyph") -> Dataset:
     """One sub-folder per class (`7/`, `A/`; `_/` or `reject/` = not a glyph) of crops."""
+    norm = normalize_cell if crop == "cell" else normalize_crop
     if not folder.is_dir():
         raise DatasetError(f"{folder} is not a folder (format folders)")
     items = []
@@ -514,7 +652,7 @@ def import_folders(folder: Path, *, rows: slice | None = None) -> Dataset:
                 items.append((lab, f))
     if rows is not None:
         items = items[rows]
-    images = [normalize_crop(_read_gray(f)) for _, f in items]
+    images = [norm(_read_gray(f)) for _, f in items]
     arr = np.stack(images) if images else np.zeros((0, NORM_SIZE, NORM_SIZE), np.uint8)
     return Dataset(
         tuple(lab for lab, _ in items),
@@ -522,6 +660,61 @@ def import_folders(folder: Path, *, rows: slice | None = None) -> Dataset:
         images=arr,
         provenance=_prov("folders", folder, rows),
     )
+
+
+# --------------------------------------------------------------------------- augmentation
+
+
+def augment_images(
+    images: NDArray[np.uint8],
+    copies: int,
+    *,
+    seed: int = 0,
+    shift: tuple[float, float] = (0.08, 0.10),
+    scale: float = 0.08,
+    contrast: float = 0.3,
+    brightness: float = 0.15,
+    blur: float = 0.3,
+) -> NDArray[np.uint8]:
+    """Randomly jittered copies of 20×20 samples (for training only), seeded.
+
+    Each copy is shifted (up to `shift` = (x, y) of the side; the vertical shift mimics a
+    wheel that has rolled a little), scaled by up to ±`scale`, its contrast and brightness
+    changed by up to ±`contrast` and ±`brightness`, and blurred with probability `blur`.
+    Borders are replicated, so a shifted cell does not get a black edge a real one lacks.
+
+    Args:
+        images: N x 20 x 20 uint8.
+        copies: jittered copies per sample (0: none).
+
+    Returns:
+        (copies·N) x 20 x 20 uint8, copy-major: sample i's j-th copy is at j·N + i.
+    """
+    imgs = np.asarray(images)
+    n = len(imgs)
+    if copies <= 0 or n == 0:
+        return np.zeros((0, NORM_SIZE, NORM_SIZE), np.uint8)
+    rng = np.random.default_rng(seed)
+    s = float(NORM_SIZE)
+    out = np.empty((copies * n, NORM_SIZE, NORM_SIZE), np.uint8)
+    src = imgs.astype(np.float32) / 255.0
+    for j in range(copies):
+        sc = 1.0 + rng.uniform(-scale, scale, n)
+        tx = rng.uniform(-shift[0], shift[0], n) * s
+        ty = rng.uniform(-shift[1], shift[1], n) * s
+        cf = 1.0 + rng.uniform(-contrast, contrast, n)
+        bf = rng.uniform(-brightness, brightness, n)
+        bl = rng.random(n) < blur
+        for i in range(n):
+            m = np.float32(
+                [[sc[i], 0, (1 - sc[i]) * s / 2 + tx[i]], [0, sc[i], (1 - sc[i]) * s / 2 + ty[i]]]
+            )
+            a = cv2.warpAffine(src[i], m, (NORM_SIZE, NORM_SIZE), borderMode=cv2.BORDER_REPLICATE)
+            a = (a - 0.5) * cf[i] + 0.5 + bf[i]
+            if bl[i]:
+                a = cv2.GaussianBlur(a, (3, 3), 0.8)
+            out[j * n + i] = to_uint8(np.clip(a, 0, 1))
+    return out
 
 
 # --------------------------------------------------------------------------- export
@@ -541,16 +734,21 @@ def uci_rows(labels: Sequence[str], x: NDArray[np.float32]) -> list[str]:
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     """Write a text file atomically (temp file in the same folder, then rename)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise DatasetError(f"cannot write {path}: {_os_why(exc)}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise DatasetError(f"cannot write {path}: {_os_why(exc)}") from None
         raise
     return path
 
@@ -657,7 +855,10 @@ def save_uncertain_crop(
         Path of the written PNG.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatasetError(f"cannot write uncertain crops to {folder}: {_os_why(exc)}") from None
     p = np.asarray(patch, np.float32)
     if p.ndim != 2 or p.size == 0:
         raise DatasetError(f"an uncertain crop must be a non-empty HxW patch, got {p.shape}")
@@ -673,8 +874,12 @@ def save_uncertain_crop(
     if not ok:
         raise DatasetError(f"could not encode the crop for {target}")
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(buf.tobytes())
-    os.replace(tmp, target)
+    try:
+        tmp.write_bytes(buf.tobytes())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatasetError(f"cannot write the crop {target}: {_os_why(exc)}") from None
     rec = {
         "file": target.name,
         "frame": frame_ref,
@@ -683,8 +888,20 @@ def save_uncertain_crop(
         "confidence": round(float(confidence), 4),
         "kind": "glyph-patch",
     }
-    with open(folder / UNCERTAIN_INDEX, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(rec) + "\n")
+    line = (json.dumps(rec) + "\n").encode("utf-8")
+    index = folder / UNCERTAIN_INDEX
+    try:
+        # One unbuffered write; on failure the index is cut back to its last whole line.
+        with open(index, "ab", buffering=0) as fh:
+            good = fh.seek(0, os.SEEK_END)
+            try:
+                fh.write(line)
+            except OSError:
+                fh.truncate(good)
+                raise
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise DatasetError(f"cannot add to {index}: {_os_why(exc)}") from None
     return target
 
 

@@ -78,7 +78,12 @@ class Overlay:
         self._font = cv2.FONT_HERSHEY_SIMPLEX
 
     def annotate(
-        self, image: NDArray[np.uint8], reading: Reading, *, hud: Hud | None = None
+        self,
+        image: NDArray[np.uint8],
+        reading: Reading,
+        *,
+        hud: Hud | None = None,
+        stable: str | None = None,
     ) -> NDArray[np.uint8]:
         """The frame with the reading drawn on it.
 
@@ -86,6 +91,7 @@ class Overlay:
             image: HxWx3 BGR uint8 or HxW gray uint8; not modified.
             reading: what to draw (boxes are in `image` pixel coordinates).
             hud: FPS / latency numbers for the corner, or None for no HUD.
+            stable: the fused, stable reading (shown as a last panel line), or None.
 
         Returns:
             A new HxWx3 BGR uint8 image.
@@ -98,10 +104,11 @@ class Overlay:
             raise ValueError(f"expected an HxWx3 BGR or HxW gray image, got shape {image.shape}")
         for glyph in reading.all_glyphs:
             self._draw_glyph(canvas, glyph)
-        if self.show_lines and reading.lines:
-            self._draw_panel(
-                canvas, [f"{i + 1}: {t}" for i, t in enumerate(reading.lines)], top=False
-            )
+        panel = [f"{i + 1}: {t}" for i, t in enumerate(reading.lines)] if self.show_lines else []
+        if stable is not None:
+            panel.append("stable: " + stable.replace("\n", " / "))
+        if panel:
+            self._draw_panel(canvas, panel, top=False)
         if self.show_hud and hud is not None:
             hud_text = f"{hud.fps:5.1f} fps  {hud.latency_ms:6.1f} ms"
             if hud.dropped:

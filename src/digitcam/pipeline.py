@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from digitcam.classify import Model
 from digitcam.config import ReaderConfig
 from digitcam.features import glyph_features, normalize_glyph
-from digitcam.preprocess import denoise, ink_masks, ink_offset, odd, to_gray
+from digitcam.preprocess import denoise, ink_masks, ink_offset, noise_sigma, odd, to_gray
 from digitcam.segment import (
     LineGeometry,
     RefinedLine,
@@ -48,6 +48,9 @@ from digitcam.types import (
 MAX_LINES = 24
 #: Lone digit-shaped blobs refined when a frame has no line of two or more glyphs.
 MAX_SINGLES = 8
+#: Noise level (after denoising) above which a frame is treated as noise: camera frames,
+#: even grainy ones, measure under 11 here; uniform random pixels measure 25.
+NOISE_FRAME_SIGMA = 16.0
 #: In a frame of noise or texture, a line needs this mean confidence and no clutter inside.
 NOISY_LINE_CONFIDENCE = 0.9
 #: Glyph heights in a line may vary by this much (std / mean) before it is clutter.
@@ -85,8 +88,11 @@ def detect_lines(
     """
     h, w = gray.shape
     block = odd(max(15, min(h, w) / 10))
-    dark, light = ink_masks(gray, block=block, offset=ink_offset(gray))
+    sigma = noise_sigma(gray)
+    dark, light = ink_masks(gray, block=block, offset=ink_offset(sigma=sigma))
     notes: list[str] = []
+    if sigma > NOISE_FRAME_SIGMA:
+        notes.append(f"frame is mostly noise (sigma {sigma:.0f} after denoising)")
     lines: list[LineGeometry] = []
     singles: list[LineGeometry] = []
     pols = (
@@ -240,7 +246,7 @@ def segment_frame(
     if model is not None:
         lines = gate_lines(gray, lines, model)
     refined = [refine_line(gray, ln, target_h=config.refine_height_px) for ln in lines]
-    noisy = any(n.startswith("candidate cap hit") for n in notes)
+    noisy = any(n.startswith(("candidate cap hit", "frame is mostly noise")) for n in notes)
     return Detection(tuple(r for r in refined if r.units), tuple(notes), noisy)
 
 
@@ -316,19 +322,16 @@ def assemble(
         (bbox, glyphs, score) per plausible line, unordered and unresolved (see `resolve`).
     """
     kept: list[tuple[Box, tuple[Glyph, ...], float]] = []
+    runs = []
     for ln, cls in zip(detection.lines, classes, strict=False):
         units = [(u, _in_line_context(c)) for u, c in zip(ln.units, cls, strict=False)]
-        n_before = sum(1 for u in units if u[0].patch is not None)
+        runs.extend(_runs(units))
+    for units in runs:
         units = _trim_ends(units)
         glyph_units = [(u, c) for u, c in units if u.patch is not None]
         n_marks = len(units) - len(glyph_units)
-        # A few digit-like blobs inside a long row of clutter (texture, noise) are not a
-        # number: what was trimmed may not outnumber what is left, nor marks the digits.
-        if (
-            not glyph_units
-            or n_before - len(glyph_units) > max(2, len(glyph_units))
-            or n_marks > len(glyph_units)
-        ):
+        # More marks than digits is specks and dashes of texture, not a number.
+        if not glyph_units or n_marks > len(glyph_units):
             continue
         confs = np.array([c[1] if c[0] != NOT_GLYPH else 0.0 for _, c in glyph_units])
         n_not = sum(1 for _, c in glyph_units if c[0] == NOT_GLYPH)
@@ -344,6 +347,10 @@ def assemble(
             else config.min_line_confidence
         )
         if detection.noisy:
+            # Random blobs read as one or two confident digits all the time; only a row
+            # of three or more clean, confident digits stands out of noise.
+            if len(glyph_units) < 3:
+                continue
             need, n_not_allowed = max(need, NOISY_LINE_CONFIDENCE), 0
         else:
             n_not_allowed = len(glyph_units)
@@ -390,9 +397,7 @@ def _n_digits(glyphs: tuple[Glyph, ...]) -> int:
     return sum(1 for g in glyphs if g.kind is not GlyphKind.MARK)
 
 
-def _in_line_context(
-    c: tuple[str, float, tuple[tuple[str, float], ...]],
-) -> tuple[str, float, tuple[tuple[str, float], ...]]:
+def _in_line_context(c: Classified) -> Classified:
     """Inside a line of digits, a unit the model calls "not a glyph" but gives a fair digit
     score is taken as that digit (an italic 1 looks like a stroke of clutter on its own).
     """
@@ -403,6 +408,30 @@ def _in_line_context(
         if alt != NOT_GLYPH and score >= CONTEXT_DIGIT_SCORE:
             return (alt, score, top)
     return c
+
+
+def _runs(units: list[Any]) -> list[list[Any]]:
+    """Split a refined line where two or more "not a glyph" units stand together.
+
+    A line crop can take in clutter (a grid, shapes) on either side of the text, and a
+    row of clutter can contain a few digit-like blobs; each stretch between clutter is
+    judged on its own. A single unreadable unit inside digits stays (it reads '?').
+    """
+    out: list[list[Any]] = []
+    cur: list[Any] = []
+    bad = 0
+    for u in units:
+        if u[1][0] == NOT_GLYPH:
+            bad += 1
+            cur.append(u)
+            continue
+        if bad >= 2:
+            out.append(cur[:-bad])
+            cur = []
+        bad = 0
+        cur.append(u)
+    out.append(cur)
+    return [r for r in out if r]
 
 
 def _trim_ends(units: list[Any]) -> list[Any]:

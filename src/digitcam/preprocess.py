@@ -33,6 +33,10 @@ def to_gray(image: NDArray[Any]) -> NDArray[np.uint8]:
         raise InputError(f"expected an HxW or HxWxC image, got an array of shape {a.shape}")
     if a.ndim == 3 and a.shape[2] not in (1, 3, 4):
         raise InputError(f"expected 1, 3 or 4 channels, got {a.shape[2]} (shape {a.shape})")
+    if a.dtype != np.bool_ and not (
+        np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)
+    ):
+        raise InputError(f"expected an integer, float or bool image, got dtype {a.dtype}")
     if a.dtype == np.bool_:
         a = a.astype(np.uint8) * 255
     elif a.dtype == np.uint16:
@@ -90,13 +94,24 @@ def noise_sigma(gray: NDArray[np.uint8]) -> float:
     return float(np.median(np.abs(lap))) / (0.6745 * np.sqrt(20.0))
 
 
-def ink_offset(gray: NDArray[np.uint8], *, floor: float = 4.0, ceiling: float = 14.0) -> float:
+def ink_offset(
+    gray: NDArray[np.uint8] | None = None,
+    *,
+    sigma: float | None = None,
+    floor: float = 4.0,
+    ceiling: float = 14.0,
+) -> float:
     """How far from the local mean a pixel must be to count as ink.
 
-    Proportional to the noise so grainy low-light frames do not dissolve into specks, and
-    capped so low-contrast print is still found.
+    Proportional to the noise (`sigma`, estimated from `gray` when not given) so grainy
+    low-light frames do not dissolve into specks, and capped so low-contrast print is
+    still found.
     """
-    return float(np.clip(3.0 * noise_sigma(gray), floor, ceiling))
+    if sigma is None:
+        if gray is None:
+            raise ValueError("ink_offset needs a gray image or a noise sigma")
+        sigma = noise_sigma(gray)
+    return float(np.clip(3.0 * sigma, floor, ceiling))
 
 
 def ink_masks(

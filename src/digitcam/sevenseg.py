@@ -65,7 +65,7 @@ VARIANT_SEGMENTS: dict[str, str] = {"abcf": "7", "abcfg": "9", "cdefg": "6", "g"
 STRIP_DIGIT_PX = 40
 
 #: Rows examined per polarity (a cluttered frame cannot ask for more).
-MAX_ROWS = 10
+MAX_ROWS = 6
 
 #: Confidence of a decimal point or minus decided by the line's own lit/ghost threshold.
 MARK_CONFIDENCE = 0.9
@@ -149,18 +149,21 @@ def _union_find_groups(n: int, pairs: NDArray[np.intp]) -> list[NDArray[np.intp]
     return [np.flatnonzero(roots == r) for r in np.unique(roots)]
 
 
-def _clusters(stats: NDArray[np.int32], max_h: float) -> NDArray[np.float64]:
-    """Digit clusters from pieces: union of pieces closer than a fifth of their length.
+def _clusters(
+    stats: NDArray[np.int32], max_h: float, *, reach: float = 0.12, min_solid: float = 0.2,
+    with_members: bool = False,
+) -> tuple[NDArray[np.float64], list[NDArray[np.intp]]]:  # fmt: skip
+    """Digit clusters from pieces: union of pieces closer than `reach` of their length.
 
     Returns:
-        M x 5 float (x, y, w, h, ink area) of the clusters.
+        (M x 5 float (x, y, w, h, ink area) of the clusters, member piece indices of each).
     """
     x, y, w, h, a = (stats[:, i].astype(np.float64) for i in range(5))
-    e = np.maximum(1.0, 0.22 * np.maximum(w, h))
+    e = np.maximum(1.0, reach * np.maximum(w, h))
     x0, y0, x1, y1 = x - e, y - e, x + w + e, y + h + e
     n = len(x)
     if n == 0:
-        return np.zeros((0, 5))
+        return np.zeros((0, 5)), []
     ix = (np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])) > 0
     iy = (np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :])) > 0
     # segments of one digit have similar thickness: do not glue a hairline to a bar
@@ -174,18 +177,70 @@ def _clusters(stats: NDArray[np.int32], max_h: float) -> NDArray[np.float64]:
         cx1[:, None] >= cx1[None, :]) & (cy1[:, None] >= cy1[None, :])  # fmt: skip
     contains |= contains.T
     # outlines and diagonal strokes (clutter) have boxes far larger than their ink
-    solid = a / np.maximum(w * h, 1) >= 0.2
+    solid = a / np.maximum(w * h, 1) >= min_solid
     link = ix & iy & solid[:, None] & solid[None, :] & (tr < 3.0) & (tr > 1 / 3.0) & (lr < 3.5) & (lr > 1 / 3.5) & ~contains
     ii, jj = np.nonzero(np.triu(link, 1))
     groups = _union_find_groups(n, np.stack([ii, jj], 1))
     out = []
+    members = []
     for g in groups:
         gx0, gy0 = x[g].min(), y[g].min()
         gx1, gy1 = (x[g] + w[g]).max(), (y[g] + h[g]).max()
-        if gy1 - gy0 > max_h:
-            continue
         out.append((gx0, gy0, gx1 - gx0, gy1 - gy0, a[g].sum()))
-    return np.array(out, np.float64).reshape(-1, 5)
+        members.append(g)
+    return _stack_halves(np.array(out, np.float64).reshape(-1, 5), members)
+
+
+def _digit_shaped(cl: NDArray[np.float64], min_h: float, max_h: float) -> NDArray[np.bool_]:
+    w_, h_ = cl[:, 2], cl[:, 3]
+    fill = cl[:, 4] / np.maximum(w_ * h_, 1)
+    # a '1' is a solid bar; anything wider must have counters
+    solid_ok = (fill <= 0.85) | (w_ <= 0.35 * h_)
+    return (h_ >= min_h) & (h_ <= max_h) & (fill >= 0.12) & solid_ok & (
+        w_ <= 12 * h_) & (w_ >= 0.06 * h_)  # fmt: skip
+
+
+def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArray[np.float64]:
+    """Digit-shaped clusters; a cluster that grew into clutter is re-cut more strictly."""
+    cl, member = _clusters(st, max_h, reach=0.12, with_members=True)
+    ok = _digit_shaped(cl, min_h, max_h)
+    out = [cl[ok]]
+    for i in np.flatnonzero(~ok):
+        idx = member[i]
+        if len(idx) < 2:
+            continue
+        sub, _ = _clusters(st[idx], max_h, reach=0.05, min_solid=0.35, with_members=True)
+        if len(sub):
+            out.append(sub[_digit_shaped(sub, min_h, max_h)])
+    return np.concatenate(out) if out else np.zeros((0, 5))
+
+
+def _stack_halves(
+    cl: NDArray[np.float64], members: list[NDArray[np.intp]]
+) -> tuple[NDArray[np.float64], list[NDArray[np.intp]]]:
+    """Merge a digit's upper and lower halves (a 0 or 7 seen as two blobs, b and c apart)."""
+    n = len(cl)
+    if n < 2:
+        return cl, members
+    x, y, w, h = cl[:, 0], cl[:, 1], cl[:, 2], cl[:, 3]
+    ox = np.minimum((x + w)[:, None], (x + w)[None, :]) - np.maximum(x[:, None], x[None, :])
+    gap = y[None, :] - (y + h)[:, None]  # j below i
+    hmin = np.minimum(h[:, None], h[None, :])
+    hmax = np.maximum(h[:, None], h[None, :])
+    wmin = np.minimum(w[:, None], w[None, :])
+    ok = (gap > -0.2 * hmin) & (gap <= 0.3 * hmin) & (ox >= 0.5 * wmin) & (hmax <= 1.8 * hmin)
+    ok &= w[:, None] <= 1.5 * h[:, None]  # halves, not rows of merged digits
+    ii, jj = np.nonzero(ok)
+    if len(ii) == 0:
+        return cl, members
+    out = []
+    mem = []
+    for g in _union_find_groups(n, np.stack([ii, jj], 1)):
+        gx0, gy0 = x[g].min(), y[g].min()
+        gx1, gy1 = (x[g] + w[g]).max(), (y[g] + h[g]).max()
+        out.append((gx0, gy0, gx1 - gx0, gy1 - gy0, cl[g, 4].sum()))
+        mem.append(np.concatenate([members[k] for k in g]))
+    return np.array(out, np.float64), mem
 
 
 def _chain(cl: NDArray[np.float64]) -> list[NDArray[np.intp]]:
@@ -198,7 +253,10 @@ def _chain(cl: NDArray[np.float64]) -> list[NDArray[np.intp]]:
     hmin = np.minimum(h[:, None], h[None, :])
     gap = x[None, :] - (x + w)[:, None]
     ov = np.minimum((y + h)[:, None], (y + h)[None, :]) - np.maximum(y[:, None], y[None, :])
-    ok = (hm <= 1.35 * hmin) & (ov >= 0.6 * hmin) & (gap >= -0.3 * hmin) & (gap <= 1.3 * hm)
+    # a cluster of several merged digits is taller by its width times the row's slope
+    wbig = np.where(h[:, None] >= h[None, :], w[:, None], w[None, :])
+    ok = (hm <= 1.35 * hmin + 0.1 * wbig) & (ov >= 0.6 * hmin) & (gap >= -0.3 * hmin)
+    ok &= gap <= 1.3 * hm
     ok &= x[None, :] > x[:, None]
     ii, jj = np.nonzero(ok)
     groups = _union_find_groups(n, np.stack([ii, jj], 1))
@@ -243,11 +301,19 @@ def find_rows(
     """
     hh, ww = gray.shape
     f = 0.5 if min(hh, ww) >= 200 else 1.0
-    small = cv2.resize(gray, (round(ww * f), round(hh * f)), interpolation=cv2.INTER_AREA) \
-        if f != 1.0 else gray  # fmt: skip
-    sh, sw = small.shape
+    k3 = np.ones((3, 3), np.uint8)
+    if f != 1.0:
+        # Min-/max-pooling keeps a thin stroke's full contrast at half resolution, where
+        # plain averaging would halve it (small, light LCD digits vanish otherwise).
+        dsrc = np.ascontiguousarray(cv2.erode(gray, k3)[::2, ::2])
+        lsrc = np.ascontiguousarray(cv2.dilate(gray, k3)[::2, ::2])
+    else:
+        dsrc = lsrc = gray
+    sh, sw = dsrc.shape
     block = odd(max(15, min(sh, sw) / 8))
-    dark, light = ink_masks(small, block=block, offset=max(6.0, ink_offset(small)), rel=0.5)
+    off = max(5.0, ink_offset(dsrc))
+    dark, _ = ink_masks(dsrc, block=block, offset=off, rel=0.25)
+    _, light = ink_masks(lsrc, block=block, offset=off, rel=0.25)
     pols = [(Polarity.LIGHT_ON_DARK, light), (Polarity.DARK_ON_LIGHT, dark)]
     if polarity is not None:
         pols = [p for p in pols if p[0] is polarity]
@@ -262,24 +328,30 @@ def find_rows(
         st = st[keep]
         if len(st) > 1500:  # texture or noise: keep the largest pieces
             st = st[np.argsort(-st[:, 4])[:1500]]
-        cl = _clusters(st, max_h)
+        cl = _digit_clusters(st, min_h, max_h)
         if len(cl) == 0:
             continue
-        w_, h_ = cl[:, 2], cl[:, 3]
-        fill = cl[:, 4] / np.maximum(w_ * h_, 1)
-        ok = (h_ >= min_h) & (fill >= 0.12) & (fill <= 0.85) & (w_ <= 12 * h_) & (w_ >= 0.08 * h_)
-        cl = cl[ok]
         groups = _chain(cl)
-        cands = []
+        multi, single = [], []
         for g in groups:
             c = cl[g]
             hr = float(np.median(c[:, 3]))
             width = float((c[:, 0] + c[:, 2]).max() - c[:, 0].min())
-            # a lone narrow cluster is a bar, not a display
-            if len(g) == 1 and width < 0.3 * hr:
+            aspect = c[:, 2] / np.maximum(c[:, 3], 1)
+            fill = c[:, 4] / np.maximum(c[:, 2] * c[:, 3], 1)
+            # digits are 0.15-0.9 of their height wide (wider: several merged), 20-75 % ink
+            digitish = (aspect >= 0.06) & (fill >= 0.15) & ((fill <= 0.8) | (aspect <= 0.35))
+            if digitish.sum() < max(1, 0.5 * len(g)):
                 continue
-            cands.append((len(g) * hr, c, hr))
-        cands.sort(key=lambda t: -t[0])
+            # digits in the row, counting merged ones; clutter rarely makes several
+            n_dig = float(np.maximum(1, np.round(aspect / 0.6))[digitish].sum())
+            score = n_dig * np.sqrt(hr)
+            if n_dig >= 2:
+                multi.append((score, c, hr))
+            elif 0.3 * hr <= width:
+                single.append((score, c, hr))
+        # a lone cluster is read only when the frame has no row of several
+        cands = sorted(multi, key=lambda t: -t[0]) or sorted(single, key=lambda t: -t[0])
         for _s, c, hr in cands[:MAX_ROWS]:
             pt, pb = _full_height_points(mask, c, hr)
             if len(pt) < 2:
@@ -331,25 +403,26 @@ def _shear(k: float, hs: int) -> NDArray[np.float64]:
     return np.array([[1.0, k, -k * hs + max(0.0, k) * hs], [0, 1, 0], [0, 0, 1]])
 
 
-def _best_shear(binary: NDArray[np.uint8], band: tuple[int, int]) -> float:
-    """Shear that makes vertical strokes vertical: sharpest column projection."""
+def _best_shear(binary: NDArray[np.float32], band: tuple[int, int]) -> float:
+    """Shear that makes vertical strokes vertical: sharpest column projection of the
+    vertical-edge image."""
     hs, ws = binary.shape
     y0, y1 = band
     sub = binary[y0:y1]
     best, best_k = -1.0, 0.0
-    ks = np.arange(-0.14, 0.42, 0.04)
+    ks = np.arange(-0.12, 0.42, 0.06)
     for k in ks:
         m = _shear(float(k), y1 - y0)[:2]
         w_out = ws + int(abs(k) * (y1 - y0)) + 1
-        sh = cv2.warpAffine(sub, m, (w_out, y1 - y0), flags=cv2.INTER_NEAREST)
+        sh = cv2.warpAffine(sub, m, (w_out, y1 - y0), flags=cv2.INTER_LINEAR)
         p = sh.sum(axis=0, dtype=np.float64)
         s = float((p * p).sum())
         if s > best:
             best, best_k = s, float(k)
-    for k in (best_k - 0.02, best_k + 0.02):
+    for k in (best_k - 0.03, best_k + 0.03):
         m = _shear(float(k), y1 - y0)[:2]
         w_out = ws + int(abs(k) * (y1 - y0)) + 1
-        sh = cv2.warpAffine(sub, m, (w_out, y1 - y0), flags=cv2.INTER_NEAREST)
+        sh = cv2.warpAffine(sub, m, (w_out, y1 - y0), flags=cv2.INTER_LINEAR)
         p = sh.sum(axis=0, dtype=np.float64)
         s = float((p * p).sum())
         if s > best:
@@ -401,10 +474,9 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
         strip = 255 - strip
     y0 = round(mg * STRIP_DIGIT_PX)
     y1 = y0 + STRIP_DIGIT_PX
-    _t, binary = cv2.threshold(strip[y0:y1], 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    full = np.zeros_like(strip)
-    full[y0:y1] = binary
-    k = _best_shear(full, (y0, round(y0 + 0.85 * STRIP_DIGIT_PX)))
+    # vertical edges only: horizontal bars look the same at every shear
+    gx = np.abs(cv2.Sobel(strip, cv2.CV_32F, 1, 0, ksize=3))
+    k = _best_shear(gx, (y0, round(y0 + 0.85 * STRIP_DIGIT_PX)))
     s = _shear(k, y1)
     w2 = ws + int(abs(k) * y1) + 2
     m2 = s @ m
@@ -439,7 +511,7 @@ def _runs(on: NDArray[np.bool_]) -> list[tuple[int, int]]:
 
 def find_cells(
     binary: NDArray[np.uint8], top: float, bottom: float
-) -> list[tuple[float, float]]:
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """Cells (x0, x1) of a rectified strip from its column projection.
 
     Args:
@@ -447,7 +519,8 @@ def find_cells(
         top, bottom: the digit band.
 
     Returns:
-        Cells left to right; a narrow run ('1') gets the line's cell width at its left.
+        (cell, ink) x-ranges left to right; a narrow run ('1') gets the line's cell width
+        to its left, its ink range stays the run.
     """
     hd = bottom - top
     y0, y1 = round(top), round(top + 0.85 * hd)
@@ -457,7 +530,7 @@ def find_cells(
     # glue runs split by a 1-2 px crack (a segment gap seen at a slant)
     merged: list[list[int]] = []
     for a, b in runs:
-        if merged and a - merged[-1][1] <= max(1, round(0.03 * hd)):
+        if merged and a - merged[-1][1] <= max(1, round(0.07 * hd)):
             merged[-1][1] = b
         else:
             merged.append([a, b])
@@ -468,22 +541,27 @@ def find_cells(
     digit_like = widths[(widths >= 0.3 * hd) & (widths <= 0.85 * hd)]
     cw = float(np.median(digit_like)) if len(digit_like) else 0.55 * hd
     cells: list[tuple[float, float]] = []
+    inks: list[tuple[float, float]] = []
     for a, b in merged:
         wr = b - a
         if wr <= 0.6 * cw:
             cells.append((b - cw, float(b)))
+            inks.append((float(a), float(b)))
         elif wr <= 1.45 * cw:
             cells.append((float(a), float(b)))
+            inks.append((float(a), float(b)))
         else:
-            cells.extend(_split_run(proj, a, b, cw))
+            parts = _split_run(proj, a, b, cw)
+            cells.extend(parts)
+            inks.extend(parts)
     # cells may not overlap: a narrow run's cell stops at its left neighbour
-    out: list[tuple[float, float]] = []
-    for x0, x1 in cells:
+    out: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    for (x0, x1), ink in zip(cells, inks, strict=True):
         x0 = max(0.0, x0)
-        if out and x0 < out[-1][1]:
-            x0 = out[-1][1] + 1
+        if out and x0 < out[-1][0][1]:
+            x0 = out[-1][0][1] + 1
         if x1 - x0 >= 0.05 * hd:
-            out.append((x0, x1))
+            out.append(((x0, x1), ink))
     return out
 
 
@@ -513,34 +591,55 @@ def _clip(v: float, lo: int, hi: int) -> int:
 
 
 def segment_values(
-    strip: NDArray[np.float32], cell: tuple[float, float], top: float, bottom: float
+    integral: NDArray[np.float64], cell: tuple[float, float], top: float, bottom: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Values of the seven segment zones and of the two counters of one cell.
 
     A segment's value is the peak of the mean profile across its zone (rows for a, g, d;
     columns for b, c, e, f), so it does not depend on the thickness.
 
+    Args:
+        integral: (Hs+1) x (Ws+1) integral image of the strip (`cv2.integral`).
+        cell: x-range of the cell; top, bottom: the digit band.
+
     Returns:
         (values in `SEGMENT_ORDER`, (upper, lower) counter values), in gray levels.
     """
-    hs, ws = strip.shape
+    hs, ws = integral.shape[0] - 1, integral.shape[1] - 1
     x0, x1 = cell
     w = x1 - x0
     hd = bottom - top
 
+    def box(r0: int, r1: int, c0: int, c1: int) -> tuple[int, int, int, int] | None:
+        r0, r1 = _clip(r0, 0, hs - 1), _clip(r1, 1, hs)
+        c0, c1 = _clip(c0, 0, ws - 1), _clip(c1, 1, ws)
+        return (r0, r1, c0, c1) if r1 > r0 and c1 > c0 else None
+
     def rows_peak(ya: float, yb: float) -> float:
-        r0, r1 = _clip(top + ya * hd, 0, hs - 1), _clip(top + yb * hd, 1, hs)
-        c0, c1 = _clip(x0 + 0.3 * w, 0, ws - 1), _clip(x0 + 0.7 * w + 1, 1, ws)
-        if r1 <= r0 or c1 <= c0:
+        b = box(top + ya * hd, top + yb * hd, x0 + 0.3 * w, x0 + 0.7 * w + 1)
+        if b is None:
             return 0.0
-        return float(strip[r0:r1, c0:c1].mean(axis=1).max())
+        r0, r1, c0, c1 = b
+        s = integral[r0 + 1 : r1 + 1, c1] - integral[r0 + 1 : r1 + 1, c0]
+        s = s - (integral[r0:r1, c1] - integral[r0:r1, c0])
+        return float(s.max()) / (c1 - c0)
 
     def cols_peak(xa: float, xb: float, ya: float, yb: float) -> float:
-        r0, r1 = _clip(top + ya * hd, 0, hs - 1), _clip(top + yb * hd, 1, hs)
-        c0, c1 = _clip(x0 + xa * w, 0, ws - 1), _clip(x0 + xb * w + 1, 1, ws)
-        if r1 <= r0 or c1 <= c0:
+        b = box(top + ya * hd, top + yb * hd, x0 + xa * w, x0 + xb * w + 1)
+        if b is None:
             return 0.0
-        return float(strip[r0:r1, c0:c1].mean(axis=0).max())
+        r0, r1, c0, c1 = b
+        s = integral[r1, c0 + 1 : c1 + 1] - integral[r0, c0 + 1 : c1 + 1]
+        s = s - (integral[r1, c0:c1] - integral[r0, c0:c1])
+        return float(s.max()) / (r1 - r0)
+
+    def mean(xa: float, xb: float, ya: float, yb: float) -> float:
+        b = box(top + ya * hd, top + yb * hd, x0 + xa * w, x0 + xb * w + 1)
+        if b is None:
+            return 0.0
+        r0, r1, c0, c1 = b
+        tot = integral[r1, c1] - integral[r0, c1] - integral[r1, c0] + integral[r0, c0]
+        return float(tot) / ((r1 - r0) * (c1 - c0))
 
     v = np.array(
         [
@@ -553,14 +652,6 @@ def segment_values(
             rows_peak(0.4, 0.6),  # g
         ]
     )
-
-    def mean(xa: float, xb: float, ya: float, yb: float) -> float:
-        r0, r1 = _clip(top + ya * hd, 0, hs - 1), _clip(top + yb * hd, 1, hs)
-        c0, c1 = _clip(x0 + xa * w, 0, ws - 1), _clip(x0 + xb * w + 1, 1, ws)
-        if r1 <= r0 or c1 <= c0:
-            return 0.0
-        return float(strip[r0:r1, c0:c1].mean())
-
     holes = np.array([mean(0.42, 0.58, 0.25, 0.33), mean(0.42, 0.58, 0.67, 0.75)])
     return v, holes
 
@@ -622,45 +713,62 @@ class DecodedCell:
     confidence: float
     segments: str
     cell: tuple[float, float]
+    ink: tuple[float, float]
     dot: bool = False
     dot_confidence: float = 0.0
 
 
-def decode_strip(strip: Strip) -> list[DecodedCell]:
-    """Find and decode the cells of a rectified strip (blank cells included, char '')."""
+def decode_strip(
+    strip: Strip, cells: list[tuple[tuple[float, float], tuple[float, float]]] | None = None
+) -> list[DecodedCell]:
+    """Find (unless given as (cell, ink) x-ranges) and decode the cells of a rectified
+    strip; blank cells are included with char ''."""
     img = strip.image
     top, bottom = strip.top, strip.bottom
     hd = bottom - top
     f = img.astype(np.float32)
     _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    cells = find_cells(binary, top, bottom)
-    if not cells:
+    found = find_cells(binary, top, bottom) if cells is None else cells
+    if not found:
         return []
-    vals, holes = zip(*(segment_values(f, c, top, bottom) for c in cells), strict=True)
+    cells = [c for c, _ in found]
+    inks = [k for _, k in found]
+    integral = cv2.integral(img, sdepth=cv2.CV_64F)
+    vals, holes = zip(*(segment_values(integral, c, top, bottom) for c in cells), strict=True)
     v = np.array(vals)
     bg = float(np.median(np.array(holes)))
     hi = float(np.percentile(v, 95))
     contrast = hi - bg
     if contrast < 20:
         return []
-    thr = _otsu_1d(v.ravel(), bg + 0.3 * contrast, bg + 0.7 * contrast)
+    thr = _otsu_1d(v.ravel(), bg + 0.4 * contrast, bg + 0.7 * contrast)
     lit_mask = v > thr
+    # Lit segments are the minority of the display's area; when "lit" covers most of the
+    # row, this is the other polarity's background between glyphs.
+    xa, xb = int(max(0, cells[0][0])), int(cells[-1][1]) + 1
+    band = img[int(top) : int(bottom) + 1, xa:xb]
+    if band.size == 0 or float((band > thr).mean()) > 0.5:
+        return []
+    holes_a = np.array(holes)
     # line thickness: rows/cols above the threshold in lit horizontal segments
     bin_t = (f > thr).astype(np.uint8)
     t_est = _thickness(bin_t, cells, lit_mask, top, bottom)
     out = []
-    for c, vv, lm in zip(cells, v, lit_mask, strict=True):
+    for c, ink, vv, lm, ho in zip(cells, inks, v, lit_mask, holes_a, strict=True):
         segs = "".join(s for s, on in zip(SEGMENT_ORDER, lm, strict=True) if on)
         margin = float(np.min(np.abs(vv - thr))) / contrast
         conf_m = min(1.0, margin / 0.25)
         if not segs:
-            out.append(DecodedCell("", conf_m, "", c))
+            out.append(DecodedCell("", conf_m, "", c, ink))
+            continue
+        if float(ho.max()) > thr:  # a counter is lit: a blob or a printed glyph, not segments
+            out.append(DecodedCell(UNKNOWN, 0.0, segs, c, ink))
             continue
         ch = CODE_TABLE.get(segment_code(segs), UNKNOWN)
         iou = _model_iou(bin_t, c, top, bottom, segs, t_est)
         conf_fit = float(np.clip((iou - 0.3) / 0.35, 0.0, 1.0))
         conf = conf_m ** 0.5 * conf_fit ** 0.7
-        out.append(DecodedCell(ch, conf if ch != UNKNOWN else min(conf, 0.3), segs, c))
+        out.append(DecodedCell(ch, conf if ch != UNKNOWN else min(conf, 0.3), segs, c, ink))
     return _find_dots(f, out, top, bottom, thr, bg, contrast, t_est)
 
 
@@ -688,30 +796,36 @@ def _find_dots(
     f: NDArray[np.float32], cells: list[DecodedCell], top: float, bottom: float,
     thr: float, bg: float, contrast: float, t: float,
 ) -> list[DecodedCell]:  # fmt: skip
-    """Mark the cells followed by a lit decimal point: a lone blob about a bar thick, at the
-    baseline, in the gap after the cell."""
-    binary = (f > thr).astype(np.uint8)
-    n, _lab, st, cen = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    if n <= 1:
-        return cells
-    st, cen = st[1:], cen[1:]
-    lo, hi = 0.35 * t, 2.4 * t
-    cand = (st[:, 2] >= lo) & (st[:, 2] <= hi) & (st[:, 3] >= lo) & (st[:, 3] <= hi)
-    yb = st[:, 1] + st[:, 3]
-    cand &= (yb >= bottom - 0.5 * t) & (yb <= bottom + 0.8 * t)
-    cand &= st[:, 1] >= bottom - 2.6 * t
+    """Mark the cells followed by a lit decimal point.
+
+    The columns between two cells hold no segment above the baseline band (that is how the
+    cells were cut), so lit pixels at the baseline there are a dot, even when blur has fused
+    it onto the digit on its left.
+    """
+    hs, ws = f.shape
+    hd = bottom - top
+    binary = f > thr
+    r0, r1 = _clip(bottom - 1.8 * t, 0, hs - 1), _clip(bottom + 0.6 * t, 1, hs)
+    u0, u1 = _clip(top + 0.15 * hd, 0, hs - 1), _clip(bottom - 2.2 * t, 1, hs)
     out = list(cells)
     for i in range(len(cells) - 1):
         a, b = cells[i], cells[i + 1]
         if not a.char or a.char == UNKNOWN:
             continue
-        x_lo, x_hi = a.cell[1] - 0.45 * t, b.cell[0] + 0.7 * t
-        hit = cand & (cen[:, 0] >= x_lo) & (cen[:, 0] <= x_hi)
-        if hit.any():
-            j = int(np.flatnonzero(hit)[0])
-            peak = float(f[st[j, 1] : st[j, 1] + st[j, 3], st[j, 0] : st[j, 0] + st[j, 2]].max())
-            conf = float(min(1.0, (peak - thr) / (0.25 * contrast)))
-            out[i] = DecodedCell(a.char, a.confidence, a.segments, a.cell, True, conf)
+        c0 = _clip(a.ink[1], 0, ws - 1)
+        c1 = _clip(min(b.ink[0], a.ink[1] + 0.45 * hd), 1, ws)
+        if c1 - c0 < 1:
+            continue
+        ink = binary[r0:r1, c0:c1]
+        area = float(ink.sum())
+        above = float(binary[u0:u1, c0:c1].sum()) if u1 > u0 else 0.0
+        if area >= 0.35 * t * t and above <= 0.15 * t * t:
+            rows = np.flatnonzero(ink.any(axis=1))
+            if rows[-1] - rows[0] + 1 > 2.4 * t:
+                continue
+            peak = float(f[r0:r1, c0:c1][ink].mean())
+            conf = float(min(1.0, (peak - thr) / (0.2 * contrast)))
+            out[i] = DecodedCell(a.char, a.confidence, a.segments, a.cell, a.ink, True, conf)
     return out
 
 
@@ -835,12 +949,13 @@ def read_segment_displays(
 def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> Glyph | None:
     """Decode a crop that holds one seven-segment digit (e.g. a dataset crop).
 
-    The crop is padded, its rows are found as in a frame, and the cell nearest the centre is
-    decoded; with no row found, the crop's ink box is taken as the cell.
+    The crop is normalised so the segments are bright (both polarities are tried unless one
+    is given), the digit's band is the union of the large blobs in the middle of the crop
+    (parts of neighbours at the edges are ignored), the slant is removed, and the cell
+    nearest the centre is decoded segment by segment.
 
     Args:
-        gray: HxW uint8 (or BGR, converted) crop of one digit, possibly with parts of its
-            neighbours at the edges.
+        gray: HxW uint8 (or HxWx3 BGR, converted) crop of one digit.
         polarity: force the polarity, or None to try both (the more confident wins).
 
     Returns:
@@ -848,28 +963,63 @@ def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> G
     """
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
-    h, w = gray.shape
-    pad = max(h, w) // 2
-    big = cv2.copyMakeBorder(gray, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-    big = cv2.GaussianBlur(big, (3, 3), 0)
+    h0, w0 = gray.shape
+    scale = 80.0 / h0
+    g = cv2.resize(gray, (max(8, round(w0 * scale)), 80), interpolation=cv2.INTER_AREA
+                   if scale < 1 else cv2.INTER_LINEAR)  # fmt: skip
+    g = cv2.GaussianBlur(g, (3, 3), 0)
+    h, w = g.shape
+    pad = 40
     best: Glyph | None = None
     pols = [polarity] if polarity is not None else [Polarity.DARK_ON_LIGHT, Polarity.LIGHT_ON_DARK]
     for pol in pols:
-        rows = find_rows(big, min_digit_px=max(8, h // 4), max_digit_frac=0.9, polarity=pol)
-        for row in rows:
-            strip = rectify_row(big, row)
-            if strip is None:
-                continue
-            cells = [c for c in decode_strip(strip) if c.char]
-            if not cells:
-                continue
-            minv = np.linalg.inv(strip.m)
-            centre = np.array([[[pad + w / 2, pad + h / 2]]], np.float64)
-            cx = cv2.perspectiveTransform(centre, strip.m)[0, 0, 0]
-            c = min(cells, key=lambda d: abs((d.cell[0] + d.cell[1]) / 2 - cx))
-            box = _to_frame_box(minv, c.cell[0], strip.top, c.cell[1], strip.bottom)
-            g = Glyph(Box(box.x - pad, box.y - pad, box.w, box.h), c.char, c.confidence,
-                      ((c.char, c.confidence),), GlyphKind.SEGMENTS)  # fmt: skip
-            if best is None or g.confidence > best.confidence:
-                best = g
+        norm = 255 - g if pol is Polarity.DARK_ON_LIGHT else g
+        # top-hat: bars thinner than a quarter of the height stay, the background (light
+        # falloff, the crop's edges) goes
+        ker = cv2.getStructuringElement(cv2.MORPH_RECT, (h // 4 | 1, h // 4 | 1))
+        norm = cv2.morphologyEx(norm, cv2.MORPH_TOPHAT, ker)
+        img = cv2.copyMakeBorder(norm, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+        _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        n, _lab, st, cen = cv2.connectedComponentsWithStats(binary, connectivity=8)
+        st, cen = st[1:n], cen[1:n]
+        mid = (cen[:, 0] >= pad + 0.15 * w) & (cen[:, 0] <= pad + 0.85 * w)
+        big = mid & (st[:, 3] >= 0.15 * h) & (st[:, 3] <= 1.2 * h)
+        if not big.any():
+            continue
+        sel = st[big]
+        top = float(sel[:, 1].min())
+        bottom = float((sel[:, 1] + sel[:, 3]).max())
+        if bottom - top < 0.4 * h:
+            continue
+        gx = np.abs(cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=3))
+        k = _best_shear(gx, (int(top), int(top + 0.85 * (bottom - top))))
+        m = _shear(k, int(bottom))
+        w2 = img.shape[1] + int(abs(k) * bottom) + 2
+        warped = cv2.warpPerspective(img, m, (w2, img.shape[0]), flags=cv2.INTER_LINEAR,
+                                     borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+        # one digit: its cell is the ink of the central blobs (a '1' is right-aligned)
+        _t, bw = cv2.threshold(warped, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        n2, _l2, st2, cen2 = cv2.connectedComponentsWithStats(bw, connectivity=8)
+        st2, cen2 = st2[1:n2], cen2[1:n2]
+        hd = bottom - top
+        cx = pad + w / 2 + k * (top + bottom) / 2
+        keep = (np.abs(cen2[:, 0] - cx) <= 0.4 * w) & (st2[:, 3] >= 0.15 * hd)
+        if not keep.any():
+            continue
+        x0, x1 = float(st2[keep, 0].min()), float((st2[keep, 0] + st2[keep, 2]).max())
+        ink = (x0, x1)
+        if x1 - x0 < 0.35 * hd:
+            x0 = x1 - 0.55 * hd
+        cells = [c for c in decode_strip(Strip(warped, m, top, bottom), [((x0, x1), ink)])
+                 if c.char]  # fmt: skip
+        if not cells:
+            continue
+        c = cells[0]
+        minv = np.linalg.inv(m)
+        box = _to_frame_box(minv, c.cell[0], top, c.cell[1], bottom)
+        box = Box(round((box.x - pad) / scale), round((box.y - pad) / scale),
+                  max(1, round(box.w / scale)), max(1, round(box.h / scale)))  # fmt: skip
+        gl = Glyph(box, c.char, c.confidence, ((c.char, c.confidence),), GlyphKind.SEGMENTS)
+        if best is None or gl.confidence > best.confidence:
+            best = gl
     return best

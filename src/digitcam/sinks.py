@@ -7,12 +7,18 @@ still leaves playable, valid files. Formats are chosen by the file extension.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
+import io
 import json
+import os
+import shutil
+import tempfile
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import cv2
 import numpy as np
@@ -28,6 +34,13 @@ VIDEO_CODECS = {".mp4": "mp4v", ".avi": "MJPG"}
 
 #: Fields of a log line, in CSV column order (`truth` only when the source knows it).
 LOG_FIELDS = ("frame", "t", "text", "glyphs", "latency_ms", "truth")
+
+#: Free space a recorder keeps on its drive so that the video's index (written when the
+#: file is closed) always fits: recording stops with an error below this, plus a margin
+#: that grows with the frames written. Without it a full disk leaves an unplayable file.
+RECORD_RESERVE_BYTES = 1 << 20
+#: Free space the reading log keeps (a few lines' worth, and the final flush).
+LOG_RESERVE_BYTES = 64 << 10
 
 
 class LogFormat(str, Enum):
@@ -45,6 +58,39 @@ class RecordWhat(str, Enum):
 def _check_parent(path: Path, what: str) -> None:
     if not path.parent.is_dir():
         raise InputError(f"cannot write the {what} to {path}: folder {path.parent} does not exist")
+    check_writable(path, what)
+
+
+def check_writable(path: Path, what: str = "output") -> None:
+    """Fail early, in one line, when `path`'s folder cannot take a new file.
+
+    Creates (and removes) a temporary file there, which also catches read-only mounts and
+    full disks where a permission check alone would pass (for root, say).
+
+    Raises:
+        InputError: the folder is missing, read-only, full, or not ours to write.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write the {what} to {path}: folder {folder} does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot write the {what} to {path}: {_why(exc)}") from None
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full (no space left on device)"
+    return exc.strerror or str(exc)
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
 
 
 def video_fourcc(path: Path) -> str:
@@ -109,8 +155,33 @@ class VideoRecorder:
             image = result.frame.image
         self.write_image(image)
 
+    def _reserve(self) -> int:
+        """Bytes that must stay free for the rest of this file: the index grows with the
+        frames written, and the next frame may be as large as the biggest so far."""
+        try:
+            size = self.path.stat().st_size if self.frames_written else 0
+        except OSError:
+            size = 0
+        per_frame = size / self.frames_written if self.frames_written else 0.0
+        return RECORD_RESERVE_BYTES + 64 * self.frames_written + int(4 * per_frame)
+
+    def _check_space(self) -> None:
+        free = _free_bytes(self.path.parent)
+        if free is not None and free < self._reserve():
+            raise InputError(
+                f"disk full: {free // 1024} KiB left for {self.path}; stopped recording after "
+                f"{self.frames_written} frames (kept {self._reserve() // 1024} KiB free so the "
+                "file stays playable)"
+            )
+
     def write_image(self, image: NDArray[np.uint8]) -> None:
-        """Appends one HxWx3 BGR (or HxW gray) uint8 image."""
+        """Appends one HxWx3 BGR (or HxW gray) uint8 image.
+
+        Raises:
+            InputError: the writer cannot open, or the drive is (nearly) full; the frames
+                written before stay in a playable file once it is closed.
+        """
+        self._check_space()
         if image.ndim == 2:
             image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
         if self._writer is None:
@@ -162,17 +233,21 @@ def log_record(result: FrameResult) -> dict[str, Any]:
 
 
 class ReadingLog:
-    """One line per processed frame, flushed as it goes.
+    """One line per processed frame, written through to the file as it goes.
 
     JSONL: one JSON object per line. CSV: a header, then `LOG_FIELDS` columns (plus `stable`
     when asked), with `glyphs` as a JSON string.
+
+    Each line goes to the file in one unbuffered write; when a write fails (a full disk),
+    the file is cut back to its last whole line, so what was logged before stays valid.
 
     Args:
         path: `.jsonl` or `.csv`; created or overwritten.
         with_stable: add a `stable` CSV column (JSONL lines carry it whenever present).
 
     Raises:
-        InputError: for an unknown extension or a folder that does not exist.
+        InputError: for an unknown extension, a folder that does not exist or cannot be
+            written to.
     """
 
     def __init__(self, path: str | Path, *, with_stable: bool = False) -> None:
@@ -180,30 +255,64 @@ class ReadingLog:
         self.format = log_format(self.path)
         _check_parent(self.path, "log")
         try:
-            self._file: TextIO = self.path.open("w", encoding="utf-8", newline="")
+            self._file: BinaryIO = self.path.open("wb", buffering=0)
         except OSError as exc:
-            raise InputError(f"cannot write the log to {self.path}: {exc.strerror}") from exc
+            raise InputError(f"cannot write the log to {self.path}: {_why(exc)}") from None
         self.lines_written = 0
-        self._csv: Any = None
+        #: Bytes of whole lines on disk: a failed write is cut back to here.
+        self._good = 0
+        self._fields: list[str] | None = None
         if self.format is LogFormat.CSV:
-            fields = [*LOG_FIELDS, "stable"] if with_stable else list(LOG_FIELDS)
-            self._csv = csv.DictWriter(self._file, fieldnames=fields, extrasaction="ignore")
-            self._csv.writeheader()
-            self._file.flush()
+            self._fields = [*LOG_FIELDS, "stable"] if with_stable else list(LOG_FIELDS)
+            self._append(self._csv_text(None))
+
+    def _csv_text(self, row: dict[str, Any] | None) -> str:
+        buf = io.StringIO(newline="")
+        writer = csv.DictWriter(buf, fieldnames=self._fields or [], extrasaction="ignore")
+        if row is None:
+            writer.writeheader()
+        else:
+            writer.writerow(row)
+        return buf.getvalue()
+
+    def _append(self, text: str) -> None:
+        data = memoryview(text.encode("utf-8"))
+        try:
+            while data:
+                n = self._file.write(data)
+                data = data[n or 0 :]
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._file.fileno(), self._good)
+            raise InputError(
+                f"cannot write the log to {self.path}: {_why(exc)}; "
+                f"the {self.lines_written} lines written before are kept"
+            ) from None
+        self._good += len(text.encode("utf-8"))
 
     def write(self, result: FrameResult) -> None:
+        """Appends one line.
+
+        Raises:
+            InputError: the drive is (nearly) full or the write failed; the lines written
+                before stay whole and valid.
+        """
+        free = _free_bytes(self.path.parent)
+        if free is not None and free < LOG_RESERVE_BYTES:
+            raise InputError(
+                f"disk full: {free // 1024} KiB left for {self.path}; stopped logging after "
+                f"{self.lines_written} lines"
+            )
         record = log_record(result)
-        if self._csv is not None:
+        if self._fields is not None:
             row = dict(record, glyphs=json.dumps(record["glyphs"], separators=(",", ":")))
-            self._csv.writerow(row)
+            self._append(self._csv_text(row))
         else:
-            self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
-        self._file.flush()
+            self._append(json.dumps(record, separators=(",", ":")) + "\n")
         self.lines_written += 1
 
     def close(self) -> None:
         if not self._file.closed:
-            self._file.flush()
             self._file.close()
 
     def __enter__(self) -> ReadingLog:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -46,6 +46,10 @@ DEFAULT_FPS = 30.0
 DEFAULT_IMAGE_FPS = 5.0
 #: Size of the demo scene when none is given (width, height).
 DEFAULT_DEMO_SIZE = (640, 480)
+
+#: Demo scenes: `demo` (or `demo:meter`) is a seven-segment LED meter, `demo:printed` a
+#: printed counter on a card.
+DEMO_SCENES = ("meter", "printed")
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
@@ -106,7 +110,8 @@ class SourceSpec:
 
     Attributes:
         kind: what it names.
-        target: the camera index (as text), path, glob pattern or URL; "" for the demo.
+        target: the camera index (as text), path, glob pattern or URL; for the demo, "" or
+            a scene of `DEMO_SCENES`.
     """
 
     kind: SourceKind
@@ -122,7 +127,7 @@ class SourceSpec:
 def parse_source(text: str) -> SourceSpec:
     """Decide what a SOURCE argument names, without opening it.
 
-    `demo` is the demo; digits are a camera index; `scheme://...` is a network stream; a
+    `demo` is the demo (`demo:printed` its printed scene); digits are a camera index; `scheme://...` is a network stream; a
     pattern with `*`, `?` or `[` is a glob of images; an existing directory is a folder of
     images; a path with an image extension is one image; anything else is a video file.
 
@@ -136,6 +141,8 @@ def parse_source(text: str) -> SourceSpec:
         )
     if text.lower() == "demo":
         return SourceSpec(SourceKind.DEMO)
+    if text.lower().startswith("demo:") and text[5:].lower() in DEMO_SCENES:
+        return SourceSpec(SourceKind.DEMO, text[5:].lower())
     if text.isdigit():
         return SourceSpec(SourceKind.CAMERA, text)
     if _URL.match(text):
@@ -305,6 +312,7 @@ class ImageFilesSource(_ClosingSource):
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
         name: str | None = None,
+        on_skip: Callable[[str], None] | None = None,
     ) -> None:
         if not paths:
             raise InputError("expected at least one image file, got none")
@@ -314,19 +322,40 @@ class ImageFilesSource(_ClosingSource):
         self._pacer = _Pacer(self.fps, fast=fast, clock=clock, sleep=sleep)
         self._clock = clock
         self._captured = 0
+        self._on_skip = on_skip
+        #: (path, reason) of each file skipped because it is not a readable image.
+        self.skipped: list[tuple[Path, str]] = []
 
     def frames(self) -> Iterator[Frame]:
-        """Yields each image (HxWx3 BGR uint8) in order."""
-        for index, path in enumerate(self.paths):
-            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-            if image is None:
-                raise InputError(f"expected an image, but {path} cannot be decoded")
+        """Yields each image (HxWx3 BGR uint8) in order.
+
+        A file that is not a readable image (corrupt, truncated, empty) raises `InputError`,
+        or, with `on_skip`, is reported through it and skipped; frames keep consecutive
+        indices. When every file was skipped, `InputError` says so.
+        """
+        from digitcam.images import read_image  # decodes non-ASCII paths, spots truncation
+
+        index = 0
+        for path in self.paths:
+            try:
+                image = read_image(path)
+            except InputError as exc:
+                if self._on_skip is None:
+                    raise InputError(f"expected an image, but {exc}") from None
+                self.skipped.append((path, str(exc)))
+                self._on_skip(f"skipped {exc}")
+                continue
             self._pacer.wait(index)
             self._captured += 1
             yield Frame(index=index, t_capture=self._clock(), image=image)
+            index += 1
+        if index == 0 and self.skipped:
+            raise InputError(
+                f"none of the {len(self.paths)} files in {self.name} is a readable image"
+            )
 
     def status(self) -> SourceStatus:
-        ended = self._captured == len(self.paths)
+        ended = self._captured + len(self.skipped) == len(self.paths)
         return SourceStatus(
             captured=self._captured, state=SourceState.ENDED if ended else SourceState.RUNNING
         )
@@ -362,23 +391,33 @@ class DemoSource(_ClosingSource):
         render: DemoRender | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
+        scene: str = "meter",
     ) -> None:
-        self.name = f"demo (seed {seed})"
+        if scene not in DEMO_SCENES:
+            raise InputError(f"expected a demo scene in {', '.join(DEMO_SCENES)}, got {scene!r}")
+        self.scene = scene
+        self.name = f"demo (seed {seed})" if scene == "meter" else f"demo:{scene} (seed {seed})"
         self.fps = fps
         if render is None:
-            from digitcam.synth import DemoScene  # the demo is the only user of synth here
-
-            # The scene builds its static parts once; each frame then costs a few ms.
+            # The demo is the only user of the synthetic scenes here. Each scene builds its
+            # static parts once; a frame then costs a few ms.
             try:
-                scene = DemoScene(seed, size=size, fps=fps)
-                scene.frame(0)
+                if scene == "printed":
+                    from digitcam.synth import DemoScene
+
+                    demo: Any = DemoScene(seed, size=size, fps=fps)
+                else:
+                    from digitcam.synth7 import CounterScene
+
+                    demo = CounterScene(seed, size=size, fps=fps)
+                demo.frame(0)
             except ValueError as exc:
                 w, h = size
                 raise InputError(
                     f"the demo scene cannot be rendered at {w}x{h} (try 640x480 or larger): "
                     f"{str(exc).splitlines()[0]}"
                 ) from None
-            render = scene.frame
+            render = demo.frame
         self._render = render
         self._pacer = _Pacer(fps, fast=fast, clock=clock, sleep=sleep)
         self._clock = clock
@@ -647,8 +686,12 @@ def open_source(
     options: SourceOptions = SourceOptions(),
     *,
     clock: Clock = time.monotonic,
+    on_skip: Callable[[str], None] | None = None,
 ) -> VideoFileSource | ImageFilesSource | DemoSource | LiveSource:
     """Opens the source a spec names.
+
+    `on_skip`, when given, hears about each unreadable file of an image folder, which is
+    then skipped (without it, the first one ends the frames with `InputError`).
 
     Raises:
         InputError: when it cannot be opened (missing file, corrupt video, no images,
@@ -657,12 +700,18 @@ def open_source(
     o = options
     if spec.kind is SourceKind.DEMO:
         size = (o.width or DEFAULT_DEMO_SIZE[0], o.height or DEFAULT_DEMO_SIZE[1])
-        return DemoSource(o.seed, size=size, fps=o.fps or DEFAULT_FPS, fast=o.fast, clock=clock)
+        return DemoSource(o.seed, size=size, fps=o.fps or DEFAULT_FPS, fast=o.fast, clock=clock,
+                          scene=spec.target or "meter")  # fmt: skip
     if spec.kind is SourceKind.VIDEO:
         return VideoFileSource(spec.target, fps=o.fps, fast=o.fast, clock=clock)
     if spec.kind is SourceKind.IMAGES:
         return ImageFilesSource(
-            image_paths(spec.target), fps=o.fps, fast=o.fast, clock=clock, name=spec.target
+            image_paths(spec.target),
+            fps=o.fps,
+            fast=o.fast,
+            clock=clock,
+            name=spec.target,
+            on_skip=on_skip,
         )
     if spec.kind is SourceKind.CAMERA:
         opener = camera_opener(spec.camera_index, width=o.width, height=o.height, fps=o.fps)

@@ -49,6 +49,39 @@ class Percentiles:
         return cls(float(p50), float(p95), float(values.max()))
 
 
+class _Sample:
+    """Whole-run values of one latency row in bounded memory.
+
+    Every value is kept up to `cap`; after that a uniform random sample of `cap` values
+    (reservoir sampling, seeded) stands for the run, and the maximum stays exact. A run of
+    days thus costs at most `cap` doubles per row instead of growing with every frame.
+    """
+
+    def __init__(self, cap: int, seed: int) -> None:
+        self._cap = cap
+        self._values = array("d")
+        self._seen = 0
+        self._max = 0.0
+        self._rng = np.random.default_rng(seed)
+
+    def add(self, value: float) -> None:
+        self._seen += 1
+        self._max = value if self._seen == 1 else max(self._max, value)
+        if len(self._values) < self._cap:
+            self._values.append(value)
+            return
+        j = int(self._rng.integers(0, self._seen))
+        if j < self._cap:
+            self._values[j] = value
+
+    def percentiles(self) -> Percentiles:
+        values = np.frombuffer(self._values) if len(self._values) else np.zeros(0)
+        if values.size == 0:
+            return Percentiles()
+        p = Percentiles.of(values)
+        return Percentiles(p.p50, p.p95, self._max)
+
+
 @dataclass(frozen=True)
 class Hud:
     """The few numbers the overlay shows on the frame."""
@@ -110,6 +143,9 @@ class StatsMeter:
         clock: monotonic seconds (the loop's clock).
         window_s: how far back "recent" rates and percentiles look.
         window_n: cap on frames kept for recent percentiles.
+        whole_run_n: frames kept per latency row for whole-run percentiles; longer runs
+            keep a uniform sample of this many (the maximum stays exact), so memory does
+            not grow with the length of the run.
     """
 
     def __init__(
@@ -119,6 +155,7 @@ class StatsMeter:
         clock: Clock = time.monotonic,
         window_s: float = 2.0,
         window_n: int = 600,
+        whole_run_n: int = 50_000,
     ) -> None:
         self._name = source_name
         self._clock = clock
@@ -128,7 +165,7 @@ class StatsMeter:
         self._t_last = 0.0
         self._recent: deque[tuple[float, ...]] = deque(maxlen=window_n)
         self._captures: deque[tuple[float, int]] = deque(maxlen=window_n)
-        self._all = {stage: array("d") for stage in STAGES}
+        self._all = {stage: _Sample(whole_run_n, i) for i, stage in enumerate(STAGES)}
         self._status = SourceStatus()
         self._processed = 0
         self._text = ""
@@ -156,7 +193,7 @@ class StatsMeter:
             self._t_last = t
             self._recent.append(row)
             for stage, value in zip(STAGES, row[1:], strict=True):
-                self._all[stage].append(value)
+                self._all[stage].add(value)
             self._observe(status, t)
             self._processed += 1
             self._text = result.stable if result.stable is not None else result.reading.text
@@ -194,7 +231,7 @@ class StatsMeter:
             t0 = self._t0 if self._t0 is not None else self._clock()
             elapsed = max(self._t_last - t0, 0.0)
             if whole_run:
-                latency = {s: Percentiles.of(np.frombuffer(self._all[s])) for s in STAGES}
+                latency = {s: self._all[s].percentiles() for s in STAGES}
                 process_fps = self._processed / elapsed if elapsed > 0 else 0.0
                 capture_fps = self._status.captured / elapsed if elapsed > 0 else 0.0
             else:

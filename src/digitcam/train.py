@@ -18,12 +18,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from digitcam.classify import CLASSIFIERS, Model, load_model, train_model
-from digitcam.dataset import Dataset, images_as_float
+from digitcam.dataset import Dataset, augment_images, images_as_float
 from digitcam.errors import DatasetError, ModelError
 from digitcam.features import FeatureSpec, glyph_features
 from digitcam.types import NOT_GLYPH
 
 Progress = Callable[[str, int, int], None]
+#: Extra training samples for the given training indices (e.g. jittered copies):
+#: (M x D features, M labels).
+Augmenter = Callable[[NDArray[np.intp]], tuple[NDArray[np.float32], list[str]]]
 
 #: Named feature choices for `--features`; `kind:key=value,...` spells any other spec.
 FEATURE_PRESETS: dict[str, FeatureSpec] = {
@@ -33,6 +36,9 @@ FEATURE_PRESETS: dict[str, FeatureSpec] = {
     "hog-deskew": FeatureSpec(kind="hog", cells=4, bins=16, deskew=True),
     "pixels10": FeatureSpec(kind="pixels", size=10),
     "pixels20": FeatureSpec(kind="pixels", size=20),
+    # Unsigned multi-scale HOG of gray whole cells (`dataset import --crop cell`): meter
+    # wheels and LCD digits of either polarity; measured best on the haverland meter digits.
+    "meter": FeatureSpec(kind="uhog", bins=8),
 }
 DEFAULT_IMAGE_FEATURES = "mhog"
 
@@ -220,12 +226,136 @@ def stratified_folds(labels: Sequence[str], k: int, *, seed: int = 0) -> NDArray
     return fold
 
 
+def group_folds(groups: Sequence[str], k: int, *, seed: int = 0) -> NDArray[np.intp]:
+    """Fold number (0..k-1) of each sample, every group (meter, camera) in one fold only.
+
+    Groups are shuffled (seeded), then placed largest first into the fold that has the
+    fewest samples so far, so the folds are about equally large.
+
+    Raises:
+        DatasetError: k < 2, or fewer groups than folds.
+    """
+    if k < 2:
+        raise DatasetError(f"grouped cross-validation needs at least 2 folds, got {k}")
+    g = np.asarray(groups, dtype=object)
+    names, inverse, counts = np.unique(g.astype(str), return_inverse=True, return_counts=True)
+    if len(names) < k:
+        raise DatasetError(
+            f"{k}-fold cross-validation by group needs at least {k} groups, the data has "
+            f"{len(names)}"
+        )
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(names))
+    order = order[np.argsort(-counts[order], kind="stable")]
+    sizes = np.zeros(k, np.int64)
+    fold_of = np.zeros(len(names), np.intp)
+    for gi in order:
+        f = int(np.argmin(sizes))
+        fold_of[gi] = f
+        sizes[f] += counts[gi]
+    return fold_of[inverse]
+
+
+def group_split(
+    groups: Sequence[str], *, test_fraction: float = 0.25, seed: int = 0
+) -> NDArray[np.bool_]:
+    """A seeded train/test split by group: True marks the test side.
+
+    Whole groups, in seeded random order, go to the test side until it holds at least
+    `test_fraction` of the samples; no group is on both sides, and each side has one.
+
+    Raises:
+        DatasetError: fewer than 2 groups, or a fraction outside (0, 1).
+    """
+    if not 0 < test_fraction < 1:
+        raise DatasetError(f"the test fraction must be between 0 and 1, got {test_fraction}")
+    g = np.asarray(groups, dtype=object).astype(str)
+    names = np.unique(g)
+    if len(names) < 2:
+        raise DatasetError(f"a split by group needs at least 2 groups, the data has {len(names)}")
+    rng = np.random.default_rng(seed)
+    test: list[str] = []
+    n_test = 0
+    for name in rng.permutation(names):
+        if n_test >= test_fraction * len(g) or len(test) == len(names) - 1:
+            break
+        test.append(str(name))
+        n_test += int((g == name).sum())
+    return np.isin(g, test)
+
+
+def _folds(
+    labels: Sequence[str], k: int, *, groups: Sequence[str] | None, seed: int
+) -> NDArray[np.intp]:
+    return (
+        stratified_folds(labels, k, seed=seed)
+        if groups is None
+        else group_folds(groups, k, seed=seed)
+    )
+
+
 def accuracy(model: Model, x: NDArray[np.float32], labels: Sequence[str]) -> float:
     """Fraction of samples whose best class is their label (no rejection)."""
     if len(labels) == 0:
         return float("nan")
     pred = model.predict(x).chars
     return float(np.mean([p == t for p, t in zip(pred, labels, strict=True)]))
+
+
+@dataclass(frozen=True)
+class OutOfFold:
+    """Cross-validated predictions: every sample predicted by a model that never saw it.
+
+    Attributes:
+        chars: N predicted classes; confidences: N scores of those classes.
+        fold_accuracies: per fold, accuracy over the fold's samples (no rejection).
+    """
+
+    chars: tuple[str, ...]
+    confidences: NDArray[np.float32]
+    fold_accuracies: tuple[float, ...]
+
+
+def out_of_fold(
+    x: NDArray[np.float32],
+    labels: Sequence[str],
+    *,
+    spec: FeatureSpec,
+    classifier: str,
+    params: Params = Params(),
+    folds: int = 5,
+    seed: int = 0,
+    groups: Sequence[str] | None = None,
+    augment: Augmenter | None = None,
+    progress: Progress | None = None,
+) -> OutOfFold:
+    """K-fold predictions (stratified, or by group when `groups` is given).
+
+    Args:
+        augment: extra training samples for each fold's training indices (never for the
+            held-out fold).
+    """
+    fold = _folds(labels, folds, groups=groups, seed=seed)
+    lab = list(labels)
+    classes = sorted(set(lab))
+    chars: list[str] = [""] * len(lab)
+    conf = np.zeros(len(lab), np.float32)
+    accs = []
+    for f in range(folds):
+        tr, te = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
+        xtr, ytr = x[tr], [lab[i] for i in tr]
+        if augment is not None:
+            xa, ya = augment(tr)
+            xtr, ytr = np.vstack([xtr, xa]), ytr + list(ya)
+        m = fit(xtr, ytr, spec=spec, classifier=classifier, params=params, classes=classes)
+        pred = m.predict(x[te])
+        for i, c in zip(te, pred.chars, strict=True):
+            chars[i] = c
+        conf[te] = pred.confidences
+        accs.append(float(np.mean([chars[i] == lab[i] for i in te])))
+        if progress:
+            progress("cross-validate", f + 1, folds)
+    return OutOfFold(tuple(chars), conf, tuple(accs))
 
 
 def cross_validate(
@@ -237,27 +367,58 @@ def cross_validate(
     params: Params = Params(),
     folds: int = 5,
     seed: int = 0,
+    groups: Sequence[str] | None = None,
+    augment: Augmenter | None = None,
     progress: Progress | None = None,
 ) -> tuple[float, list[float]]:
-    """Stratified K-fold accuracy: (mean over folds, per-fold accuracies)."""
-    fold = stratified_folds(labels, folds, seed=seed)
-    lab = list(labels)
-    classes = sorted(set(lab))
-    accs = []
-    for f in range(folds):
-        tr, te = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
-        m = fit(
-            x[tr],
-            [lab[i] for i in tr],
-            spec=spec,
-            classifier=classifier,
-            params=params,
-            classes=classes,
-        )
-        accs.append(accuracy(m, x[te], [lab[i] for i in te]))
-        if progress:
-            progress("cross-validate", f + 1, folds)
-    return float(np.mean(accs)), accs
+    """K-fold accuracy (stratified, or by group): (mean over folds, per-fold accuracies)."""
+    oof = out_of_fold(
+        x,
+        labels,
+        spec=spec,
+        classifier=classifier,
+        params=params,
+        folds=folds,
+        seed=seed,
+        groups=groups,
+        augment=augment,
+        progress=progress,
+    )
+    return float(np.mean(oof.fold_accuracies)), list(oof.fold_accuracies)
+
+
+def choose_reject_threshold(
+    chars: Sequence[str],
+    confidences: NDArray[np.float32],
+    labels: Sequence[str],
+    *,
+    max_false_reject: float = 0.02,
+) -> float:
+    """The highest confidence threshold that rejects at most `max_false_reject` of the
+    real glyphs, measured on out-of-fold predictions (`out_of_fold`).
+
+    A glyph is rejected when its best class is "not a glyph" or its confidence is below
+    the threshold; the higher the threshold, the more in-between wheels and clutter are
+    rejected, and the more real glyphs too. Glyphs already rejected as "not a glyph" count
+    against the budget, so the threshold is 0 when they alone exceed it.
+    """
+    lab = np.asarray(labels, dtype=object)
+    good = lab != NOT_GLYPH
+    if not good.any():
+        return 0.0
+    ch = np.asarray(chars, dtype=object)[good]
+    cf = np.asarray(confidences, np.float64)[good]
+    budget = int(np.floor(max_false_reject * good.sum() + 1e-9))
+    base = int((ch == NOT_GLYPH).sum())
+    left = budget - base
+    if left <= 0:
+        return 0.0
+    # Rejecting below t costs the accepted glyphs with confidence < t: take t just above
+    # the `left`-th lowest confidence of the accepted ones (ties counted).
+    acc_conf = np.sort(cf[ch != NOT_GLYPH])
+    if left >= len(acc_conf):
+        return float(acc_conf[-1])
+    return float(acc_conf[left])
 
 
 # --------------------------------------------------------------------------- search
@@ -343,14 +504,22 @@ def search_params(
     folds: int = 3,
     n_max: int = 4000,
     seed: int = 0,
+    groups: Sequence[str] | None = None,
+    augment: Augmenter | None = None,
     progress: Progress | None = None,
 ) -> tuple[Params, dict[str, float]]:
-    """Pick k (KNN) or C and gamma (SVM) by inner stratified CV on the training data.
+    """Pick k (KNN) or C and gamma (SVM) by inner CV on the training data.
 
     Vector features first get per-feature weights (`learn_feature_weights`). The grid is
     small on purpose: k in 1, 3, 4, 5, 7; C in 3, 10, 30 × gamma in {0.5, 1, 2, 4} × the
     default width (1/D for vector features, 1/total variance for image ones), with
-    {1, 2, 4, 8} for vector features, whose best width is narrower.
+    {1, 2, 4, 8} for vector features, whose best width is narrower, and {0.25, 0.5, 1}
+    for "uhog" cells, whose best width is wider.
+
+    Args:
+        groups: N group names: the inner folds then keep each group on one side, so the
+            parameters are chosen for *unseen* groups (meters, cameras).
+        augment: extra training samples for a fold's training indices (see `out_of_fold`).
 
     Returns:
         (best params, {grid point: inner-CV accuracy}).
@@ -363,6 +532,8 @@ def search_params(
         params = dataclasses.replace(params, weights=w)
     sub = _stratified_subsample(lab, n_max, seed)
     xs, ys = x[sub], [lab[i] for i in sub]
+    gs = None if groups is None else [groups[i] for i in sub]
+    aug = None if augment is None else (lambda idx: augment(sub[idx]))
     grid: list[Params]
     if classifier == "knn":
         grid = [dataclasses.replace(params, k=k) for k in (1, 3, 4, 5, 7)]
@@ -374,7 +545,7 @@ def search_params(
             if spec.kind == "vector"
             else 1.0 / max(1e-6, float(z.var(axis=0).sum()))
         )
-        mults = (1, 2, 4, 8) if spec.kind == "vector" else (0.5, 1, 2, 4)
+        mults = {"vector": (1, 2, 4, 8), "uhog": (0.25, 0.5, 1)}.get(spec.kind, (0.5, 1, 2, 4))
         grid = [
             dataclasses.replace(params, c=c, gamma=g0 * m) for c in (3.0, 10.0, 30.0) for m in mults
         ]
@@ -382,7 +553,15 @@ def search_params(
     best, best_acc = grid[0], -1.0
     for i, p in enumerate(grid):
         acc, _ = cross_validate(
-            xs, ys, spec=spec, classifier=classifier, params=p, folds=folds, seed=seed
+            xs,
+            ys,
+            spec=spec,
+            classifier=classifier,
+            params=p,
+            folds=folds,
+            seed=seed,
+            groups=gs,
+            augment=aug,
         )
         key = f"k={p.k}" if classifier == "knn" else f"C={p.c:g},gamma={p.gamma:.4g}"
         scores[key] = acc
@@ -409,6 +588,17 @@ class TrainReport:
     cv_accuracy: float | None = None
     cv_folds: tuple[float, ...] = ()
     search: dict[str, float] = field(default_factory=dict)
+    #: With "not a glyph" samples in the test set: accuracy over the real glyphs only (best
+    #: class, no rejection), and the reject rates at the model's threshold.
+    test_glyph_accuracy: float | None = None
+    test_false_reject: float | None = None
+    test_correct_reject: float | None = None
+    #: Reject threshold and the out-of-fold rates it was chosen at (--max-false-reject).
+    reject_threshold: float | None = None
+    cv_false_reject: float | None = None
+    cv_correct_reject: float | None = None
+    group_by: str | None = None
+    augment: int = 0
 
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -418,11 +608,74 @@ class TrainReport:
             "train_accuracy": round(self.train_accuracy, 5),
             "params": self.params,
         }
-        if self.test_accuracy is not None:
-            d["test_accuracy"] = round(self.test_accuracy, 5)
-        if self.cv_accuracy is not None:
-            d["cv_accuracy"] = round(self.cv_accuracy, 5)
+        optional = {
+            "test_accuracy": self.test_accuracy,
+            "cv_accuracy": self.cv_accuracy,
+            "test_glyph_accuracy": self.test_glyph_accuracy,
+            "test_false_reject": self.test_false_reject,
+            "test_correct_reject": self.test_correct_reject,
+            "reject_threshold": self.reject_threshold,
+            "cv_false_reject": self.cv_false_reject,
+            "cv_correct_reject": self.cv_correct_reject,
+        }
+        d.update({k: round(float(v), 5) for k, v in optional.items() if v is not None})
+        if self.group_by is not None:
+            d["group_by"] = self.group_by
+        if self.augment:
+            d["augment"] = self.augment
         return d
+
+
+def reject_rates(
+    chars: Sequence[str], confidences: NDArray[np.float32], labels: Sequence[str], threshold: float
+) -> tuple[float, float | None]:
+    """(share of real glyphs rejected, share of "not a glyph" samples rejected or None)."""
+    lab = np.asarray(labels, dtype=object)
+    rej = (np.asarray(chars, dtype=object) == NOT_GLYPH) | (
+        np.asarray(confidences, np.float64) < threshold
+    )
+    good = lab != NOT_GLYPH
+    fr = float(rej[good].mean()) if good.any() else float("nan")
+    return fr, (float(rej[~good].mean()) if (~good).any() else None)
+
+
+def dataset_groups(ds: Dataset, key: str) -> tuple[str, ...]:
+    """The dataset's groups for `--group-by KEY`.
+
+    Raises:
+        DatasetError: the dataset has no groups, or they came from another record key.
+    """
+    if ds.groups is None:
+        raise DatasetError(
+            f"--group-by {key}: the dataset has no groups; import it with --group-key {key}"
+        )
+    keys = {p.get("group_key") for p in ds.provenance if p.get("group_key")}
+    if keys and keys != {key}:
+        raise DatasetError(
+            f"--group-by {key}: the dataset's groups come from {', '.join(sorted(keys))}"
+        )
+    return ds.groups
+
+
+def make_augmenter(ds: Dataset, spec: FeatureSpec, copies: int, *, seed: int = 0) -> Augmenter:
+    """An `Augmenter` giving `copies` jittered copies (`augment_images`) of the given
+    samples' images, as features.
+
+    Raises:
+        DatasetError: the dataset has no images (feature vectors cannot be jittered).
+    """
+    if ds.images is None:
+        raise DatasetError("--augment needs glyph images; this dataset holds feature vectors")
+    images = ds.images
+    lab = list(ds.labels)
+
+    def aug(idx: NDArray[np.intp]) -> tuple[NDArray[np.float32], list[str]]:
+        idx = np.asarray(idx, np.intp)
+        extra = augment_images(images[idx], copies, seed=seed)
+        x = glyph_features(images_as_float(extra), spec)
+        return x, [lab[i] for i in idx] * copies
+
+    return aug
 
 
 def train_dataset(
@@ -435,6 +688,9 @@ def train_dataset(
     cv: int | None = None,
     search: bool = False,
     seed: int = 0,
+    group_by: str | None = None,
+    augment: int = 0,
+    max_false_reject: float | None = None,
     progress: Progress | None = None,
 ) -> tuple[Model, TrainReport]:
     """Train on a dataset; optionally search, cross-validate, and test on another set.
@@ -447,7 +703,15 @@ def train_dataset(
         test: a separate dataset to measure accuracy on.
         cv: folds for stratified cross-validation (None: no CV).
         search: pick hyper-parameters by inner CV on `ds` first.
-        seed: for folds and sub-samples.
+        seed: for folds, sub-samples and augmentation.
+        group_by: keep each group of `ds` (`Dataset.groups`, imported with
+            `--group-key KEY`; KEY must match) on one side of every fold, in `cv`, the
+            search and the threshold choice.
+        augment: add this many jittered copies of each training image (`augment_images`)
+            to every training side (CV folds, search folds, the final model); held-out
+            samples are never augmented.
+        max_false_reject: choose the reject threshold on out-of-fold predictions (`cv`
+            folds, or 5) as the highest that rejects at most this share of real glyphs.
 
     Returns:
         The final model (trained on all of `ds`) and the report.
@@ -456,9 +720,14 @@ def train_dataset(
         raise DatasetError("cannot train on an empty dataset")
     if classifier not in CLASSIFIERS:
         raise ModelError(f"classifier must be one of {CLASSIFIERS}, got {classifier!r}")
-    if cv is not None:
-        stratified_folds(ds.labels, cv, seed=seed)  # fail fast, before any long step
+    if max_false_reject is not None and not 0 <= max_false_reject < 1:
+        raise DatasetError(f"--max-false-reject must be in [0, 1), got {max_false_reject}")
+    groups = dataset_groups(ds, group_by) if group_by is not None else None
+    folds_n = cv if cv is not None else (5 if max_false_reject is not None else None)
+    if folds_n is not None:  # fail fast, before any long step
+        _folds(ds.labels, folds_n, groups=groups, seed=seed)
     x, spec_used = dataset_matrix(ds, spec)
+    aug = make_augmenter(ds, spec_used, augment, seed=seed) if augment > 0 else None
     scores: dict[str, float] = {}
     if search:
         params, scores = search_params(
@@ -468,30 +737,57 @@ def train_dataset(
             classifier=classifier,
             base=params,
             seed=seed,
+            groups=groups,
+            augment=aug,
             progress=progress,
         )
-    cv_acc, cv_folds = None, []
-    if cv is not None:
-        cv_acc, cv_folds = cross_validate(
+    cv_acc, cv_folds = None, ()
+    thr, cv_fr, cv_cr = None, None, None
+    if folds_n is not None:
+        oof = out_of_fold(
             x,
             ds.labels,
             spec=spec_used,
             classifier=classifier,
             params=params,
-            folds=cv,
+            folds=folds_n,
             seed=seed,
+            groups=groups,
+            augment=aug,
             progress=progress,
         )
+        if cv is not None:
+            cv_acc, cv_folds = float(np.mean(oof.fold_accuracies)), oof.fold_accuracies
+        if max_false_reject is not None:
+            thr = choose_reject_threshold(
+                oof.chars, oof.confidences, ds.labels, max_false_reject=max_false_reject
+            )
+            params = dataclasses.replace(params, reject_threshold=thr)
+            cv_fr, cv_cr = reject_rates(oof.chars, oof.confidences, ds.labels, thr)
     prov = {"datasets": [p.get("source") for p in ds.provenance], "n": len(ds), "seed": seed}
-    model = fit(x, ds.labels, spec=spec_used, classifier=classifier, params=params, provenance=prov)
+    if augment:
+        prov["augment"] = augment
+    xf, yf = x, list(ds.labels)
+    if aug is not None:
+        xa, ya = aug(np.arange(len(ds)))
+        xf, yf = np.vstack([x, xa]), yf + ya
+    model = fit(xf, yf, spec=spec_used, classifier=classifier, params=params, provenance=prov)
     if progress:
         progress("train", 1, 1)
-    test_acc = None
+    test_acc = test_glyph = test_fr = test_cr = None
     if test is not None:
         if len(test) == 0:
             raise DatasetError("the --test dataset is empty")
         xt, _ = dataset_matrix(test, spec_used)
-        test_acc = accuracy(model, xt, test.labels)
+        pred = model.predict(xt)
+        tl = np.asarray(test.labels, dtype=object)
+        hit = np.asarray(pred.chars, dtype=object) == tl
+        test_acc = float(hit.mean())
+        if (tl == NOT_GLYPH).any() and (tl != NOT_GLYPH).any():
+            test_glyph = float(hit[tl != NOT_GLYPH].mean())
+            test_fr, test_cr = reject_rates(
+                pred.chars, pred.confidences, test.labels, model.reject_threshold
+            )
     report = TrainReport(
         classifier=classifier,
         features=feature_name(spec_used),
@@ -502,6 +798,14 @@ def train_dataset(
         cv_accuracy=cv_acc,
         cv_folds=tuple(cv_folds),
         search=scores,
+        test_glyph_accuracy=test_glyph,
+        test_false_reject=test_fr,
+        test_correct_reject=test_cr,
+        reject_threshold=thr,
+        cv_false_reject=cv_fr,
+        cv_correct_reject=cv_cr,
+        group_by=group_by,
+        augment=augment,
     )
     return model, report
 
@@ -525,6 +829,8 @@ class Evaluation:
         reject_rate_reject: share of "not a glyph" samples rejected (correct rejections);
             None when the dataset has none.
         accepted_accuracy: accuracy over the real glyphs that were not rejected.
+        glyph_accuracy: accuracy over the real glyphs (no "not a glyph" samples), no
+            rejection.
     """
 
     classes: tuple[str, ...]
@@ -539,6 +845,7 @@ class Evaluation:
     reject_rate_good: float
     reject_rate_reject: float | None
     accepted_accuracy: float
+    glyph_accuracy: float = float("nan")
 
     def to_json(self) -> dict[str, Any]:
         def r(v: float | None) -> float | None:
@@ -555,6 +862,7 @@ class Evaluation:
             "false_reject_rate": r(self.reject_rate_good),
             "correct_reject_rate": r(self.reject_rate_reject),
             "accepted_accuracy": r(self.accepted_accuracy),
+            "glyph_accuracy": r(self.glyph_accuracy),
         }
 
 
@@ -603,6 +911,7 @@ def evaluate(
         accepted_accuracy=float(correct[good & ~rejected].mean())
         if (good & ~rejected).any()
         else float("nan"),
+        glyph_accuracy=float(correct[good].mean()) if good.any() else float("nan"),
     )
 
 

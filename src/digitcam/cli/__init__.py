@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from digitcam.cli import build as _build  # noqa: F401  (registers `build-model`)
+from digitcam.cli import calibrate as _calibrate  # noqa: F401  (registers `calibrate`)
 from digitcam.cli import data as _data  # noqa: F401  (dataset, train, eval, label)
 from digitcam.cli import read as _read  # noqa: F401  (registers `read`)
 from digitcam.cli import run as _run  # noqa: F401  (registers `run`)

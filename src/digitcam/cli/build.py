@@ -22,6 +22,9 @@ def build_model(
     reject: Annotated[int, typer.Option(help="Cap of 'not a glyph' samples.")] = 6000,
     classifier: Annotated[str, typer.Option(help="knn or svm.")] = "knn",
     pca: Annotated[int, typer.Option(help="Principal components kept (0: all).")] = 64,
+    prototypes: Annotated[
+        int, typer.Option(help="KNN k-means prototypes per digit (0: every sample).")
+    ] = 300,
 ) -> None:
     """Build the default model from seeded synthetic scenes (training font families only)."""
     from rich.console import Console
@@ -40,6 +43,7 @@ def build_model(
         reject=reject,
         classifier=classifier,
         pca=pca,
+        prototypes=prototypes,
         progress=lambda m: console.print(m, highlight=False),
     )
     path = save_model(model, out)

@@ -29,17 +29,30 @@ def read(
         Path | None,
         typer.Option(help="Write each image with boxes, characters and confidences here."),
     ] = None,
+    calibration: Annotated[
+        str | None,
+        typer.Option(
+            help="Calibration profile (a path, or a NAME in calibration/): the display's "
+            "corners are warped upright and its settings applied before reading.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read the digits in each image and print them (lines joined by newlines)."""
-    from digitcam.classify import load_model
+    from digitcam.classify import load_model, require_image_model
     from digitcam.config import ReaderConfig
     from digitcam.images import read_image, write_image
     from digitcam.pipeline import read_frame
 
     if classifier not in ("knn", "svm"):
         raise typer.BadParameter(f"--classifier must be knn or svm, got {classifier!r}")
-    mdl = load_model(model, classifier=classifier)
-    config = ReaderConfig()
+    profile = None
+    if calibration is not None:
+        from digitcam.calibration import load_profile
+
+        profile = load_profile(calibration)
+    mdl = require_image_model(load_model(model, classifier=classifier))
+    config = ReaderConfig() if profile is None else profile.reader_config()
     overlay = None
     if annotate is not None:
         from digitcam.overlay import Overlay
@@ -49,7 +62,13 @@ def read(
     for path in images:
         try:
             img = read_image(path)
-            reading = read_frame(img, mdl, config)
+            if profile is None:
+                reading = read_frame(img, mdl, config)
+            else:  # read the warped display; boxes are mapped back to the image
+                from digitcam.calibration import map_reading
+
+                warped, m = profile.warp(img)
+                reading = map_reading(read_frame(warped, mdl, config), m)
             if overlay is not None and annotate is not None:
                 write_image(
                     annotate / (path.stem + ".annotated.png"), overlay.annotate(img, reading)

@@ -18,7 +18,14 @@ from digitcam.cli.app import app
 from digitcam.display import Display, NullDisplay, display_available
 from digitcam.loop import Limits, RunSummary, Sink, run
 from digitcam.overlay import Overlay
-from digitcam.sinks import ReadingLog, RecordWhat, VideoRecorder, log_format, video_fourcc
+from digitcam.sinks import (
+    ReadingLog,
+    RecordWhat,
+    VideoRecorder,
+    check_writable,
+    log_format,
+    video_fourcc,
+)
 from digitcam.sources import (
     SourceOptions,
     SourceSpec,
@@ -80,19 +87,103 @@ def _open(source: str | None, options: SourceOptions, notice: Callable[[str], No
         )
         return open_source(parse_source("demo"), options)
     spec: SourceSpec = parse_source(source)
-    return open_source(spec, options)
+    # An unreadable file in an image folder is reported and skipped; the others are read.
+    return open_source(spec, options, on_skip=lambda m: notice(f"digitcam: {m}"))
 
 
-def _make_step(model: Any) -> Callable[[Frame], Reading]:
+def _make_step(
+    model: Any,
+    *,
+    watch: Path | None = None,
+    save_uncertain: Path | None = None,
+    source_name: str = "",
+    notice: Callable[[str], None] = lambda _m: None,
+    profile: Any = None,
+) -> Callable[[Frame], Reading]:
+    """The per-frame step: read the frame; reload the model file when it changes; save the
+    glyphs the reader was unsure of for labelling (`digitcam label DIR`)."""
+    import time
+
     from digitcam.config import ReaderConfig
     from digitcam.pipeline import read_frame
 
-    config = ReaderConfig()
+    config = ReaderConfig() if profile is None else profile.reader_config()
+    state = {"model": model, "next_poll": 0.0}
+    watcher = None
+    if watch is not None:
+        from digitcam.train import ModelWatcher
+
+        watcher = ModelWatcher(watch)
 
     def step(frame: Frame) -> Reading:
-        return read_frame(frame.image, model, config, frame_index=frame.index)
+        if watcher is not None and time.monotonic() >= state["next_poll"]:
+            state["next_poll"] = time.monotonic() + 1.0
+            fresh = watcher.poll()
+            if fresh is not None:
+                state["model"] = fresh
+                notice(f"digitcam: reloaded model {watch}")
+            elif watcher.last_error:
+                notice(f"digitcam: kept the old model: {watcher.last_error}")
+                watcher.last_error = None
+        if profile is None:
+            reading = read_frame(frame.image, state["model"], config, frame_index=frame.index)
+        else:  # the profile's warp, then boxes mapped back to the frame
+            from digitcam.calibration import map_reading
+
+            warped, m = profile.warp(frame.image)
+            reading = read_frame(warped, state["model"], config, frame_index=frame.index)
+            reading = map_reading(reading, m)
+        if save_uncertain is not None:
+            _save_uncertain(save_uncertain, frame, reading, source_name, state["model"])
+        return reading
 
     return step
+
+
+class _StableOverlay:
+    """The overlay, with the fuser's stable value in its panel."""
+
+    def __init__(self, overlay: Overlay, fuser: Any) -> None:
+        self._overlay = overlay
+        self._fuser = fuser
+
+    def annotate(self, image: Any, reading: Reading, *, hud: Any = None) -> Any:
+        return self._overlay.annotate(image, reading, hud=hud, stable=self._fuser.stable)
+
+
+def _save_uncertain(
+    folder: Path, frame: Frame, reading: Reading, source_name: str, model: Any
+) -> None:
+    """Save each glyph read below the model's rejection threshold (or '?') as a crop."""
+    import cv2
+    import numpy as np
+
+    from digitcam.dataset import save_uncertain_crop
+    from digitcam.preprocess import to_gray
+
+    threshold = getattr(model, "reject_threshold", 0.5)
+    gray = None
+    for g in reading.all_glyphs:
+        if g.kind.value == "mark" or (g.char != "?" and g.confidence >= threshold):
+            continue
+        if gray is None:
+            gray = to_gray(frame.image)
+        b = g.box
+        crop = gray[max(0, b.y) : b.y2, max(0, b.x) : b.x2]
+        if crop.size == 0:
+            continue
+        # Ink is the minority class of the crop: make it bright, as labelling expects.
+        t, _ = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        if float((crop <= t).mean()) < 0.5:
+            crop = 255 - crop
+        save_uncertain_crop(
+            folder,
+            np.ascontiguousarray(crop),
+            frame_ref=f"{source_name}#frame{frame.index}",
+            box=b,
+            guess=g.char,
+            confidence=float(g.confidence),
+        )
 
 
 def _print_summary(
@@ -170,23 +261,58 @@ def run_command(
         Path,
         typer.Option(file_okay=False, help="Where the window's `s` key saves snapshots."),
     ] = Path(),
+    save_uncertain: Annotated[
+        Path | None,
+        typer.Option(
+            file_okay=False,
+            help="Save glyphs read with low confidence here, for `digitcam label DIR`.",
+        ),
+    ] = None,
+    reload: Annotated[
+        bool,
+        typer.Option(
+            "--reload/--no-reload",
+            help="Reload the model file when it changes (e.g. after `digitcam train`).",
+        ),
+    ] = True,
+    calibration: Annotated[
+        str | None,
+        typer.Option(
+            help="Calibration profile (a path, or a NAME in calibration/): display corners, "
+            "polarity, format and plausibility of the stable value. The meter demo uses "
+            "'demo'.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read digits live: source → reader → overlay → window, recording, log and stats."""
-    from digitcam.classify import load_model
+    from digitcam.classify import load_model, require_image_model
 
     quiet_opencv()
     # Check output paths before anything slow opens (a camera or a URL may take seconds).
     for path in (record, record_raw):
         if path is not None:
             video_fourcc(path)
+            check_writable(path, "recording")
     if log is not None:
         log_format(log)
+        check_writable(log, "log")
     limits = Limits(max_frames=max_frames, duration=duration)
     options = SourceOptions(
         width=width, height=height, fps=fps, fast=fast, timeout=timeout, seed=seed
     )
-    loaded = load_model(model, classifier=classifier.value)  # once, before the first frame
-    step = _make_step(loaded)
+    from digitcam.calibration import load_profile
+    from digitcam.fuse import FuseConfig, Fuser
+
+    if calibration is None and source is not None and source.strip().lower() in (
+        "demo",
+        "demo:meter",
+    ):
+        calibration = "demo"  # the meter demo comes with its profile
+    profile = load_profile(calibration) if calibration is not None else None
+    fuser = Fuser(profile.fuse_config() if profile is not None else FuseConfig())
+    # Once, before the first frame; a model that cannot read images is refused here.
+    loaded = require_image_model(load_model(model, classifier=classifier.value))
     tty = sys.stdout.isatty()
     console = Console(highlight=False)
     show = display_available() if display is None else display
@@ -197,6 +323,14 @@ def run_command(
     outputs: list[str] = []
     with sigterm_stops_run() as disarm, ExitStack() as stack:
         src = stack.enter_context(_open(source, options, notice))
+        step = _make_step(
+            loaded,
+            watch=Path(loaded.path) if reload and loaded.path else None,
+            save_uncertain=save_uncertain,
+            source_name=src.name,
+            notice=notice,
+            profile=profile,
+        )
         meter = StatsMeter(source_name=src.name)
         sinks: list[Sink] = []
         recorders: list[VideoRecorder] = []
@@ -205,7 +339,9 @@ def run_command(
                 recorder = stack.enter_context(VideoRecorder(path, src.fps, what=what))
                 recorders.append(recorder)
                 sinks.append(recorder)
-        reading_log = stack.enter_context(ReadingLog(log)) if log is not None else None
+        reading_log = (
+            stack.enter_context(ReadingLog(log, with_stable=True)) if log is not None else None
+        )
         if reading_log is not None:
             sinks.append(reading_log)
         view = LiveStats(meter, console) if tty else PlainStats(meter, sys.stdout)
@@ -219,7 +355,8 @@ def run_command(
         summary = run(
             src,
             step,
-            overlay=Overlay(),
+            fuse=fuser,
+            overlay=_StableOverlay(Overlay(), fuser),
             sinks=sinks,
             display=window,
             meter=meter,
@@ -232,6 +369,11 @@ def run_command(
     )
     if reading_log is not None:
         outputs.append(f"  logged {reading_log.lines_written} lines to {reading_log.path}")
+    skipped = getattr(src, "skipped", ())
+    if skipped:
+        outputs.append(f"  skipped {len(skipped)} unreadable image file(s) (named above)")
     _print_summary(console, summary, outputs, table=tty)
     if summary.error is not None:
         raise summary.error
+    if skipped:
+        raise typer.Exit(1)  # like `digitcam read`: the good files were read, some were not

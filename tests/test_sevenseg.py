@@ -1,0 +1,160 @@
+"""Tests for the seven-segment reader: the code table, cells decoded from clean and camera-like
+renders, blank leading cells, marks, and no readings on printed text or empty frames."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digitcam.config import ReaderConfig
+from digitcam.pipeline import resolve
+from digitcam.sevenseg import (
+    CODE_TABLE,
+    DIGIT_SEGMENTS,
+    SEGMENT_ORDER,
+    VARIANT_SEGMENTS,
+    code_table,
+    read_cell,
+    read_segment_displays,
+    segment_code,
+)
+from digitcam.synth import seven_segment_faces
+from digitcam.synth7 import CHAR_SEGMENTS, CellSpec, SegmentLook, render_cells
+from digitcam.types import GlyphKind
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+
+
+def display_image(
+    cells: list[CellSpec], look: SegmentLook, *, height: int = 40, light: bool = True,
+    ghost: float = 0.15,
+) -> np.ndarray:  # fmt: skip
+    """A gray frame with one row of cells (lit light-on-dark like an LED, or dark LCD)."""
+    lit, gh, _ = render_cells(cells, look, height=height)
+    h, w = lit.shape
+    img = np.full((max(240, h + 40), max(320, w + 40)), 30.0 if light else 200.0, np.float32)
+    cover = lit + ghost * gh
+    region = img[20 : 20 + h, 20 : 20 + w]
+    region += ((230.0 if light else 40.0) - region) * cover
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def texts(gray: np.ndarray) -> list[str]:
+    kept = resolve(read_segment_displays(gray, ReaderConfig()))
+    return ["".join(g.char for g in line) for _b, line, _s in kept]
+
+
+LOOKS = {
+    "polygon": SegmentLook("polygon"),
+    "italic": SegmentLook("polygon", slant=0.15, pointed=False),
+    "dseg": SegmentLook(
+        "dseg", face=next((f for f in seven_segment_faces() if f.name == "DSEG7Classic-Regular"), None)
+    ),
+}
+
+# -- the table ---------------------------------------------------------------------------------
+
+
+def test_segment_order_is_named_and_codes_are_bits() -> None:
+    assert SEGMENT_ORDER == "abcdefg"
+    assert segment_code("a") == 1 and segment_code("g") == 64
+    assert segment_code("abcdefg") == 127
+
+
+def test_the_code_table_has_one_key_per_digit_and_no_duplicates() -> None:
+    # given the canonical digits, variants and minus
+    table = code_table()
+    # then every digit appears under exactly the code of its segments
+    for digit, segs in DIGIT_SEGMENTS.items():
+        assert table[segment_code(segs)] == digit
+    assert sorted(DIGIT_SEGMENTS) == list("0123456789")
+    assert len({segment_code(s) for s in DIGIT_SEGMENTS.values()}) == 10
+    # and the variants add codes without shadowing any digit
+    assert len(table) == 10 + len(VARIANT_SEGMENTS)
+    assert CODE_TABLE == table
+
+
+def test_the_generator_and_the_reader_agree_on_segments() -> None:
+    for digit, segs in DIGIT_SEGMENTS.items():
+        assert CHAR_SEGMENTS[digit] == segs
+
+
+def test_an_unknown_segment_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown segment 'h'"):
+        segment_code("ah")
+
+
+# -- decoding ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("look", list(LOOKS))
+@pytest.mark.parametrize("light", [True, False], ids=["led", "lcd"])
+def test_a_row_of_cells_reads_with_its_decimal_point(look: str, light: bool) -> None:
+    # given "12.34" drawn as segments (ghosts visible), either polarity
+    cells = [CellSpec("1"), CellSpec("2", dot=True), CellSpec("3"), CellSpec("4")]
+    gray = display_image(cells, LOOKS[look], light=light)
+    # then the segment reader reads it, '.' included, digits as SEGMENTS glyphs
+    assert texts(gray) == ["12.34"]
+    line = read_segment_displays(gray, ReaderConfig())[0][1]
+    assert [g.kind for g in line] == [GlyphKind.SEGMENTS] * 2 + [GlyphKind.MARK] + [
+        GlyphKind.SEGMENTS
+    ] * 2
+
+
+def test_blank_leading_cells_give_nothing_and_a_lone_middle_bar_is_minus() -> None:
+    cells = [CellSpec(" "), CellSpec(" "), CellSpec("-"), CellSpec("7"), CellSpec("0", True),
+             CellSpec("5")]  # fmt: skip
+    assert texts(display_image(cells, LOOKS["polygon"], ghost=0.2)) == ["-70.5"]
+
+
+def test_ghost_segments_do_not_read_as_eights() -> None:
+    cells = [CellSpec(" ")] * 3 + [CellSpec("1"), CellSpec("7")]
+    assert texts(display_image(cells, LOOKS["polygon"], ghost=0.3)) == ["17"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text("0123456789", min_size=3, max_size=8), st.sampled_from(list(LOOKS)))
+def test_a_rendered_random_digit_string_reads_back_as_itself(digits: str, look: str) -> None:
+    gray = display_image([CellSpec(c) for c in digits], LOOKS[look], height=36)
+    assert texts(gray) == [digits]
+
+
+def test_nothing_is_read_on_an_empty_frame_or_on_printed_digits() -> None:
+    assert read_segment_displays(np.full((480, 640), 128, np.uint8), ReaderConfig()) == []
+    printed = np.full((240, 320), 225, np.uint8)
+    cv2.putText(printed, "2049", (30, 150), cv2.FONT_HERSHEY_SIMPLEX, 3, 20, 6, cv2.LINE_AA)
+    assert read_segment_displays(printed, ReaderConfig()) == []
+
+
+def test_the_hook_can_be_switched_off_in_the_reader() -> None:
+    # the pipeline calls the hook only when ReaderConfig.seven_segment is on
+    assert ReaderConfig().seven_segment is True
+    assert ReaderConfig(seven_segment=False).seven_segment is False
+
+
+def test_read_cell_decodes_a_single_digit_crop() -> None:
+    gray = display_image([CellSpec("5")], LOOKS["polygon"], height=60, light=False)
+    crop = gray[40:120, 42:94]  # the digit and a little background
+    g = read_cell(crop)
+    assert g is not None and g.char == "5"
+
+
+def test_real_lcd_crops_read_with_read_cell() -> None:
+    # given a sample of the real seven-segment LCD crops (skipped where the data is absent)
+    labels = REAL / "kazuhito_7seg_crops" / "labels.jsonl"
+    if not labels.is_file():
+        pytest.skip(f"real data not found at {labels.parent}")
+    rows = [json.loads(x) for x in labels.read_text().splitlines()][::40]
+    ok = 0
+    for r in rows:
+        img = cv2.imread(str(labels.parent / r["file"]), cv2.IMREAD_GRAYSCALE)
+        g = read_cell(img)
+        ok += g is not None and g.char == r["text"]
+    # then most read right (full figures: benchmarks/sevenseg.py --real)
+    assert ok >= 0.6 * len(rows), f"{ok}/{len(rows)}"
