@@ -13,6 +13,7 @@ Model file (`.npz`, loaded with `allow_pickle=False`, so never a pickle):
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -437,7 +438,8 @@ def save_model(model: Model, path: str | os.PathLike[str]) -> Path:
         os.replace(tmp, path)
     except BaseException as exc:
         # A full disk or Ctrl-C mid-write: the previous model file is untouched.
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. a read-only folder: nothing was made
+            tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             why = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or exc
             raise ModelError(f"cannot write the model to {path}: {why}") from None

@@ -21,6 +21,7 @@ few named `load_*`, `save_*`, `import_*` and `save_uncertain_crop`, which do the
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -164,7 +165,8 @@ def save_dataset(ds: Dataset, path: str | os.PathLike[str]) -> Path:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise DatasetError(f"cannot write the dataset to {path}: {_os_why(exc)}") from None
         raise
@@ -746,7 +748,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise DatasetError(f"cannot write {path}: {_os_why(exc)}") from None
         raise
@@ -878,7 +881,8 @@ def save_uncertain_crop(
         tmp.write_bytes(buf.tobytes())
         os.replace(tmp, target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise DatasetError(f"cannot write the crop {target}: {_os_why(exc)}") from None
     rec = {
         "file": target.name,
@@ -900,7 +904,8 @@ def save_uncertain_crop(
                 fh.truncate(good)
                 raise
     except OSError as exc:
-        target.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)
         raise DatasetError(f"cannot add to {index}: {_os_why(exc)}") from None
     return target
 

@@ -327,7 +327,7 @@ def assemble(
         units = [(u, _in_line_context(c)) for u, c in zip(ln.units, cls, strict=False)]
         runs.extend(_runs(units))
     for units in runs:
-        units = _trim_ends(units)
+        units = _trim_ends(units, reject_threshold)
         glyph_units = [(u, c) for u, c in units if u.patch is not None]
         n_marks = len(units) - len(glyph_units)
         # More marks than digits is specks and dashes of texture, not a number.
@@ -361,8 +361,10 @@ def assemble(
         hs = np.array([u.box.h for u, _ in glyph_units], np.float32)
         if len(hs) >= 2 and float(hs.std() / hs.mean()) > MAX_HEIGHT_SPREAD:
             continue
-        # A short line with an unreadable glyph inside is more likely clutter than text.
-        if n_not and len(glyph_units) <= 4:
+        # A short line with an unreadable glyph inside is more likely clutter (a word,
+        # a logo) than text.
+        n_weak = sum(1 for _, c in glyph_units if c[0] == NOT_GLYPH or c[1] < reject_threshold)
+        if n_weak and len(glyph_units) <= 4:
             continue
         glyphs = []
         for u, (ch, conf, top) in units:
@@ -434,18 +436,24 @@ def _runs(units: list[Any]) -> list[list[Any]]:
     return [r for r in out if r]
 
 
-def _trim_ends(units: list[Any]) -> list[Any]:
+def _trim_ends(units: list[Any], reject_threshold: float = 0.0) -> list[Any]:
     """Trim clutter glued to a line's ends, and marks left dangling there.
 
+    A unit the model rejects, or reads below the rejection threshold (a card edge or a
+    frame line next to the text), is clutter at an end; inside the line it reads '?'.
     A '.' needs a glyph on its left and a '-' one on its right; a trailing '.' ("5.") is
     rare in readings and common as noise. Trimming one can expose another, so repeat.
     """
+
+    def weak(u: Any) -> bool:
+        return u[0].patch is not None and (u[1][0] == NOT_GLYPH or u[1][1] < reject_threshold)
+
     units = list(units)
     while True:
         n = len(units)
-        while units and (units[0][1][0] == NOT_GLYPH or units[0][0].mark == "."):
+        while units and (weak(units[0]) or units[0][0].mark == "."):
             units.pop(0)
-        while units and (units[-1][1][0] == NOT_GLYPH or units[-1][0].mark in ("-", ".")):
+        while units and (weak(units[-1]) or units[-1][0].mark in ("-", ".")):
             units.pop()
         if len(units) == n:
             return units

@@ -70,6 +70,9 @@ MAX_ROWS = 6
 #: Confidence of a decimal point or minus decided by the line's own lit/ghost threshold.
 MARK_CONFIDENCE = 0.9
 
+#: How far (in bar thicknesses) ink may lie outside a lit bar and still be explained by it.
+FIT_SLACK = 0.3
+
 
 def segment_code(segments: str) -> int:
     """The 7-bit code of a set of lit segments (bit i = `SEGMENT_ORDER[i]`)."""
@@ -491,7 +494,7 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
     seg = prof[lo_y:hi_y]
     if seg.max() <= 0:
         return None
-    on = np.flatnonzero(seg >= 0.25 * np.percentile(seg, 90))
+    on = np.flatnonzero(seg >= 0.4 * np.percentile(seg, 90))
     top, bottom = float(on[0] + lo_y), float(on[-1] + lo_y + 1)
     if bottom - top < 0.7 * STRIP_DIGIT_PX:
         top, bottom = float(y0), float(y1)
@@ -690,19 +693,22 @@ def _model_iou(
               _clip(ax - xs, 0, model.shape[1]) : _clip(bx - xs, 0, model.shape[1])] = True  # fmt: skip
 
     mid = top + hd / 2
+    e = FIT_SLACK * tt  # slack: blur, rounding, a bar's pointed ends
     zones = {
-        "a": (x0, top, x1, top + tt),
-        "d": (x0, bottom - tt, x1, bottom),
-        "g": (x0, mid - tt / 2, x1, mid + tt / 2),
-        "b": (x1 - tt, top, x1, mid),
-        "c": (x1 - tt, mid, x1, bottom),
-        "f": (x0, top, x0 + tt, mid),
-        "e": (x0, mid, x0 + tt, bottom),
+        "a": (x0 - e, top - e, x1 + e, top + tt + e),
+        "d": (x0 - e, bottom - tt - e, x1 + e, bottom + e),
+        "g": (x0 - e, mid - tt / 2 - e, x1 + e, mid + tt / 2 + e),
+        "b": (x1 - tt - e, top - e, x1 + e, mid + e),
+        "c": (x1 - tt - e, mid - e, x1 + e, bottom + e),
+        "f": (x0 - e, top - e, x0 + tt + e, mid + e),
+        "e": (x0 - e, mid - e, x0 + tt + e, bottom + e),
     }
     for s in lit:
         rect(*zones[s])
-    union = np.logical_or(ink, model).sum()
-    return float(np.logical_and(ink, model).sum() / union) if union else 0.0
+    n_ink = int(ink.sum())
+    # the share of the cell's lit pixels that its lit bars explain (curves and strokes of
+    # printed digits fall outside them)
+    return float(np.logical_and(ink, model).sum() / n_ink) if n_ink else 0.0
 
 
 @dataclass(frozen=True)
@@ -766,7 +772,7 @@ def decode_strip(
             continue
         ch = CODE_TABLE.get(segment_code(segs), UNKNOWN)
         iou = _model_iou(bin_t, c, top, bottom, segs, t_est)
-        conf_fit = float(np.clip((iou - 0.3) / 0.35, 0.0, 1.0))
+        conf_fit = float(np.clip((iou - 0.6) / 0.3, 0.0, 1.0))
         conf = conf_m ** 0.5 * conf_fit ** 0.7
         out.append(DecodedCell(ch, conf if ch != UNKNOWN else min(conf, 0.3), segs, c, ink))
     return _find_dots(f, out, top, bottom, thr, bg, contrast, t_est)

@@ -55,17 +55,17 @@ class RecordWhat(str, Enum):
     RAW = "raw"
 
 
-def _check_parent(path: Path, what: str) -> None:
+def _check_parent(path: Path, what: str, reserve: int = 0) -> None:
     if not path.parent.is_dir():
         raise InputError(f"cannot write the {what} to {path}: folder {path.parent} does not exist")
-    check_writable(path, what)
+    check_writable(path, what, reserve=reserve)
 
 
-def check_writable(path: Path, what: str = "output") -> None:
+def check_writable(path: Path, what: str = "output", *, reserve: int = 0) -> None:
     """Fail early, in one line, when `path`'s folder cannot take a new file.
 
-    Creates (and removes) a temporary file there, which also catches read-only mounts and
-    full disks where a permission check alone would pass (for root, say).
+    Creates (and removes) a temporary file there, which also catches read-only mounts where
+    a permission check alone would pass (for root, say), and wants `reserve` bytes free.
 
     Raises:
         InputError: the folder is missing, read-only, full, or not ours to write.
@@ -78,6 +78,12 @@ def check_writable(path: Path, what: str = "output") -> None:
             pass
     except OSError as exc:
         raise InputError(f"cannot write the {what} to {path}: {_why(exc)}") from None
+    free = _free_bytes(folder)
+    if free is not None and free < reserve:
+        raise InputError(
+            f"cannot write the {what} to {path}: the disk is full ({free // 1024} KiB free, "
+            f"needs at least {reserve // 1024} KiB)"
+        )
 
 
 def _why(exc: OSError) -> str:
@@ -140,7 +146,7 @@ class VideoRecorder:
     ) -> None:
         self.path = Path(path)
         self._fourcc = video_fourcc(self.path)
-        _check_parent(self.path, "recording")
+        _check_parent(self.path, "recording", RECORD_RESERVE_BYTES)
         if not fps > 0:
             raise ValueError(f"fps must be > 0, got {fps}")
         self.fps = float(fps)
@@ -253,7 +259,7 @@ class ReadingLog:
     def __init__(self, path: str | Path, *, with_stable: bool = False) -> None:
         self.path = Path(path)
         self.format = log_format(self.path)
-        _check_parent(self.path, "log")
+        _check_parent(self.path, "log", LOG_RESERVE_BYTES)
         try:
             self._file: BinaryIO = self.path.open("wb", buffering=0)
         except OSError as exc:

@@ -442,9 +442,9 @@ def learn_feature_weights(
     x: NDArray[np.float32],
     labels: Sequence[str],
     *,
-    factors: Sequence[float] = (0.5, 0.7, 1.4, 2.0),
-    rounds: int = 3,
-    n_max: int = 4000,
+    factors: Sequence[float] = (0.5, 0.7, 0.85, 1.2, 1.4, 2.0),
+    rounds: int = 4,
+    n_max: int = 6000,
     seed: int = 0,
     progress: Progress | None = None,
 ) -> tuple[float, ...]:

@@ -36,13 +36,58 @@ def dataset_import(
     rows: Annotated[
         str | None, typer.Option(help="Keep samples A:B (0-based, B excluded).")
     ] = None,
+    crop: Annotated[
+        str,
+        typer.Option(
+            help="glyph: the ink, aspect kept (default); cell: the whole crop, gray, "
+            "stretched (meter wheels, LCD digits; train with --features meter)."
+        ),
+    ] = "glyph",
+    group_key: Annotated[
+        str | None,
+        typer.Option(
+            help="labels-jsonl: record key naming each sample's group (e.g. meter), for "
+            "`dataset split --by` and `train --group-by`."
+        ),
+    ] = None,
 ) -> None:
     """Import public or folder data as a dataset file."""
     from digitcam.dataset import import_dataset, parse_rows, save_dataset
 
-    ds = import_dataset(src, fmt, rows=parse_rows(rows))
+    ds = import_dataset(src, fmt, rows=parse_rows(rows), crop=crop, group_key=group_key)
     save_dataset(ds, out)
-    print(f"{out}: {len(ds)} samples, {len(ds.classes)} classes")
+    extra = f", {len(set(ds.groups))} groups ({group_key})" if ds.groups is not None else ""
+    print(f"{out}: {len(ds)} samples, {len(ds.classes)} classes{extra}")
+
+
+@dataset_app.command("split")
+def dataset_split(
+    path: Annotated[Path, typer.Argument(help="Dataset file (with groups).", exists=True)],
+    train_out: Annotated[Path, typer.Option("--train-out", help="Training part (.npz).")],
+    test_out: Annotated[Path, typer.Option("--test-out", help="Test part (.npz).")],
+    by: Annotated[
+        str, typer.Option("--by", help="Group key the dataset was imported with (--group-key).")
+    ],
+    test_fraction: Annotated[
+        float, typer.Option(help="Share of samples (whole groups) held out.")
+    ] = 0.25,
+    seed: Annotated[int, typer.Option(help="Seed of the group order.")] = 0,
+) -> None:
+    """Split a dataset by group (meter, camera): no group on both sides; seeded."""
+    from digitcam.dataset import load_dataset, save_dataset
+    from digitcam.train import dataset_groups, group_split
+
+    ds = load_dataset(path)
+    groups = dataset_groups(ds, by)
+    te = group_split(groups, test_fraction=test_fraction, seed=seed)
+    save_dataset(ds.subset(~te), train_out)
+    save_dataset(ds.subset(te), test_out)
+    n_te = len({g for g, t in zip(groups, te, strict=True) if t})
+    n_tr = len({g for g, t in zip(groups, te, strict=True) if not t})
+    print(
+        f"{train_out}: {int((~te).sum())} samples from {n_tr} groups; "
+        f"{test_out}: {int(te.sum())} samples from {n_te} groups (by {by}, seed {seed})"
+    )
 
 
 @dataset_app.command("merge")
@@ -81,10 +126,15 @@ def dataset_info(
     )
     if mosaic is not None:
         write_image(mosaic, class_mosaic(ds))
+    n_groups = None if ds.groups is None else len(set(ds.groups))
     if as_json:
-        print(json.dumps({"n": len(ds), "kind": kind, "counts": counts}))
+        d = {"n": len(ds), "kind": kind, "counts": counts}
+        if n_groups is not None:
+            d["groups"] = n_groups
+        print(json.dumps(d))
         return
-    table = Table(title=f"{path.name}: {len(ds)} samples ({kind})")
+    gtext = "" if n_groups is None else f", {n_groups} groups"
+    table = Table(title=f"{path.name}: {len(ds)} samples ({kind}{gtext})")
     table.add_column("class")
     table.add_column("samples", justify="right")
     for c, n in counts.items():
@@ -153,8 +203,9 @@ def train(
     features: Annotated[
         str | None,
         typer.Option(
-            help="mhog (default for images), hog, hog-deskew, pixels10, pixels20, vector, or "
-            "kind:key=value,... e.g. hog:cells=5,bins=12,deskew=1."
+            help="mhog (default for images), hog, hog-deskew, pixels10, pixels20, meter "
+            "(gray cells, --crop cell), vector, or kind:key=value,... e.g. "
+            "hog:cells=5,bins=12,deskew=1."
         ),
     ] = None,
     k: Annotated[int, typer.Option("--k", help="KNN neighbours.")] = 5,
@@ -169,6 +220,23 @@ def train(
     seed: Annotated[int, typer.Option(help="Seed for folds and sub-samples.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     out: Annotated[Path | None, typer.Option(help="Write the model here.")] = None,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            help="Keep each group (e.g. meter; import with --group-key) on one side of every "
+            "CV / search fold, so the figures are for unseen groups."
+        ),
+    ] = None,
+    augment: Annotated[
+        int, typer.Option(help="Jittered copies of each training image (shift/scale/contrast).")
+    ] = 0,
+    max_false_reject: Annotated[
+        float | None,
+        typer.Option(
+            help="Choose the reject threshold on out-of-fold predictions: the highest that "
+            "rejects at most this share of real glyphs (e.g. 0.02)."
+        ),
+    ] = None,
 ) -> None:
     """Train a KNN or SVM model on datasets; measure it by CV and/or a test set."""
     from digitcam.classify import save_model
@@ -188,6 +256,9 @@ def train(
             cv=cv,
             search=search,
             seed=seed,
+            group_by=group_by,
+            augment=augment,
+            max_false_reject=max_false_reject,
             progress=bar,
         )
     if out is not None:
@@ -201,11 +272,28 @@ def train(
         f"params {report.params}"
     )
     con.print(f"train accuracy {report.train_accuracy:.2%}")
+    by = f" by {report.group_by}" if report.group_by else ""
     if report.cv_accuracy is not None:
         folds = ", ".join(f"{a:.2%}" for a in report.cv_folds)
-        con.print(f"{len(report.cv_folds)}-fold CV accuracy {report.cv_accuracy:.2%} ({folds})")
+        con.print(
+            f"{len(report.cv_folds)}-fold CV{by} accuracy {report.cv_accuracy:.2%} ({folds})"
+        )
+    if report.reject_threshold is not None:
+        cr = report.cv_correct_reject
+        con.print(
+            f"reject threshold {report.reject_threshold:.3f} (out-of-fold{by}: "
+            f"{report.cv_false_reject:.2%} of glyphs rejected"
+            + ("" if cr is None else f", {cr:.2%} of not-a-glyph samples rejected")
+            + ")"
+        )
     if report.test_accuracy is not None:
         con.print(f"test accuracy {report.test_accuracy:.2%}")
+    if report.test_glyph_accuracy is not None:
+        con.print(
+            f"test accuracy on glyphs {report.test_glyph_accuracy:.2%}; rejected: "
+            f"{report.test_false_reject:.2%} of glyphs, {report.test_correct_reject:.2%} of "
+            "not-a-glyph samples"
+        )
     if out is not None:
         con.print(f"model written to {out}")
 
@@ -347,6 +435,8 @@ def eval_tables(ev: Any) -> list[Any]:
     summary = Table(title="evaluation", show_header=False)
     summary.add_row("samples", str(len(ev.predicted)))
     summary.add_row("accuracy", _pct(ev.accuracy))
+    if ev.reject_rate_reject is not None:
+        summary.add_row("accuracy on glyphs (not-a-glyph samples left out)", _pct(ev.glyph_accuracy))
     summary.add_row("reject threshold", f"{ev.threshold:g}")
     summary.add_row("good glyphs rejected (false rejections)", _pct(ev.reject_rate_good))
     if ev.reject_rate_reject is not None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from digitcam.cli.app import app
-from digitcam.errors import DigitcamError
+from digitcam.errors import DigitcamError, InputError
 
 
 @app.command()
@@ -56,7 +56,16 @@ def read(
     overlay = None
     if annotate is not None:
         from digitcam.overlay import Overlay
+        from digitcam.sinks import check_writable
 
+        # A folder that cannot take the annotated images is said once, before any reading.
+        try:
+            annotate.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"cannot write annotated images to {annotate}: {exc.strerror}"
+            ) from None
+        check_writable(annotate / "annotated.png", "annotated images", reserve=64 << 10)
         overlay = Overlay()
     failures = 0
     for path in images:

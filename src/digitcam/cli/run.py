@@ -19,6 +19,8 @@ from digitcam.display import Display, NullDisplay, display_available
 from digitcam.loop import Limits, RunSummary, Sink, run
 from digitcam.overlay import Overlay
 from digitcam.sinks import (
+    LOG_RESERVE_BYTES,
+    RECORD_RESERVE_BYTES,
     ReadingLog,
     RecordWhat,
     VideoRecorder,
@@ -293,10 +295,10 @@ def run_command(
     for path in (record, record_raw):
         if path is not None:
             video_fourcc(path)
-            check_writable(path, "recording")
+            check_writable(path, "recording", reserve=RECORD_RESERVE_BYTES)
     if log is not None:
         log_format(log)
-        check_writable(log, "log")
+        check_writable(log, "log", reserve=LOG_RESERVE_BYTES)
     limits = Limits(max_frames=max_frames, duration=duration)
     options = SourceOptions(
         width=width, height=height, fps=fps, fast=fast, timeout=timeout, seed=seed
