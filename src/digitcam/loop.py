@@ -132,6 +132,7 @@ def run(
     meter: StatsMeter | None = None,
     limits: Limits = Limits(),
     clock: Clock = time.monotonic,
+    stop: Callable[[], bool] | None = None,
 ) -> RunSummary:
     """Runs frames from `source` through `step` (and `fuse`) to the overlay and sinks.
 
@@ -145,6 +146,9 @@ def run(
         meter: collects rates and latencies; one is made when None.
         limits: frame and time limits.
         clock: monotonic seconds; the same clock the source stamps capture times with.
+        stop: asked after each frame has reached every sink; True ends the run with reason
+            INTERRUPTED (a signal handler that must not cut a frame's writes in half sets
+            it instead of raising `KeyboardInterrupt`).
 
     Returns:
         A summary; a `DigitcamError` raised by the source or a sink ends the run with reason
@@ -178,6 +182,9 @@ def run(
             for sink in sinks:
                 sink.write(result)
             processed += 1
+            if stop is not None and stop():
+                reason = StopReason.INTERRUPTED
+                break
             if display is not None and not display.show(result):
                 reason = StopReason.QUIT
                 break

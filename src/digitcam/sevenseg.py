@@ -70,6 +70,9 @@ MAX_ROWS = 6
 #: Confidence of a decimal point or minus decided by the line's own lit/ghost threshold.
 MARK_CONFIDENCE = 0.9
 
+#: Confidence factor of a row with no evidence of being a display (no ghosts, no gaps).
+NO_EVIDENCE_FACTOR = 0.75
+
 #: How far (in bar thicknesses) ink may lie outside a lit bar and still be explained by it.
 FIT_SLACK = 0.3
 
@@ -775,7 +778,44 @@ def decode_strip(
         conf_fit = float(np.clip((iou - 0.6) / 0.3, 0.0, 1.0))
         conf = conf_m ** 0.5 * conf_fit ** 0.7
         out.append(DecodedCell(ch, conf if ch != UNKNOWN else min(conf, 0.3), segs, c, ink))
-    return _find_dots(f, out, top, bottom, thr, bg, contrast, t_est)
+    out = _find_dots(f, out, top, bottom, thr, bg, contrast, t_est)
+    if not _segment_evidence(integral, cells, v, lit_mask, top, bottom, thr, bg, contrast, t_est):
+        # nothing says "display": no ghosts, no gaps where bars meet. Printed digits often
+        # decode too; let the printed reader win where it reads the same place.
+        out = [DecodedCell(c.char, c.confidence * NO_EVIDENCE_FACTOR, c.segments, c.cell, c.ink,
+                           c.dot, c.dot_confidence) for c in out]  # fmt: skip
+    return out
+
+
+def _segment_evidence(
+    integral: NDArray[np.float64], cells: list[tuple[float, float]], v: NDArray[np.float64],
+    lit: NDArray[np.bool_], top: float, bottom: float, thr: float, bg: float, contrast: float,
+    t: float,
+) -> bool:  # fmt: skip
+    """Whether a row looks like a segment display rather than print: unlit bars faintly
+    visible (ghosts), or dark gaps where two lit vertical bars meet at mid-height."""
+    unlit = v[~lit]
+    if unlit.size >= 3:
+        rel = (unlit - bg) / contrast
+        if float(np.median(rel)) >= 0.06:
+            return True
+    hs, ws = integral.shape[0] - 1, integral.shape[1] - 1
+    hd = bottom - top
+    mid = top + hd / 2
+    gaps = joints = 0
+    for (x0, x1), vv, lm in zip(cells, v, lit, strict=True):
+        for a, b, xc in ((1, 2, x1 - t / 2), (5, 4, x0 + t / 2)):  # b-c right, f-e left
+            if not (lm[a] and lm[b]) or lm[6]:
+                continue
+            r0, r1 = _clip(mid - 0.04 * hd, 0, hs - 1), _clip(mid + 0.04 * hd + 1, 1, hs)
+            c0, c1 = _clip(xc - t / 2, 0, ws - 1), _clip(xc + t / 2 + 1, 1, ws)
+            if r1 <= r0 or c1 <= c0:
+                continue
+            tot = integral[r1, c1] - integral[r0, c1] - integral[r1, c0] + integral[r0, c0]
+            val = float(tot) / ((r1 - r0) * (c1 - c0))
+            joints += 1
+            gaps += val < bg + 0.75 * (min(vv[a], vv[b]) - bg)
+    return joints >= 1 and gaps >= max(1, 0.5 * joints)
 
 
 def _thickness(

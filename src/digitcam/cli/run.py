@@ -53,29 +53,72 @@ def quiet_opencv() -> None:
     os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 
+class Interrupts:
+    """What Ctrl-C (SIGINT) and SIGTERM do during `digitcam run`.
+
+    While the loop runs, either one stops it like Ctrl-C (`KeyboardInterrupt`), except while
+    a frame is being written to the sinks: then the frame is finished first (recording, log
+    and stats stay in step) and the loop stops right after it. Once the loop has ended
+    (`disarm`), further signals, a second Ctrl-C included, are noted but do not cut short
+    the finalizing of the files; the run then ends as soon as the files are closed.
+    """
+
+    def __init__(self) -> None:
+        self.armed = True
+        self.writing = False
+        self.pending = False
+        self.late = 0
+
+    def handler(self, signum: int, frame: Any) -> None:
+        if not self.armed:
+            self.late += 1
+            return
+        if self.writing:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    def stop_requested(self) -> bool:
+        return self.pending
+
+    def disarm(self) -> None:
+        self.armed = False
+
+
+class _FrameSinks:
+    """All sinks as one: each frame reaches every sink, or (on an error) stops the run."""
+
+    def __init__(self, sinks: list[Sink], interrupts: Interrupts) -> None:
+        self._sinks = sinks
+        self._interrupts = interrupts
+
+    def write(self, result: Any) -> None:
+        self._interrupts.writing = True
+        try:
+            for sink in self._sinks:
+                sink.write(result)
+        finally:
+            self._interrupts.writing = False
+
+
 @contextmanager
-def sigterm_stops_run() -> Iterator[Callable[[], None]]:
-    """While active and armed, SIGTERM stops the run like Ctrl-C does (the loop ends and the
-    files are finalized). Yields `disarm`: after it, SIGTERM is ignored so that finalizing the
-    files is not cut short; the previous handler comes back on exit."""
-    armed = [True]
-
-    def on_sigterm(signum: int, frame: Any) -> None:
-        if armed[0]:
-            raise KeyboardInterrupt
-
-    def disarm() -> None:
-        armed[0] = False
-
+def signals_stop_run() -> Iterator[Interrupts]:
+    """Installs `Interrupts` for SIGINT and SIGTERM; the previous handlers come back on exit
+    (when not on the main thread, nothing is installed)."""
+    ctl = Interrupts()
+    previous: dict[int, Any] = {}
     try:
-        previous = signal.signal(signal.SIGTERM, on_sigterm)
-    except (ValueError, AttributeError):  # not the main thread, or no SIGTERM here
-        yield disarm
-        return
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, ctl.handler)
+    except (ValueError, AttributeError):  # not the main thread, or no such signal here
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        previous = {}
     try:
-        yield disarm
+        yield ctl
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _open(source: str | None, options: SourceOptions, notice: Callable[[str], None]) -> Any:
@@ -323,7 +366,7 @@ def run_command(
         print(message, file=sys.stderr, flush=True)
 
     outputs: list[str] = []
-    with sigterm_stops_run() as disarm, ExitStack() as stack:
+    with signals_stop_run() as interrupts, ExitStack() as stack:
         src = stack.enter_context(_open(source, options, notice))
         step = _make_step(
             loaded,
@@ -359,12 +402,13 @@ def run_command(
             step,
             fuse=fuser,
             overlay=_StableOverlay(Overlay(), fuser),
-            sinks=sinks,
+            sinks=[_FrameSinks(sinks, interrupts)],
             display=window,
             meter=meter,
             limits=limits,
+            stop=interrupts.stop_requested,
         )
-        disarm()
+        interrupts.disarm()
     # Every file is closed now (recording finalized, log flushed, device released).
     outputs.extend(
         f"  recorded {r.frames_written} frames ({r.what.value}) to {r.path}" for r in recorders
