@@ -204,8 +204,8 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             cell.add(g.char if g is not None else "", r["text"], (time.perf_counter() - t0) * 1e3)
             h, w = img.shape[:2]
             m = max(h, w) // 2
-            pad = cv2.copyMakeBorder(img, m, m, m, m, cv2.BORDER_CONSTANT,
-                                     value=[int(v) for v in np.median(img.reshape(-1, 3), 0)])  # fmt: skip
+            bgv = [int(v) for v in np.median(img.reshape(-1, 3), 0)]
+            pad = cv2.copyMakeBorder(img, m, m, m, m, cv2.BORDER_CONSTANT, value=bgv)
             frame.add(read_frame(pad, model).text, r["text"])
         out[name] = {"read_cell (crop path)": cell.row(), "read_frame (padded crop)": frame.row()}
     return out

@@ -30,9 +30,14 @@ def write(tmp_path: Path, data: dict) -> Path:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"corner": [[0, 0], [1, 0], [1, 1], [0, 1]]}, "unknown key 'corner' (did you mean 'corners'?)"),
-        ({"frame_size": [100, 80], "corners": [[0, 0], [150, 0], [150, 50], [0, 50]]},
-         "corner 2 (150, 0) is outside the 100x80 frame"),
+        (
+            {"corner": [[0, 0], [1, 0], [1, 1], [0, 1]]},
+            "unknown key 'corner' (did you mean 'corners'?)",
+        ),
+        (
+            {"frame_size": [100, 80], "corners": [[0, 0], [150, 0], [150, 50], [0, 50]]},
+            "corner 2 (150, 0) is outside the 100x80 frame",
+        ),
         ({"format": "ddxd.d"}, "bad format 'ddxd.d': 'x' at position 2 is not one of d . - :"),
         ({"format": "dd-d"}, "'-' may only lead"),
         ({"regex": "(\\d+"}, "bad regex"),
@@ -42,11 +47,14 @@ def write(tmp_path: Path, data: dict) -> Path:
         ({"corners": [[0, 0], [10, 10], [10, 0], [0, 10]]}, "convex quadrilateral"),
     ],
 )
-def test_a_bad_profile_is_one_line_naming_the_problem(tmp_path: Path, data: dict, message: str) -> None:
+def test_a_bad_profile_is_one_line_naming_the_problem(
+    tmp_path: Path, data: dict, message: str
+) -> None:
     with pytest.raises(CalibrationError) as err:
         load_profile(write(tmp_path, data))
     text = str(err.value)
-    assert message in text and "\n" not in text
+    assert message in text
+    assert "\n" not in text
 
 
 def test_not_json_and_missing_names_say_so(tmp_path: Path) -> None:
@@ -54,22 +62,27 @@ def test_not_json_and_missing_names_say_so(tmp_path: Path) -> None:
     bad.write_text("{nope")
     with pytest.raises(CalibrationError, match="not valid JSON"):
         load_profile(bad)
-    with pytest.raises(CalibrationError, match="'nosuch' not found .*demo"):
+    with pytest.raises(CalibrationError, match=r"'nosuch' not found .*demo"):
         load_profile("nosuch")
 
 
 def test_names_resolve_in_the_calibration_folder() -> None:
     p = load_profile("demo")
-    assert p.name == "demo" and p.monotonic and p.format == "ddddd.d"
+    assert p.name == "demo"
+    assert p.monotonic
+    assert p.format == "ddddd.d"
     cfg = p.fuse_config()
-    assert cfg.plausibility.pattern is not None and cfg.plausibility.pattern.fullmatch("123.4")
+    assert cfg.plausibility.pattern is not None
+    assert cfg.plausibility.pattern.fullmatch("123.4")
 
 
 def test_format_strings_allow_blank_leading_digits() -> None:
     import re
 
     rx = re.compile(format_regex("-ddd.dd"))
-    assert rx.fullmatch("12.34") and rx.fullmatch("-123.45") and not rx.fullmatch("1234.5")
+    assert rx.fullmatch("12.34")
+    assert rx.fullmatch("-123.45")
+    assert not rx.fullmatch("1234.5")
 
 
 def test_the_warp_makes_the_display_upright_and_boxes_map_back() -> None:
@@ -84,18 +97,23 @@ def test_the_warp_makes_the_display_upright_and_boxes_map_back() -> None:
     r = Reading(0, ("1",), ((Glyph(Box(w // 2, h // 2, 4, 4), "1", 0.9),),))
     back = map_reading(r, m).all_glyphs[0].box
     # then it lands inside the quad in the frame
-    assert 50 <= back.x <= 255 and 40 <= back.y <= 140
+    assert 50 <= back.x <= 255
+    assert 40 <= back.y <= 140
 
 
 def test_profiles_give_the_reader_its_settings_and_save_round_trips(tmp_path: Path) -> None:
+    corners = ((0, 0), (10, 0), (10, 5), (0, 5))
     prof = Profile(name="m", polarity=Polarity.DARK_ON_LIGHT, glyph_height=(20, 90),
-                   corners=((0, 0), (10, 0), (10, 5), (0, 5)), format="dd.d", monotonic=True)  # fmt: skip
+                   corners=corners, format="dd.d", monotonic=True)  # fmt: skip
     cfg = prof.reader_config()
-    assert cfg.polarity is Polarity.DARK_ON_LIGHT and cfg.min_glyph_px == 20
+    assert cfg.polarity is Polarity.DARK_ON_LIGHT
+    assert cfg.min_glyph_px == 20
     assert cfg.max_glyph_frac >= 0.9
     out = save_profile(prof, tmp_path / "m.json")
     again = load_profile(out)
-    assert again.corners == prof.corners and again.format == "dd.d" and again.monotonic
+    assert again.corners == prof.corners
+    assert again.format == "dd.d"
+    assert again.monotonic
 
 
 def test_corners_outside_a_real_frame_are_refused_at_warp_time() -> None:

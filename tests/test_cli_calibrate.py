@@ -82,7 +82,9 @@ def test_bad_corners_are_one_line_errors(tmp_path: Path, args: list[str], messag
     )  # fmt: skip
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("digitcam: error:") and message in lines[0]
+    assert len(lines) == 1
+    assert lines[0].startswith("digitcam: error:")
+    assert message in lines[0]
 
 
 def test_parse_corners_accepts_four_points() -> None:
@@ -122,7 +124,8 @@ def test_picker_clicks_drags_and_saves_on_enter() -> None:
     ui = FakeUI([*click, -1, *drag, 13])
     corners = CornerPicker(np.zeros((80, 140, 3), np.uint8), ui).run()
     assert corners == ((10, 10), (100, 10), (120, 60), (10, 50))
-    assert ui.closed and ui.shown >= 2
+    assert ui.closed
+    assert ui.shown >= 2
 
 
 def test_picker_needs_four_corners_and_esc_cancels() -> None:
@@ -140,14 +143,14 @@ def test_the_window_mode_under_xvfb(tmp_path: Path) -> None:
     cv2.imwrite(str(photo), scene.image)
     out = tmp_path / "gui.json"
     pts = [(round(x), round(y)) for x, y in scene.corners]
-    clicks = "\n".join(
-        f"xdotool mousemove --window $W {x} {y} click 1; sleep 0.2" for x, y in pts
-    )
+    clicks = "\n".join(f"xdotool mousemove --window $W {x} {y} click 1; sleep 0.2" for x, y in pts)
     script = tmp_path / "drive.sh"
     script.write_text(f"""
 {sys.executable} -m digitcam calibrate {photo} --out {out} &
 P=$!
-for i in $(seq 1 100); do W=$(xdotool search --name "digitcam calibrate" | head -1); [ -n "$W" ] && break; sleep 0.1; done
+for i in $(seq 1 100); do
+  W=$(xdotool search --name "digitcam calibrate" | head -1); [ -n "$W" ] && break; sleep 0.1
+done
 sleep 0.5
 {clicks}
 xdotool key --window $W Return

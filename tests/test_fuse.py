@@ -67,7 +67,8 @@ def test_an_implausible_value_is_held_back_then_accepted_after_k_frames() -> Non
         reasons.append(f.last_rejection)
     # then the drop is rejected at first (never a lock-out: accepted after K frames)
     assert out[2] == "500.0"
-    assert out[7] == "500.0" and "rising" in (reasons[7] or "")
+    assert out[7] == "500.0"
+    assert "rising" in (reasons[7] or "")
     assert out[-1] == "400.0"
 
 
@@ -78,7 +79,8 @@ def test_plausibility_checks_format_range_monotonic_and_rate() -> None:
     assert "above" in (p.check("120.0", None, 1.0) or "")
     assert "rising" in (p.check("11.0", "12.0", 1.0) or "")
     assert "faster" in (p.check("19.0", "12.0", 1.0) or "")
-    assert parse_value("-3.5") == -3.5 and parse_value("1\n2") is None
+    assert parse_value("-3.5") == -3.5
+    assert parse_value("1\n2") is None
 
 
 def test_the_stable_value_expires_when_nothing_reads_for_a_while() -> None:

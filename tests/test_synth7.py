@@ -20,16 +20,20 @@ from digitcam.synth7 import (
 def test_the_same_seed_gives_the_same_scene() -> None:
     a, b = make_display_scene(7), make_display_scene(7)
     assert np.array_equal(a.image, b.image)
-    assert a.lines == b.lines and a.style == b.style
+    assert a.lines == b.lines
+    assert a.style == b.style
 
 
 @pytest.mark.parametrize("style", STYLES)
 def test_each_style_renders_a_frame_with_its_truth_and_corners_inside(style: str) -> None:
     s = make_display_scene(3, style=style)
-    assert s.image.shape == (480, 640, 3) and s.image.dtype == np.uint8
+    assert s.image.shape == (480, 640, 3)
+    assert s.image.dtype == np.uint8
     assert s.style["display"] == style
-    assert s.lines and all(ln for ln in s.lines)
-    assert (s.corners >= -1).all() and (s.corners[:, 0] <= 641).all()
+    assert s.lines
+    assert all(ln for ln in s.lines)
+    assert (s.corners >= -1).all()
+    assert (s.corners[:, 0] <= 641).all()
     assert (s.corners[:, 1] <= 481).all()
 
 
@@ -60,6 +64,7 @@ def test_the_counter_ticks_blanks_leading_zeros_and_shows_its_decimal() -> None:
     c = CounterScene(0, fps=10.0, tick_s=0.5)
     t0, t5 = c.text(0), c.text(5)
     assert float(t5) == pytest.approx(float(t0) + 0.1)
-    assert t0.count(".") == 1 and not t0.startswith("0") or t0.startswith("0.")
+    assert (t0.count(".") == 1 and not t0.startswith("0")) or t0.startswith("0.")
     img, truth = c.frame(3)
-    assert img.shape == (480, 640, 3) and truth == c.text(3)
+    assert img.shape == (480, 640, 3)
+    assert truth == c.text(3)

@@ -225,7 +225,7 @@ class Profile:
                 continue
             if k in ("monotonic",) and v is False:
                 continue
-            if k == "stable_frames" and v == 2 or k == "accept_after" and v == 8:
+            if (k == "stable_frames" and v == 2) or (k == "accept_after" and v == 8):
                 continue
             if isinstance(v, Polarity):
                 v = v.value
@@ -297,7 +297,9 @@ def profile_from_dict(data: Any, *, where: str = "profile", name: str = "profile
     if data.get("frame_size") is not None:
         w, h = _pair(where, "frame_size", data["frame_size"])
         if w < 1 or h < 1 or w != int(w) or h != int(h):
-            raise _err(where, f"'frame_size' must be two positive integers, got {data['frame_size']!r}")
+            raise _err(
+                where, f"'frame_size' must be two positive integers, got {data['frame_size']!r}"
+            )
         kw["frame_size"] = (int(w), int(h))
     if data.get("corners") is not None:
         c = data["corners"]

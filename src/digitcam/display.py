@@ -7,6 +7,7 @@ unless they ask for one under `xvfb-run`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -114,8 +115,11 @@ class Display:
     def close(self) -> None:
         if self._open:
             self._open = False
-            cv2.destroyWindow(self.title)
-            cv2.waitKey(1)
+            # Closed by the user (the window manager's close button), the window is already
+            # gone and HighGUI raises on destroying it again; there is nothing left to do.
+            with contextlib.suppress(cv2.error):
+                cv2.destroyWindow(self.title)
+                cv2.waitKey(1)
 
     def _closed_by_user(self) -> bool:
         try:

@@ -155,9 +155,15 @@ def _hog_batch(
     gx[:, :, 1:-1] = imgs[:, :, 2:] - imgs[:, :, :-2]
     gy[:, 1:-1, :] = imgs[:, 2:, :] - imgs[:, :-2, :]
     mag = np.sqrt(gx * gx + gy * gy)
-    period = 2 * np.pi if signed else np.pi
-    ang = np.arctan2(gy, gx) % period
-    b = np.minimum((ang * (bins / period)).astype(np.int32), bins - 1)
+    if signed:
+        ang = np.arctan2(gy, gx) % (2 * np.pi)
+        b = np.minimum((ang * (bins / (2 * np.pi))).astype(np.int32), bins - 1)
+    else:
+        # Fold each gradient into the upper half-plane first, so g and -g (the same edge
+        # with the opposite polarity) get exactly the same angle in 0..π.
+        flip = (gy < 0) | ((gy == 0) & (gx < 0))
+        ang = np.arctan2(np.where(flip, -gy, gy), np.where(flip, -gx, gx))
+        b = np.minimum((ang * (bins / np.pi)).astype(np.int32), bins - 1)
     # Cell index of each pixel, then one bincount over (image, cell, bin).
     ys, xs = np.divmod(np.arange(s * s), s)
     c = s // cells

@@ -47,7 +47,7 @@ class Plausibility:
             return f"{text!r} does not match the format"
         value = parse_value(text)
         if value is None:
-            return None if self.pattern is not None else None
+            return None
         if self.min_value is not None and value < self.min_value:
             return f"{value} is below {self.min_value}"
         if self.max_value is not None and value > self.max_value:

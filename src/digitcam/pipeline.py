@@ -56,7 +56,7 @@ NOISY_LINE_CONFIDENCE = 0.9
 #: Glyph heights in a line may vary by this much (std / mean) before it is clutter.
 MAX_HEIGHT_SPREAD = 0.08
 #: A raw blob passes the line gate when some digit scores this much for it.
-GATE_DIGIT_SCORE = 0.2
+GATE_DIGIT_SCORE = 0.45
 #: In a line of digits, a "not a glyph" unit whose best digit scores this much is that digit.
 CONTEXT_DIGIT_SCORE = 0.3
 #: Marks are decided by geometry; this is how sure that decision is.
@@ -212,12 +212,17 @@ def gate_lines(
     patches, owner = [], []
     for i, ln in enumerate(lines):
         for x, y, w, h in ln.boxes:
-            crop = gray[y : y + h, x : x + w].astype(np.float32)
-            if ln.polarity is Polarity.DARK_ON_LIGHT:
-                crop = 255.0 - crop
-            crop = np.clip(crop - np.percentile(crop, 20), 0, None)
-            patches.append(normalize_glyph(crop))
-            owner.append(i)
+            # A wide blob is glyphs fused by blur or tight setting: look at it in
+            # digit-wide slices, as refinement would split it.
+            n = 1 if w <= 1.1 * h else int(min(8, max(2, round(w / (0.6 * h)))))
+            for k in range(n):
+                x0, x1 = x + (w * k) // n, x + (w * (k + 1)) // n
+                crop = gray[y : y + h, x0:x1].astype(np.float32)
+                if ln.polarity is Polarity.DARK_ON_LIGHT:
+                    crop = 255.0 - crop
+                crop -= crop.min()
+                patches.append(normalize_glyph(crop))
+                owner.append(i)
     pred = model.predict(glyph_features(np.stack(patches), model.spec))
     # Lenient on purpose: a raw blob (unmasked, unrefined) only has to look somewhat like
     # a digit for its line to get a proper look.
@@ -227,10 +232,7 @@ def gate_lines(
     owner_a = np.array(owner)
     keep = []
     for i, ln in enumerate(lines):
-        # Bold, tightly set text fuses into wide blobs that look like no single digit;
-        # a row of those is refined too (refinement splits them).
-        fused = np.mean(ln.boxes[:, 2] > 1.1 * ln.boxes[:, 3]) > 0.5
-        if fused or digit[owner_a == i].any():
+        if digit[owner_a == i].any():
             keep.append(ln)
     return keep
 

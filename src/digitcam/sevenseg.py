@@ -71,7 +71,7 @@ MAX_ROWS = 6
 MARK_CONFIDENCE = 0.9
 
 #: Confidence factor of a row with no evidence of being a display (no ghosts, no gaps).
-NO_EVIDENCE_FACTOR = 0.75
+NO_EVIDENCE_FACTOR = 0.6
 
 #: How far (in bar thicknesses) ink may lie outside a lit bar and still be explained by it.
 FIT_SLACK = 0.3
@@ -99,7 +99,9 @@ def code_table() -> dict[int, str]:
     for segs, ch in entries:
         code = segment_code(segs)
         if code in table:
-            raise ValueError(f"segments {segs!r} give code {code} for both {table[code]!r} and {ch!r}")
+            raise ValueError(
+                f"segments {segs!r} give code {code} for both {table[code]!r} and {ch!r}"
+            )
         table[code] = ch
     return table
 
@@ -184,7 +186,17 @@ def _clusters(
     contains |= contains.T
     # outlines and diagonal strokes (clutter) have boxes far larger than their ink
     solid = a / np.maximum(w * h, 1) >= min_solid
-    link = ix & iy & solid[:, None] & solid[None, :] & (tr < 3.0) & (tr > 1 / 3.0) & (lr < 3.5) & (lr > 1 / 3.5) & ~contains
+    link = (
+        ix
+        & iy
+        & solid[:, None]
+        & solid[None, :]
+        & (tr < 3.0)
+        & (tr > 1 / 3.0)
+        & (lr < 3.5)
+        & (lr > 1 / 3.5)
+        & ~contains
+    )
     ii, jj = np.nonzero(np.triu(link, 1))
     groups = _union_find_groups(n, np.stack([ii, jj], 1))
     out = []
@@ -412,7 +424,7 @@ def _shear(k: float, hs: int) -> NDArray[np.float64]:
 def _best_shear(binary: NDArray[np.float32], band: tuple[int, int]) -> float:
     """Shear that makes vertical strokes vertical: sharpest column projection of the
     vertical-edge image."""
-    hs, ws = binary.shape
+    _hs, ws = binary.shape
     y0, y1 = band
     sub = binary[y0:y1]
     best, best_k = -1.0, 0.0
@@ -686,14 +698,19 @@ def _model_iou(
     hd = bottom - top
     ys, ye = _clip(top - 0.05 * hd, 0, binary.shape[0] - 1), _clip(bottom + 0.03 * hd, 1,
                                                                       binary.shape[0])  # fmt: skip
-    xs, xe = _clip(x0 - 0.05 * hd, 0, binary.shape[1] - 1), _clip(x1 + 0.02 * hd, 1, binary.shape[1])
+    xs, xe = (
+        _clip(x0 - 0.05 * hd, 0, binary.shape[1] - 1),
+        _clip(x1 + 0.02 * hd, 1, binary.shape[1]),
+    )
     ink = binary[ys:ye, xs:xe] > 0
     model = np.zeros_like(ink)
     tt = max(1.0, t)
 
+    mh, mw = model.shape
+
     def rect(ax: float, ay: float, bx: float, by: float) -> None:
-        model[_clip(ay - ys, 0, model.shape[0]) : _clip(by - ys, 0, model.shape[0]),
-              _clip(ax - xs, 0, model.shape[1]) : _clip(bx - xs, 0, model.shape[1])] = True  # fmt: skip
+        r0, r1 = _clip(ay - ys, 0, mh), _clip(by - ys, 0, mh)
+        model[r0:r1, _clip(ax - xs, 0, mw) : _clip(bx - xs, 0, mw)] = True
 
     mid = top + hd / 2
     e = FIT_SLACK * tt  # slack: blur, rounding, a bar's pointed ends
@@ -734,7 +751,7 @@ def decode_strip(
     strip; blank cells are included with char ''."""
     img = strip.image
     top, bottom = strip.top, strip.bottom
-    hd = bottom - top
+    bottom - top
     f = img.astype(np.float32)
     _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     found = find_cells(binary, top, bottom) if cells is None else cells
@@ -776,7 +793,7 @@ def decode_strip(
         ch = CODE_TABLE.get(segment_code(segs), UNKNOWN)
         iou = _model_iou(bin_t, c, top, bottom, segs, t_est)
         conf_fit = float(np.clip((iou - 0.6) / 0.3, 0.0, 1.0))
-        conf = conf_m ** 0.5 * conf_fit ** 0.7
+        conf = conf_m**0.5 * conf_fit**0.7
         out.append(DecodedCell(ch, conf if ch != UNKNOWN else min(conf, 0.3), segs, c, ink))
     out = _find_dots(f, out, top, bottom, thr, bg, contrast, t_est)
     if not _segment_evidence(integral, cells, v, lit_mask, top, bottom, thr, bg, contrast, t_est):
@@ -797,7 +814,7 @@ def _segment_evidence(
     unlit = v[~lit]
     if unlit.size >= 3:
         rel = (unlit - bg) / contrast
-        if float(np.median(rel)) >= 0.06:
+        if float(np.median(rel)) >= 0.1:
             return True
     hs, ws = integral.shape[0] - 1, integral.shape[1] - 1
     hd = bottom - top
@@ -904,7 +921,7 @@ def line_from_cells(
     if n_clusters_x is not None:
         lo = n_clusters_x[0]
         cs = [c for c in cs if c.cell[1] > lo + 0.1 * hd or c.char == "-"]
-    while cs and (not cs[0].char or cs[0].char == UNKNOWN and cs[0].confidence < 0.2):
+    while cs and (not cs[0].char or (cs[0].char == UNKNOWN and cs[0].confidence < 0.2)):
         cs.pop(0)
     while cs and (not cs[-1].char or cs[-1].char == UNKNOWN):
         cs.pop()

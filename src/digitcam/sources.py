@@ -127,9 +127,10 @@ class SourceSpec:
 def parse_source(text: str) -> SourceSpec:
     """Decide what a SOURCE argument names, without opening it.
 
-    `demo` is the demo (`demo:printed` its printed scene); digits are a camera index; `scheme://...` is a network stream; a
-    pattern with `*`, `?` or `[` is a glob of images; an existing directory is a folder of
-    images; a path with an image extension is one image; anything else is a video file.
+    `demo` is the demo (`demo:printed` its printed scene); digits are a camera index;
+    `scheme://...` is a network stream; a pattern with `*`, `?` or `[` is a glob of images;
+    an existing directory is a folder of images; a path with an image extension is one image;
+    anything else is a video file.
 
     Raises:
         InputError: for an empty argument.

@@ -273,12 +273,12 @@ def render_cells(
     boxes: list[tuple[str, Box]] = []
     for i, c in enumerate(cells):
         x0 = (margin + i * pitch) / s
+        y0 = round(top / s)
         if c.char != " ":
-            boxes.append((c.char, Box(round(x0), round(top / s), round(cell_w / s + slant * height),
-                                      height)))  # fmt: skip
+            boxes.append((c.char, Box(round(x0), y0, round(cell_w / s + slant * height), height)))
         if c.dot:
-            boxes.append((".", Box(round(x0 + pitch / s - 0.1 * height), round(top / s + 0.85 * height),
-                                   round(0.2 * height), round(0.15 * height))))  # fmt: skip
+            dx, dy = round(x0 + pitch / s - 0.1 * height), y0 + round(0.85 * height)
+            boxes.append((".", Box(dx, dy, round(0.2 * height), round(0.15 * height))))
     return lit_a, ghost_a, boxes
 
 
@@ -320,15 +320,15 @@ def _display_colors(
     if style == "led":
         name = str(rng.choice(list(_LED_COLORS)))
         lit = np.array(_LED_COLORS[name], np.float32) * float(rng.uniform(0.75, 1.0))
-        bg = np.array(lit, np.float32) * float(rng.uniform(0.02, 0.12)) + float(
-            rng.uniform(8, 30)
-        )
+        bg = np.array(lit, np.float32) * float(rng.uniform(0.02, 0.12)) + float(rng.uniform(8, 30))
         ghost = float(rng.uniform(0.0, 0.22))
         glow = float(rng.uniform(0.0, 2.5))
         info["color"] = name
     elif style == "vfd":
-        hue = np.array([230, 255, 120], np.float32) if rng.random() < 0.7 else np.array(
-            [255, 220, 80], np.float32
+        hue = (
+            np.array([230, 255, 120], np.float32)
+            if rng.random() < 0.7
+            else np.array([255, 220, 80], np.float32)
         )
         lit = hue * float(rng.uniform(0.8, 1.0))
         bg = np.full(3, rng.uniform(10, 35), np.float32)
@@ -552,7 +552,7 @@ def make_display_scene(
                                  borderMode=cv2.BORDER_CONSTANT)  # fmt: skip
     wa = cv2.warpPerspective(alpha, m, (W, H), flags=cv2.INTER_LINEAR)[..., None]
     img = bg * (1 - wa) + warped * wa
-    bez = info["bezel_px"]
+    info["bezel_px"]
     wx, wy, ww, wh = info["window"]
     win = np.float32([[wx, wy], [wx + ww, wy], [wx + ww, wy + wh], [wx, wy + wh]])
     corners = cv2.perspectiveTransform(win.reshape(-1, 1, 2), m).reshape(4, 2)
@@ -643,7 +643,7 @@ class CounterScene:
         self.ghost_k = max(self.ghost_k, 0.06)
         # per-cell tiles: (lit, ghost) for each char with and without dot
         probe = [CellSpec("8", True)]
-        lit, ghost, _ = render_cells(probe, self.look, height=self.height)
+        lit, _ghost, _ = render_cells(probe, self.look, height=self.height)
         self.cell_shape = lit.shape
         self.tiles: dict[tuple[str, bool], tuple[NDArray[np.float32], NDArray[np.float32]]] = {}
         for ch in "0123456789 ":

@@ -129,8 +129,11 @@ class CornerPicker:
     def draw(self) -> NDArray[np.uint8]:
         import cv2
 
-        img = self.image.copy() if self.image.ndim == 3 else cv2.cvtColor(self.image,
-                                                                          cv2.COLOR_GRAY2BGR)
+        img = (
+            self.image.copy()
+            if self.image.ndim == 3
+            else cv2.cvtColor(self.image, cv2.COLOR_GRAY2BGR)
+        )
         pts = [(round(x), round(y)) for x, y in self.corners]
         for i, p in enumerate(pts):
             cv2.circle(img, p, 5, (0, 255, 255), 2, cv2.LINE_AA)
@@ -176,7 +179,9 @@ def _line_score(glyphs: tuple[Any, ...]) -> float:
     digits = [g for g in glyphs if g.kind.value != "mark"]
     if not digits:
         return 0.0
-    return sum(g.confidence for g in digits) * math.sqrt(float(np.median([g.box.h for g in digits])))
+    return sum(g.confidence for g in digits) * math.sqrt(
+        float(np.median([g.box.h for g in digits]))
+    )
 
 
 def auto_corners(

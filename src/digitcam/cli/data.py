@@ -275,9 +275,7 @@ def train(
     by = f" by {report.group_by}" if report.group_by else ""
     if report.cv_accuracy is not None:
         folds = ", ".join(f"{a:.2%}" for a in report.cv_folds)
-        con.print(
-            f"{len(report.cv_folds)}-fold CV{by} accuracy {report.cv_accuracy:.2%} ({folds})"
-        )
+        con.print(f"{len(report.cv_folds)}-fold CV{by} accuracy {report.cv_accuracy:.2%} ({folds})")
     if report.reject_threshold is not None:
         cr = report.cv_correct_reject
         con.print(
@@ -436,7 +434,9 @@ def eval_tables(ev: Any) -> list[Any]:
     summary.add_row("samples", str(len(ev.predicted)))
     summary.add_row("accuracy", _pct(ev.accuracy))
     if ev.reject_rate_reject is not None:
-        summary.add_row("accuracy on glyphs (not-a-glyph samples left out)", _pct(ev.glyph_accuracy))
+        summary.add_row(
+            "accuracy on glyphs (not-a-glyph samples left out)", _pct(ev.glyph_accuracy)
+        )
     summary.add_row("reject threshold", f"{ev.threshold:g}")
     summary.add_row("good glyphs rejected (false rejections)", _pct(ev.reject_rate_good))
     if ev.reject_rate_reject is not None:

@@ -70,13 +70,13 @@ class Interrupts:
         self.late = 0
 
     def handler(self, signum: int, frame: Any) -> None:
-        if not self.armed:
+        if not self.armed or self.pending:
+            # Already stopping: a second signal must not interrupt the stopping itself.
             self.late += 1
             return
-        if self.writing:
-            self.pending = True
-            return
-        raise KeyboardInterrupt
+        self.pending = True
+        if not self.writing:
+            raise KeyboardInterrupt
 
     def stop_requested(self) -> bool:
         return self.pending
@@ -156,9 +156,11 @@ def _make_step(
     state = {"model": model, "next_poll": 0.0}
     watcher = None
     if watch is not None:
+        from digitcam.classify import load_model, require_image_model
         from digitcam.train import ModelWatcher
 
-        watcher = ModelWatcher(watch)
+        # A new file that loads but cannot read images (vector features) is refused too.
+        watcher = ModelWatcher(watch, loader=lambda p: require_image_model(load_model(p)))
 
     def step(frame: Frame) -> Reading:
         if watcher is not None and time.monotonic() >= state["next_poll"]:
