@@ -55,6 +55,7 @@ class Overlay:
         panel_color: background of the panel and HUD (BGR).
         show_hud: draw the HUD when one is given.
         show_lines: draw the line-text panel.
+        show_confidence: write each glyph's confidence under its box.
     """
 
     def __init__(
@@ -66,6 +67,7 @@ class Overlay:
         panel_color: BGR = (32, 32, 32),
         show_hud: bool = True,
         show_lines: bool = True,
+        show_confidence: bool = False,
     ) -> None:
         if thickness < 1:
             raise ValueError(f"thickness must be >= 1, got {thickness}")
@@ -75,6 +77,7 @@ class Overlay:
         self.panel_color = panel_color
         self.show_hud = show_hud
         self.show_lines = show_lines
+        self.show_confidence = show_confidence
         self._font = cv2.FONT_HERSHEY_SIMPLEX
 
     def annotate(
@@ -129,6 +132,15 @@ class Overlay:
         cv2.putText(
             canvas, glyph.char, (x, y), self._font, scale, color, self.thickness, cv2.LINE_AA
         )
+        if self.show_confidence:
+            small = max(0.3, scale * 0.5)
+            conf = f"{glyph.confidence:.2f}"
+            (cw, ch), _ = cv2.getTextSize(conf, self._font, small, 1)
+            cy = b.y2 + ch + 3
+            if cy > canvas.shape[0]:
+                cy = b.y2 - 3
+            cx = int(b.x + (b.w - cw) / 2)
+            cv2.putText(canvas, conf, (cx, cy), self._font, small, color, 1, cv2.LINE_AA)
 
     def _draw_panel(self, canvas: NDArray[np.uint8], lines: list[str], *, top: bool) -> None:
         h, w = canvas.shape[:2]

@@ -66,7 +66,7 @@ def read(
                 f"cannot write annotated images to {annotate}: {exc.strerror}"
             ) from None
         check_writable(annotate / "annotated.png", "annotated images", reserve=64 << 10)
-        overlay = Overlay()
+        overlay = Overlay(show_confidence=True, show_lines=False)
     failures = 0
     for path in images:
         try:
