@@ -168,7 +168,9 @@ def _report(
 ) -> SoakReport:
     n = len(latency)
     warm = max(200, int(warmup * n))
-    post = [s for s in samples if s.frames >= warm]
+    # After warm-up and before the last frame: once the log is complete the run is closing
+    # its files and freeing memory, which says nothing about the steady state.
+    post = [s for s in samples if warm <= s.frames < n]
     if len(post) < 2:
         post = samples[len(samples) // 2 :]
     x = np.array([s.frames for s in post], float)

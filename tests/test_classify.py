@@ -166,3 +166,20 @@ def test_pca_projection_round_trips(tmp_path, kind):
     assert back.predict(xt).chars == model.predict(xt).chars
     acc = np.mean([p == t for p, t in zip(back.predict(xt).chars, _blobs(1)[1], strict=True)])
     assert acc > 0.97
+
+
+def test_missing_cv2_ml_is_one_line_with_the_fix(monkeypatch):
+    # Given an OpenCV without the ml module (OpenCV 5's main wheel)
+    import cv2
+
+    from digitcam.classify import require_ml
+    from digitcam.errors import OpenCVMissingML
+
+    monkeypatch.delattr(cv2, "ml")
+    # Then using a model says so, with the pip command that fixes it
+    with pytest.raises(OpenCVMissingML, match=r"pip install 'opencv-python>=4\.8,<5'") as info:
+        require_ml()
+    assert "\n" not in str(info.value)
+    x, y = _blobs(0)
+    with pytest.raises(OpenCVMissingML):
+        train_model(x, y, spec=SPEC)

@@ -118,3 +118,10 @@ def test_the_fuser_plugs_into_the_loop_fuse_slot() -> None:
     sink = Sink()
     run(Src(), lambda fr: reading("55"), fuse=Fuser(FuseConfig(min_frames=2)), sinks=[sink])
     assert sink.stable == [None, "55", "55", "55"]
+
+
+def test_a_reading_of_the_wrong_format_is_never_published_however_often() -> None:
+    plaus = Plausibility(re.compile(r"\d{1,5}\.\d"))
+    f = Fuser(FuseConfig(min_frames=2, accept_after=3, plausibility=plaus))
+    out = feed(f, ["12.5"] * 3 + ["125"] * 20)
+    assert set(out[2:]) == {"12.5"}

@@ -134,10 +134,26 @@ def test_nothing_is_read_on_an_empty_frame_or_on_printed_digits() -> None:
     assert read_segment_displays(printed, ReaderConfig()) == []
 
 
-def test_the_hook_can_be_switched_off_in_the_reader() -> None:
-    # the pipeline calls the hook only when ReaderConfig.seven_segment is on
-    assert ReaderConfig().seven_segment is True
-    assert ReaderConfig(seven_segment=False).seven_segment is False
+def test_the_hook_runs_only_when_switched_on(monkeypatch) -> None:
+    # given a spy in place of the pipeline's seven-segment hook
+    import digitcam.pipeline as pipeline
+    from digitcam.classify import load_model
+
+    calls: list[int] = []
+
+    def spy(gray, config):
+        calls.append(1)
+        return []
+
+    monkeypatch.setattr(pipeline, "read_segment_displays", spy)
+    model = load_model()
+    frame = np.full((120, 200), 200, np.uint8)
+    # when read with the default config (printed only), then the hook is not called
+    pipeline.read_frame(frame, model)
+    assert calls == []
+    # and with seven_segment on (a calibration profile's "display": "seven-segment"), it is
+    pipeline.read_frame(frame, model, ReaderConfig(seven_segment=True))
+    assert calls == [1]
 
 
 def test_read_cell_decodes_a_single_digit_crop() -> None:

@@ -155,9 +155,9 @@ def build_default_model(
     reject: int = 6000,
     classifier: str = "knn",
     spec: FeatureSpec = DEFAULT_SPEC,
-    k: int = 5,
+    k: int = 3,
     pca: int = 64,
-    prototypes: int = 300,
+    prototypes: int = 350,
     progress: Callable[[str], None] | None = None,
 ) -> Model:
     """Train the shipped model on the training font families only (held-out ones stay unseen).
@@ -198,7 +198,8 @@ def build_default_model(
     provenance = {
         "command": "digitcam build-model "
         f"--seed {seed} --scenes {n_scenes} --isolated {n_isolated} --per-class {per_class} "
-        f"--reject {reject} --classifier {classifier} --pca {pca} --prototypes {prototypes}",
+        f"--reject {reject} --classifier {classifier} --pca {pca} --k {k} "
+        f"--prototypes {prototypes}",
         "seed": seed,
         "data": "seeded synthetic scenes (digitcam.synth.make_scene) segmented by the reader, "
         "units labelled by ground-truth boxes; plus isolated augmented glyphs",

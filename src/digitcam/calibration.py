@@ -13,6 +13,8 @@ Keys (all optional except where said):
     output_height  height in px of the warped display (default: its height in the frame)
     rotation       degrees to rotate the warped display (counter-clockwise), default 0
     slant          shear that makes italic digits upright (x -= slant * (y - h)), default 0
+    display        "seven-segment" (decode segment cells as well as printed glyphs) or
+                   "printed" (printed glyphs only); absent: the reader's default (printed)
     polarity       "dark-on-light", "light-on-dark" or null (decide per line)
     glyph_height   [min_px, max_px] digit height in the (warped) image
     format         e.g. "ddddd.d": d a digit (leading ones may be blank), '.' ':' literal,
@@ -54,6 +56,7 @@ KEYS = (
     "output_height",
     "rotation",
     "slant",
+    "display",
     "polarity",
     "glyph_height",
     "format",
@@ -67,6 +70,9 @@ KEYS = (
 )
 
 _FORMAT_CHARS = "d.-:"
+
+#: Kinds of display a profile may name.
+DISPLAYS = ("printed", "seven-segment")
 
 #: Margin around the warped display, as a fraction of its height.
 WARP_MARGIN = 0.15
@@ -114,6 +120,7 @@ class Profile:
     output_height: int | None = None
     rotation: float = 0.0
     slant: float = 0.0
+    display: str | None = None
     polarity: Polarity | None = None
     glyph_height: tuple[int, int] | None = None
     format: str | None = None
@@ -132,6 +139,8 @@ class Profile:
         """The reader options with the profile's polarity and glyph height range."""
         cfg = base or ReaderConfig()
         changes: dict[str, Any] = {}
+        if self.display is not None:
+            changes["seven_segment"] = self.display == "seven-segment"
         if self.polarity is not None:
             changes["polarity"] = self.polarity
         if self.glyph_height is not None:
@@ -323,6 +332,10 @@ def profile_from_dict(data: Any, *, where: str = "profile", name: str = "profile
         raise _err(where, f"'rotation' must be within ±45 degrees, got {kw['rotation']:g}")
     if abs(kw.get("slant", 0.0)) > 1:
         raise _err(where, f"'slant' must be within ±1, got {kw['slant']:g}")
+    if data.get("display") is not None:
+        if data["display"] not in DISPLAYS:
+            raise _err(where, f"'display' must be one of {list(DISPLAYS)}, got {data['display']!r}")
+        kw["display"] = data["display"]
     if data.get("polarity") is not None:
         try:
             kw["polarity"] = Polarity(data["polarity"])

@@ -29,7 +29,9 @@ class ReaderConfig:
             as clutter (a line of one glyph needs `single_glyph_confidence`).
         single_glyph_confidence: a lone glyph (no neighbours) needs this much confidence.
         short_line_confidence: a line of two glyphs needs this much mean confidence.
-        seven_segment: try to assemble seven-segment digits (segments are separate blobs).
+        seven_segment: also decode seven-segment cells (segments are separate blobs). Off by
+            default until that reader is as fast and accurate as the printed one; a
+            calibration profile with `"display": "seven-segment"` turns it on.
     """
 
     polarity: Polarity | None = None
@@ -41,7 +43,7 @@ class ReaderConfig:
     min_line_confidence: float = 0.55
     single_glyph_confidence: float = 0.8
     short_line_confidence: float = 0.75
-    seven_segment: bool = True
+    seven_segment: bool = False
 
     def with_(self, **changes: Any) -> ReaderConfig:
         """A copy with some fields changed (unknown names raise TypeError)."""

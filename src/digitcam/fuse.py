@@ -6,9 +6,10 @@ A fused text becomes *stable* when it has held for `min_frames` frames and `min_
 milliseconds (hysteresis: one odd frame never flips the stable value), when at least one
 frame read it exactly as a whole (so per-position votes across a change never publish a value
 the display did not show), and when it is plausible under the profile (format, range,
-monotonic, maximum rate of change). An implausible value is not locked out: once it has been
+monotonic, maximum rate of change). An implausible *value* is not locked out: once it has been
 read consistently for `accept_after` frames it is accepted (a real jump, a meter replaced,
-a misread stable value that must be corrected).
+a misread stable value that must be corrected). A reading that does not match the format
+(a lost digit or decimal point) is never published.
 
 `Fuser` keeps the run's state; build one per run. It is a `loop.Fuse`:
 `fuser(frame, reading) -> str | None`.
@@ -22,6 +23,9 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from digitcam.types import Frame, Reading
+
+#: How a format mismatch is reported (it is never accepted, see `Fuser.update`).
+FORMAT_MISMATCH = "does not match the format"
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Plausibility:
     def check(self, text: str, previous: str | None, dt: float) -> str | None:
         """Why `text` is implausible after `previous` (shown `dt` s ago), or None when fine."""
         if self.pattern is not None and not self.pattern.fullmatch(text):
-            return f"{text!r} does not match the format"
+            return f"{text!r} {FORMAT_MISMATCH}"
         value = parse_value(text)
         if value is None:
             return None
@@ -194,6 +198,11 @@ class Fuser:
             self._stable = None
             return None
         fused = vote(list(self._recent)) if text else None
+        # a change read the same way `min_frames` times in a row needs no majority of the
+        # window: it is followed at once (the window vote smooths single misreads only)
+        last = [r for r, _c in list(self._recent)[-cfg.min_frames :]]
+        if text and len(last) == cfg.min_frames and all(r == text for r in last):
+            fused = text
         if fused is None:
             return self._stable
         if fused == self._candidate:
@@ -209,6 +218,11 @@ class Fuser:
         if not (held and seen):
             return self._stable
         why = cfg.plausibility.check(fused, self._stable, t - self._stable_t)
+        if why is not None and why.endswith(FORMAT_MISMATCH):
+            # a reading of the wrong shape is a misread however often it repeats (a lost
+            # digit or point); only values that parse may overrule the checks after K frames
+            self.last_rejection = why
+            return self._stable
         if why is not None and self._cand_frames < cfg.accept_after:
             self.last_rejection = why
             return self._stable

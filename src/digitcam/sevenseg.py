@@ -64,6 +64,9 @@ VARIANT_SEGMENTS: dict[str, str] = {"abcf": "7", "abcfg": "9", "cdefg": "6", "g"
 #: Height of the digits in the rectified strip, in pixels.
 STRIP_DIGIT_PX = 40
 
+#: Pieces (connected components) linked per polarity; noise and texture are cut to the largest.
+MAX_PIECES = 500
+
 #: Rows examined per polarity (a cluttered frame cannot ask for more).
 MAX_ROWS = 6
 
@@ -154,7 +157,9 @@ def _union_find_groups(n: int, pairs: NDArray[np.intp]) -> list[NDArray[np.intp]
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
     roots = np.array([find(i) for i in range(n)])
-    return [np.flatnonzero(roots == r) for r in np.unique(roots)]
+    order = np.argsort(roots, kind="stable")
+    cuts = np.flatnonzero(np.diff(roots[order])) + 1
+    return [np.sort(g) for g in np.split(order, cuts)]
 
 
 def _clusters(
@@ -225,7 +230,7 @@ def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArra
     out = [cl[ok]]
     for i in np.flatnonzero(~ok):
         idx = member[i]
-        if len(idx) < 2:
+        if not 2 <= len(idx) <= 40:  # a display's digits, not a field of noise
             continue
         sub, _ = _clusters(st[idx], max_h, reach=0.05, min_solid=0.35, with_members=True)
         if len(sub):
@@ -344,8 +349,9 @@ def find_rows(
         keep = (st[:, 4] >= 3) & (np.maximum(st[:, 2], st[:, 3]) >= 2) & (st[:, 3] <= max_h)
         keep &= st[:, 2] <= 0.9 * sw
         st = st[keep]
-        if len(st) > 1500:  # texture or noise: keep the largest pieces
-            st = st[np.argsort(-st[:, 4])[:1500]]
+        noisy = len(st) > MAX_PIECES
+        if noisy:  # texture or noise: keep the largest pieces, look at few rows
+            st = st[np.argsort(-st[:, 4])[:MAX_PIECES]]
         cl = _digit_clusters(st, min_h, max_h)
         if len(cl) == 0:
             continue
@@ -370,7 +376,7 @@ def find_rows(
                 single.append((score, c, hr))
         # a lone cluster is read only when the frame has no row of several
         cands = sorted(multi, key=lambda t: -t[0]) or sorted(single, key=lambda t: -t[0])
-        for _s, c, hr in cands[:MAX_ROWS]:
+        for _s, c, hr in cands[: 2 if noisy else MAX_ROWS]:
             pt, pb = _full_height_points(mask, c, hr)
             if len(pt) < 2:
                 continue

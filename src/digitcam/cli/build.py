@@ -22,9 +22,10 @@ def build_model(
     reject: Annotated[int, typer.Option(help="Cap of 'not a glyph' samples.")] = 6000,
     classifier: Annotated[str, typer.Option(help="knn or svm.")] = "knn",
     pca: Annotated[int, typer.Option(help="Principal components kept (0: all).")] = 64,
+    k: Annotated[int, typer.Option(help="KNN neighbours.")] = 3,
     prototypes: Annotated[
         int, typer.Option(help="KNN k-means prototypes per digit (0: every sample).")
-    ] = 300,
+    ] = 350,
 ) -> None:
     """Build the default model from seeded synthetic scenes (training font families only)."""
     from rich.console import Console
@@ -43,6 +44,7 @@ def build_model(
         reject=reject,
         classifier=classifier,
         pca=pca,
+        k=k,
         prototypes=prototypes,
         progress=lambda m: console.print(m, highlight=False),
     )

@@ -189,11 +189,14 @@ def auto_corners(
 ) -> tuple[tuple[float, float], ...] | None:
     """The display's corners: the strongest reading line of the frames (with the lines of the
     same display next to it), plus a margin of half a digit. None when nothing reads."""
+    from digitcam.config import ReaderConfig
     from digitcam.pipeline import read_frame
 
+    # Look for both kinds of display: printed digits and seven-segment cells.
+    both = ReaderConfig(seven_segment=True)
     best: tuple[float, list[Any]] | None = None
     for img in frames:
-        r = read_frame(img, model)
+        r = read_frame(img, model, both)
         for line in r.glyphs:
             s = _line_score(line)
             if s > 0 and (best is None or s > best[0]):
@@ -222,6 +225,26 @@ def _near(line: list[Any], b: Any) -> bool:
     y1 = max(a.y2 for a in line)
     hh = y1 - y0
     return b.x2 > x0 - hh and b.x < x1 + hh and b.y2 > y0 - 1.5 * hh and b.y < y1 + 1.5 * hh
+
+
+def best_display(frames: list[NDArray[np.uint8]], model: Any, profile: Any) -> str:
+    """"seven-segment" or "printed": the kind whose readings through the profile score
+    higher over the frames (digit confidences weighted by glyph height)."""
+    from dataclasses import replace
+
+    from digitcam.pipeline import read_frame
+
+    scores = {}
+    for kind in ("printed", "seven-segment"):
+        prof = replace(profile, display=kind)
+        cfg = prof.reader_config()
+        total = 0.0
+        for img in frames:
+            warped, _m = prof.warp(img)
+            total += sum(_line_score(line) for line in read_frame(warped, model, cfg).glyphs)
+        scores[kind] = total
+    # Ties go to printed: the seven-segment reader also runs the printed one.
+    return "seven-segment" if scores["seven-segment"] > scores["printed"] * 1.05 else "printed"
 
 
 def best_polarity(frames: list[NDArray[np.uint8]], model: Any, profile: Any) -> Any:
@@ -304,6 +327,9 @@ def calibrate(
             raise typer.Exit(1)
     profile = Profile(name=out.stem, frame_size=(w, h), corners=tuple(pts))
     profile.check_frame(w, h)
+    from dataclasses import replace as _replace
+
+    profile = _replace(profile, display=best_display(imgs, mdl, profile))
     if auto:
         from dataclasses import replace
 
@@ -313,6 +339,6 @@ def calibrate(
     warped, m = profile.warp(imgs[0])
     reading = map_reading(read_frame(warped, mdl, profile.reader_config()), m)
     where = " ".join(f"{x:.0f},{y:.0f}" for x, y in pts)
-    print(f"wrote {out} (corners {where}"
+    print(f"wrote {out} (corners {where}, {profile.display} display"
           + (f", polarity {polarity.value}" if polarity is not None else "") + ")")  # fmt: skip
     print(f"reads: {reading.text.replace(chr(10), ' / ') or '(nothing)'}")

@@ -121,7 +121,7 @@ def signals_stop_run() -> Iterator[Interrupts]:
             signal.signal(sig, handler)
 
 
-def _open(source: str | None, options: SourceOptions, notice: Callable[[str], None]) -> Any:
+def _open(source: Any, options: SourceOptions, notice: Callable[[str], None]) -> Any:
     if source is None:
         camera = try_camera(0, options)
         if camera is not None:
@@ -131,7 +131,10 @@ def _open(source: str | None, options: SourceOptions, notice: Callable[[str], No
             "(`digitcam run demo` skips this check)"
         )
         return open_source(parse_source("demo"), options)
-    spec: SourceSpec = parse_source(source)
+    if isinstance(source, str):
+        spec: SourceSpec = parse_source(source)
+    else:  # an already opened source (camera 0 found by the fallback check)
+        return source
     # An unreadable file in an image folder is reported and skipped; the others are read.
     return open_source(spec, options, on_skip=lambda m: notice(f"digitcam: {m}"))
 
@@ -351,7 +354,20 @@ def run_command(
     from digitcam.calibration import load_profile
     from digitcam.fuse import FuseConfig, Fuser
 
-    if calibration is None and source is not None and source.strip().lower() in (
+    opened: Any = source
+    if source is None:
+        # Camera 0 if one opens, else the demo (said in one line): decided before the
+        # profile, since the demo comes with its own.
+        opened = try_camera(0, options)
+        if opened is None:
+            print(
+                "digitcam: no camera found (camera 0 did not open); running the demo instead "
+                "(`digitcam run demo` skips this check)",
+                file=sys.stderr,
+                flush=True,
+            )
+            source = opened = "demo"
+    if calibration is None and isinstance(source, str) and source.strip().lower() in (
         "demo",
         "demo:meter",
     ):
@@ -369,7 +385,7 @@ def run_command(
 
     outputs: list[str] = []
     with signals_stop_run() as interrupts, ExitStack() as stack:
-        src = stack.enter_context(_open(source, options, notice))
+        src = stack.enter_context(_open(opened, options, notice))
         step = _make_step(
             loaded,
             watch=Path(loaded.path) if reload and loaded.path else None,
