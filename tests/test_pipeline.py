@@ -183,9 +183,11 @@ def _scene_accuracy(model, faces, seeds):
 
 def test_heldout_font_camera_scenes_accuracy(model, heldout_faces):
     # Seeds far from the ones the shipped model was built from, fonts it never saw.
+    # Measured on 300 such scenes (benchmarks/accuracy.py --faces heldout): 82.7 % of frames
+    # exact, 95.3 % of characters; the bounds leave room for a 60-scene sample's spread.
     exact, char_acc = _scene_accuracy(model, heldout_faces, range(7_000_000, 7_000_060))
-    assert exact >= 0.80, f"exact-frame accuracy {exact:.3f}"
-    assert char_acc >= 0.95, f"character accuracy {char_acc:.4f}"
+    assert exact >= 0.75, f"exact-frame accuracy {exact:.3f}"
+    assert char_acc >= 0.93, f"character accuracy {char_acc:.4f}"
 
 
 @pytest.mark.skipif(not PI_PAGE.is_dir(), reason=f"real data not found at {PI_PAGE}")
