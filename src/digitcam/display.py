@@ -13,10 +13,11 @@ import sys
 from collections.abc import Callable, Mapping
 from enum import Enum
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 import cv2
+
+from digitcam.closing import Closing
 
 if TYPE_CHECKING:
     from digitcam.loop import FrameResult
@@ -56,25 +57,14 @@ def display_available(env: Mapping[str, str] | None = None, platform: str | None
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
-class NullDisplay:
+class NullDisplay(Closing):
     """Shows nothing, never asks to quit."""
 
     def show(self, result: FrameResult) -> bool:
         return True
 
-    def __enter__(self) -> NullDisplay:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Nothing to close."""
-
-
-class Display:
+class Display(Closing):
     """An OpenCV window showing each annotated frame.
 
     Args:
@@ -103,14 +93,6 @@ class Display:
         cv2.namedWindow(self.title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO)
         self._open = True
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         if self._open:

@@ -70,6 +70,9 @@ MAX_PIECES = 500
 #: Rows examined per polarity (a cluttered frame cannot ask for more).
 MAX_ROWS = 6
 
+#: Weight, in the ranking of rows, of the extra digits a wide cluster may hold.
+MERGED_WEIGHT = 0.3
+
 #: Confidence of a decimal point or minus decided by the line's own lit/ghost threshold.
 MARK_CONFIDENCE = 0.9
 
@@ -369,7 +372,10 @@ def find_rows(
                 continue
             # digits in the row, counting merged ones; clutter rarely makes several
             n_dig = float(np.maximum(1, np.round(aspect / 0.6))[digitish].sum())
-            score = n_dig * np.sqrt(hr)
+            # separate digit-sized clusters are better evidence than one wide blob that
+            # might be several merged digits (or a box of clutter)
+            n_sep = float(digitish.sum())
+            score = (n_sep + MERGED_WEIGHT * (n_dig - n_sep)) * np.sqrt(hr)
             if n_dig >= 2:
                 multi.append((score, c, hr))
             elif 0.3 * hr <= width:

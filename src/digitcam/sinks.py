@@ -17,13 +17,13 @@ import shutil
 import tempfile
 from enum import Enum
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from digitcam.closing import Closing
 from digitcam.errors import InputError
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def log_format(path: Path) -> LogFormat:
     raise InputError(f"expected a log path ending in .jsonl or .csv, got {path}")
 
 
-class VideoRecorder:
+class VideoRecorder(Closing):
     """Writes one image per result into a video file.
 
     The writer opens on the first frame (its size sets the video's size; later frames of
@@ -209,17 +209,6 @@ class VideoRecorder:
             self._writer.release()
             self._writer = None
 
-    def __enter__(self) -> VideoRecorder:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 def log_record(result: FrameResult) -> dict[str, Any]:
     """One log line's fields: frame, t (s since start), text, glyphs, latency_ms, [truth],
@@ -238,7 +227,7 @@ def log_record(result: FrameResult) -> dict[str, Any]:
     return record
 
 
-class ReadingLog:
+class ReadingLog(Closing):
     """One line per processed frame, written through to the file as it goes.
 
     JSONL: one JSON object per line. CSV: a header, then `LOG_FIELDS` columns (plus `stable`
@@ -320,14 +309,3 @@ class ReadingLog:
     def close(self) -> None:
         if not self._file.closed:
             self._file.close()
-
-    def __enter__(self) -> ReadingLog:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

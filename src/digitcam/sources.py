@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Protocol
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from digitcam.closing import Closing
 from digitcam.errors import InputError
 from digitcam.types import Frame
 
@@ -203,22 +203,11 @@ class _Pacer:
             self._sleep(delay)
 
 
-class _ClosingSource:
+class _ClosingSource(Closing):
     """Context-manager plumbing shared by the sources."""
 
     def close(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
-
-    def __enter__(self) -> _ClosingSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class VideoFileSource(_ClosingSource):

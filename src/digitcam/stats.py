@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from digitcam.closing import Closing
 from digitcam.sources import SourceState, SourceStatus
 
 if TYPE_CHECKING:
@@ -361,7 +362,7 @@ def summary_lines(snapshot: StatsSnapshot, reason: str) -> list[str]:
     return lines
 
 
-class PlainStats:
+class PlainStats(Closing):
     """A sink that prints `status_line` every `every_s` seconds (for pipes and CI).
 
     Args:
@@ -390,17 +391,6 @@ class PlainStats:
         if now >= self._next:
             self._next = now + self._every
             print(status_line(self._meter.snapshot()), file=self._stream, flush=True)
-
-    def __enter__(self) -> PlainStats:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Nothing to close."""
 
 
 class LiveStats:
