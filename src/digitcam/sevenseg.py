@@ -71,7 +71,7 @@ MAX_PIECES = 500
 MAX_ROWS = 6
 
 #: Weight, in the ranking of rows, of the extra digits a wide cluster may hold.
-MERGED_WEIGHT = 0.3
+MERGED_WEIGHT = 0.7
 
 #: Confidence of a decimal point or minus decided by the line's own lit/ghost threshold.
 MARK_CONFIDENCE = 0.9
@@ -230,15 +230,34 @@ def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArra
     """Digit-shaped clusters; a cluster that grew into clutter is re-cut more strictly."""
     cl, member = _clusters(st, max_h, reach=0.12, with_members=True)
     ok = _digit_shaped(cl, min_h, max_h)
-    out = [cl[ok]]
-    for i in np.flatnonzero(~ok):
+    out = []
+    for i in range(len(cl)):
         idx = member[i]
+        if ok[i] and len(idx) < 3:
+            out.append(cl[i : i + 1])
+            continue
         if not 2 <= len(idx) <= 40:  # a display's digits, not a field of noise
+            if ok[i]:
+                out.append(cl[i : i + 1])
             continue
         sub, _ = _clusters(st[idx], max_h, reach=0.05, min_solid=0.35, with_members=True)
-        if len(sub):
-            out.append(sub[_digit_shaped(sub, min_h, max_h)])
+        sub = sub[_digit_shaped(sub, min_h, max_h)] if len(sub) else sub
+        if ok[i] and not _split_is_a_row(sub, cl[i]):
+            out.append(cl[i : i + 1])  # a digit's own segments: keep it whole
+        elif len(sub):
+            out.append(sub)
     return np.concatenate(out) if out else np.zeros((0, 5))
+
+
+def _split_is_a_row(sub: NDArray[np.float64], whole: NDArray[np.float64]) -> bool:
+    """Whether a digit-shaped cluster is really several digits of a similar height with
+    clutter glued on (which made it taller): its strict re-cut holds such digits."""
+    if len(sub) < 2:
+        return False
+    h = sub[:, 3]
+    hm = float(np.median(h))
+    similar = np.abs(h - hm) <= 0.2 * hm
+    return int(similar.sum()) >= 2 and hm <= 0.7 * whole[3]
 
 
 def _stack_halves(
@@ -302,7 +321,12 @@ def _full_height_points(
         has = sub.any(axis=0)
         top = np.argmax(sub, axis=0)
         bot = sub.shape[0] - 1 - np.argmax(sub[::-1], axis=0)
-        ok = has & (bot - top + 1 >= 0.55 * h_row)
+        ext = bot - top + 1
+        # columns across (nearly) the whole digit fix the line; a 4's f and g alone span
+        # 0.55 of it and would tilt the line, so they count only when nothing better is there
+        ok = has & (ext >= 0.75 * h_row)
+        if not ok.any():
+            ok = has & (ext >= 0.55 * h_row)
         cols = np.flatnonzero(ok)
         tops.append(np.stack([cols + xs + 0.5, top[cols] + ys], 1))
         bots.append(np.stack([cols + xs + 0.5, bot[cols] + ys + 1.0], 1))
@@ -376,6 +400,20 @@ def find_rows(
             # might be several merged digits (or a box of clutter)
             n_sep = float(digitish.sum())
             score = (n_sep + MERGED_WEIGHT * (n_dig - n_sep)) * np.sqrt(hr)
+            # a display's digits share a top and a bottom line (within rotation and
+            # perspective); clusters of clutter chained by overlap wander up and down
+            bh = float((c[:, 1] + c[:, 3]).max() - c[:, 1].min())
+            misalign = bh / (hr + 0.12 * width)
+            if misalign > 1.25:
+                score /= misalign**2
+            # digits stand side by side: clusters overlapping in x are clutter
+            if len(c) > 1:
+                ov = np.maximum(0.0, (c[:-1, 0] + c[:-1, 2]) - c[1:, 0])
+                share = float(ov.sum()) / max(width, 1.0)
+                score *= max(0.1, 1.0 - 3.0 * share)
+                hs = c[digitish, 3]
+                if len(hs) > 1:
+                    score *= max(0.3, 1.0 - 2.0 * max(0.0, float(np.std(hs) / np.mean(hs)) - 0.1))
             if n_dig >= 2:
                 multi.append((score, c, hr))
             elif 0.3 * hr <= width:
@@ -410,6 +448,22 @@ def _robust_line(pts: NDArray[np.float64], tol: float) -> tuple[float, float]:
         a = float(np.median(y[keep] - b * x[keep]))
         keep = np.abs(y - (a + b * x)) <= tol
     return float(a), float(b)
+
+
+def _band(
+    strong: NDArray[np.bool_], weak: NDArray[np.bool_], y0: int, y1: int
+) -> tuple[float, float]:
+    """The digit band in a row profile: the stretch of weakly inked rows that overlaps the
+    expected band [y0, y1) most (a bezel's edge or clutter above or below, cut off by a
+    clean gap, is not part of the digits), trimmed to its strongly inked rows."""
+    runs = _runs(weak)
+    if not runs:
+        return float(y0), float(y1)
+    a, b = max(runs, key=lambda r: min(r[1], y1) - max(r[0], y0))
+    on = np.flatnonzero(strong[a:b])
+    if len(on) == 0:
+        return float(y0), float(y1)
+    return float(a + on[0]), float(a + on[-1] + 1)
 
 
 @dataclass(frozen=True)
@@ -516,13 +570,17 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
         strip = 255 - strip
     # refine the digit band from the strip's own row profile
     _t, binary = cv2.threshold(strip, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    prof = binary.sum(axis=1).astype(np.float64)
+    # columns lit over most of the strip's height are a bezel's edge or a solid block,
+    # never a digit (a digit leaves the margins above and below dark)
+    solid = binary.mean(axis=0) > 0.75
+    prof = binary[:, ~solid].sum(axis=1).astype(np.float64)
     lo_y, hi_y = round(0.5 * y0), min(hs, round(y1 + 0.5 * y0))
     seg = prof[lo_y:hi_y]
-    if seg.max() <= 0:
+    if seg.size == 0 or seg.max() <= 0:
         return None
-    on = np.flatnonzero(seg >= 0.4 * np.percentile(seg, 90))
-    top, bottom = float(on[0] + lo_y), float(on[-1] + lo_y + 1)
+    p90 = np.percentile(seg, 90)
+    top, bottom = _band(seg >= 0.4 * p90, seg >= 0.12 * p90, y0 - lo_y, y1 - lo_y)
+    top, bottom = top + lo_y, bottom + lo_y
     if bottom - top < 0.7 * STRIP_DIGIT_PX:
         top, bottom = float(y0), float(y1)
     return Strip(strip, m2, top, bottom)
@@ -557,6 +615,7 @@ def find_cells(
     proj = binary[y0:y1].sum(axis=0).astype(np.float64)
     on = proj >= max(1.0, 0.08 * (y1 - y0))
     runs = [(a, b) for a, b in _runs(on) if b - a >= 0.05 * hd]
+    runs = [r for r in runs if not _not_a_cell(binary, r, top, bottom)]
     # glue runs split by a 1-2 px crack (a segment gap seen at a slant)
     merged: list[list[int]] = []
     for a, b in runs:
@@ -593,6 +652,26 @@ def find_cells(
         if x1 - x0 >= 0.05 * hd:
             out.append(((x0, x1), ink))
     return out
+
+
+def _not_a_cell(binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float) -> bool:
+    """A run of columns that is no digit cell: ink only low in the band (a big decimal
+    point), or ink running on through the margins above and below the band (a bezel's
+    edge, a frame line)."""
+    a, b = run
+    hd = bottom - top
+    hs = binary.shape[0]
+    col = binary[:, a:b].any(axis=1)
+    band = col[max(0, round(top)) : min(hs, round(bottom))]
+    rows = np.flatnonzero(band)
+    if len(rows) and rows[0] >= 0.6 * hd:
+        return True
+    m = max(2, round(0.1 * hd))
+    above = binary[: max(0, round(top) - m), a:b]
+    below = binary[min(hs, round(bottom) + m) :, a:b]
+    if above.shape[0] < 2 or below.shape[0] < 2:
+        return False
+    return bool(above.mean(axis=0).max() > 0.6 and below.mean(axis=0).max() > 0.6)
 
 
 def _split_run(proj: NDArray[np.float64], a: int, b: int, cw: float) -> list[tuple[float, float]]:
@@ -654,7 +733,7 @@ def segment_values(
         s = s - (integral[r0:r1, c1] - integral[r0:r1, c0])
         return float(s.max()) / (c1 - c0)
 
-    def cols_peak(xa: float, xb: float, ya: float, yb: float) -> float:
+    def cols_mean_peak(xa: float, xb: float, ya: float, yb: float) -> float:
         b = box(top + ya * hd, top + yb * hd, x0 + xa * w, x0 + xb * w + 1)
         if b is None:
             return 0.0
@@ -662,6 +741,13 @@ def segment_values(
         s = integral[r1, c0 + 1 : c1 + 1] - integral[r0, c0 + 1 : c1 + 1]
         s = s - (integral[r1, c0:c1] - integral[r0, c0:c1])
         return float(s.max()) / (r1 - r0)
+
+    def cols_peak(xa: float, xb: float, ya: float, yb: float) -> float:
+        # A vertical bar may start late or end early (a 4's f with no a above it, an
+        # italic face's offset): the half of the zone next to mid-height counts on its own.
+        near = (ya + yb) / 2
+        half = (near, yb) if yb <= 0.5 else (ya, near)
+        return max(cols_mean_peak(xa, xb, ya, yb), cols_mean_peak(xa, xb, *half))
 
     def mean(xa: float, xb: float, ya: float, yb: float) -> float:
         b = box(top + ya * hd, top + yb * hd, x0 + xa * w, x0 + xb * w + 1)

@@ -212,3 +212,26 @@ def test_closing_the_window_ends_the_run_normally(
     assert "stopped: quit" in stdout
     records = log_records(log)
     assert video_frames(rec) == len(records)
+
+
+def test_sigkill_leaves_a_whole_log_and_a_playable_avi(
+    paced_video: Path, tmp_path: Path, tiny_model_path: Path
+) -> None:
+    # given a run recording to AVI (MJPG: no index needed to play) and logging
+    rec, log = tmp_path / "rec.avi", tmp_path / "log.jsonl"
+    proc = popen_digitcam("run", paced_video, "--no-display", "--model", tiny_model_path,
+                          "--record", rec, "--log", log, "--no-reload")  # fmt: skip
+    try:
+        assert wait_for(lambda: log_line_count(log) >= 20, 30)
+        # when it is killed outright (no handler runs: like a power cut of the process)
+        proc.kill()
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    # then the log is whole lines (each is one unbuffered write), and the AVI plays all but
+    # the last few frames still in the writer's buffer (an MP4 would not play at all: its
+    # index is written on close; record to .avi where hard kills are likely)
+    records = log_records(log)
+    assert [r["frame"] for r in records] == list(range(len(records)))
+    assert video_frames(rec) >= len(records) - 30
