@@ -198,3 +198,43 @@ def test_pi_page_reads_all_225_digits_in_order(model):
     digits = [line.replace(".", "") for line in r.lines]
     assert digits == meta["text"].split("\n")
     assert sum(len(d) for d in digits) == 225
+
+
+def _glyphs(text: str, x0: int, *, y: int = 100, h: int = 40, pitch: int = 30):
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    out, x = [], x0
+    for ch in text:
+        if ch == "-":
+            out.append(Glyph(Box(x, y + h // 2 - 3, 14, 6), "-", 0.9, (), GlyphKind.MARK))
+            x += 20
+        else:
+            out.append(Glyph(Box(x, y, 22, h), ch, 1.0))
+            x += pitch
+    return tuple(out)
+
+
+def _line(glyphs):
+    from digitcam.pipeline import _union
+
+    return (_union([g.box for g in glyphs]), glyphs, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "gap", "expected"),
+    [
+        ("2-74", "-903", 20, ["2-74-903"]),  # split at a dash, close: one number
+        ("49", "-055", 25, ["49-055"]),
+        ("49", "-055", 200, ["49", "-055"]),  # far apart: two numbers
+        ("49", "055", 20, ["49", "055"]),  # no dash at the junction: left alone
+    ],
+)
+def test_lines_split_at_a_minus_are_joined(left, right, gap, expected):
+    from digitcam.pipeline import resolve
+
+    a = _glyphs(left.rstrip("-"), 10)
+    b = _glyphs(right, a[-1].box.x2 + gap)
+    if left.endswith("-"):
+        a = a + _glyphs("-", a[-1].box.x2 + 5)
+    got = sorted("".join(g.char for g in gl) for _, gl, _ in resolve([_line(a), _line(b)]))
+    assert got == sorted(expected)

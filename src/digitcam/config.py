@@ -42,7 +42,7 @@ class ReaderConfig:
     refine_height_px: int = 40
     min_line_confidence: float = 0.55
     single_glyph_confidence: float = 0.8
-    short_line_confidence: float = 0.75
+    short_line_confidence: float = 0.95
     seven_segment: bool = False
 
     def with_(self, **changes: Any) -> ReaderConfig:

@@ -396,10 +396,50 @@ def resolve(
     Of overlapping candidates the higher score wins; where the frame shows real numbers,
     a lone digit elsewhere is clutter.
     """
-    kept = _resolve_overlaps(candidates)
+    kept = _join_at_dashes(_resolve_overlaps(candidates))
     if any(_n_digits(g) >= 2 for _, g, _ in kept):
         kept = [k for k in kept if _n_digits(k[1]) >= 2]
     return kept
+
+
+def _join_at_dashes(
+    lines: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Join two lines that are one number split at a minus ("2-74" and "-903").
+
+    A minus is too small to link glyphs into a line, so a widely set "74-903" can come out
+    as two lines; where the right one starts (or the left one ends) with '-', the two sit
+    on one baseline with digits of one height, and the dash is close to both, they are one.
+    """
+    out = list(lines)
+    changed = True
+    while changed:
+        changed = False
+        for i, (bi, gi, si) in enumerate(out):
+            for j, (bj, gj, sj) in enumerate(out):
+                if i == j or not (gi[-1].char == "-" or gj[0].char == "-"):
+                    continue
+                di = [g for g in gi if g.kind is not GlyphKind.MARK]
+                dj = [g for g in gj if g.kind is not GlyphKind.MARK]
+                if not di or not dj:
+                    continue
+                hi = float(np.median([g.box.h for g in di]))
+                hj = float(np.median([g.box.h for g in dj]))
+                gap = gj[0].box.x - gi[-1].box.x2
+                same_row = abs((di[-1].box.y2) - (dj[0].box.y2)) <= 0.25 * max(hi, hj)
+                if (
+                    0 <= gap <= 1.0 * max(hi, hj)
+                    and max(hi, hj) <= 1.2 * min(hi, hj)
+                    and same_row
+                    and not (gi[-1].char == "-" and gj[0].char == "-")
+                ):
+                    merged = (_union([bi, bj]), gi + gj, si + sj)
+                    out = [x for k, x in enumerate(out) if k not in (i, j)] + [merged]
+                    changed = True
+                    break
+            if changed:
+                break
+    return out
 
 
 def _n_digits(glyphs: tuple[Glyph, ...]) -> int:

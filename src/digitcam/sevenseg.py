@@ -30,6 +30,7 @@ How a frame is read:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -227,16 +228,18 @@ def _digit_shaped(cl: NDArray[np.float64], min_h: float, max_h: float) -> NDArra
 
 
 def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArray[np.float64]:
-    """Digit-shaped clusters; a cluster that grew into clutter is re-cut more strictly."""
+    """Digit-shaped clusters; a cluster that grew into clutter is re-cut more strictly, and
+    so is a digit-shaped one that holds several digit-sized pieces (digits with clutter
+    glued on, which made the cluster taller than its digits)."""
     cl, member = _clusters(st, max_h, reach=0.12, with_members=True)
     ok = _digit_shaped(cl, min_h, max_h)
     out = []
     for i in range(len(cl)):
         idx = member[i]
-        if ok[i] and len(idx) < 3:
+        if ok[i] and (len(idx) < 3 or not _may_hold_digits(st[idx], cl[i])):
             out.append(cl[i : i + 1])
             continue
-        if not 2 <= len(idx) <= 40:  # a display's digits, not a field of noise
+        if not 2 <= len(idx) <= 40 or cl[i, 3] < min_h:  # no digits in noise or in a speck
             if ok[i]:
                 out.append(cl[i : i + 1])
             continue
@@ -249,15 +252,29 @@ def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArra
     return np.concatenate(out) if out else np.zeros((0, 5))
 
 
+def _digit_sized(boxes: NDArray[Any], whole: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Boxes that could be whole digits well shorter than the cluster `whole` (not bars:
+    a vertical bar is narrow, a horizontal one low)."""
+    w, h = boxes[:, 2].astype(np.float64), boxes[:, 3].astype(np.float64)
+    return (h >= 0.35 * whole[3]) & (h <= 0.7 * whole[3]) & (w >= 0.3 * h)
+
+
+def _may_hold_digits(pieces: NDArray[np.int32], whole: NDArray[np.float64]) -> bool:
+    """Cheap test before a re-cut: does a digit-shaped cluster contain two digit-sized
+    pieces (several digits with clutter glued on)?"""
+    return int(_digit_sized(pieces, whole).sum()) >= 2
+
+
 def _split_is_a_row(sub: NDArray[np.float64], whole: NDArray[np.float64]) -> bool:
     """Whether a digit-shaped cluster is really several digits of a similar height with
     clutter glued on (which made it taller): its strict re-cut holds such digits."""
     if len(sub) < 2:
         return False
-    h = sub[:, 3]
-    hm = float(np.median(h))
-    similar = np.abs(h - hm) <= 0.2 * hm
-    return int(similar.sum()) >= 2 and hm <= 0.7 * whole[3]
+    d = sub[_digit_sized(sub, whole)]
+    if len(d) < 2:
+        return False
+    hm = float(np.median(d[:, 3]))
+    return int((np.abs(d[:, 3] - hm) <= 0.2 * hm).sum()) >= 2
 
 
 def _stack_halves(
@@ -324,7 +341,7 @@ def _full_height_points(
         ext = bot - top + 1
         # columns across (nearly) the whole digit fix the line; a 4's f and g alone span
         # 0.55 of it and would tilt the line, so they count only when nothing better is there
-        ok = has & (ext >= 0.75 * h_row)
+        ok = has & (ext >= 0.65 * h_row)
         if not ok.any():
             ok = has & (ext >= 0.55 * h_row)
         cols = np.flatnonzero(ok)
@@ -384,7 +401,18 @@ def find_rows(
             continue
         groups = _chain(cl)
         multi, single = [], []
+        asp_all = cl[:, 2] / np.maximum(cl[:, 3], 1)
+        fill_all = cl[:, 4] / np.maximum(cl[:, 2] * cl[:, 3], 1)
+        dig_all = (asp_all >= 0.06) & (fill_all >= 0.15) & ((fill_all <= 0.8) | (asp_all <= 0.35))
         for g in groups:
+            if len(g) == 1:  # the common case (clutter): decided without the row maths
+                k = int(g[0])
+                if not dig_all[k]:
+                    continue
+                if round(asp_all[k] / 0.6) < 2:
+                    if asp_all[k] >= 0.3:
+                        single.append((float(np.sqrt(cl[k, 3])), cl[g], float(cl[k, 3])))
+                    continue
             c = cl[g]
             hr = float(np.median(c[:, 3]))
             width = float((c[:, 0] + c[:, 2]).max() - c[:, 0].min())
