@@ -19,7 +19,11 @@ from digitcam.sevenseg import (
     DIGIT_SEGMENTS,
     SEGMENT_ORDER,
     VARIANT_SEGMENTS,
+    _band,
+    _minus_like,
+    _not_a_cell,
     code_table,
+    find_cells,
     read_cell,
     read_segment_displays,
     segment_code,
@@ -125,6 +129,74 @@ def test_ghost_segments_do_not_read_as_eights() -> None:
 def test_a_rendered_random_digit_string_reads_back_as_itself(digits: str, look: str) -> None:
     gray = display_image([CellSpec(c) for c in digits], LOOKS[look], height=36)
     assert texts(gray) == [digits]
+
+
+def test_an_italic_four_without_its_top_bar_does_not_tilt_the_row() -> None:
+    # given an italic "410" (the 4's f and g alone span half the digit: not a full-height
+    # column); found by hypothesis
+    gray = display_image([CellSpec(c) for c in "410"], LOOKS["italic"], height=36)
+    # then the row stays level and the 4 reads
+    assert texts(gray) == ["410"]
+
+
+def test_a_bezel_edge_beside_the_digits_is_no_cell() -> None:
+    # given "-757" with a bright bezel edge right of the digits, running past them
+    cells = [CellSpec("-"), CellSpec("7"), CellSpec("5"), CellSpec("7")]
+    gray = display_image(cells, LOOKS["polygon"], ghost=0.2)
+    cols = np.flatnonzero((gray[20:60] > 120).any(axis=0))
+    x = int(cols.max()) + 12
+    gray[:, x : x + 8] = 230
+    # then the edge is neither a '1' nor part of the digit band
+    assert texts(gray) == ["-757"]
+
+
+def test_the_band_is_the_digits_stretch_not_a_bezel_below_it() -> None:
+    # given a row profile: digits over rows 10-49 (weak between the bars), a bezel at 56-60
+    strong = np.zeros(64, bool)
+    weak = np.zeros(64, bool)
+    strong[[10, 11, 12, 28, 29, 30, 47, 48, 49, 56, 57, 58, 59]] = True
+    weak[10:50] = True
+    weak[56:60] = True
+    # then the band is the digits' (a weak middle does not cut it, the gap does)
+    assert _band(strong, weak, 10, 50) == (10.0, 50.0)
+
+
+def test_a_large_decimal_point_is_no_cell_of_its_own() -> None:
+    # given a strip mask: two digit-like runs and a dot low in the band between them
+    binary = np.zeros((64, 80), np.uint8)
+    binary[12:52, 5:25] = 1
+    binary[12:52, 45:65] = 1
+    binary[45:52, 32:38] = 1
+    # then the dot's run is dropped, the digits' runs kept
+    assert _not_a_cell(binary, (32, 38), 12, 52)
+    assert not _not_a_cell(binary, (5, 25), 12, 52)
+    cells = find_cells(binary, 12, 52)
+    assert [c for c, _ in cells] == [(5.0, 25.0), (45.0, 65.0)]
+
+
+def test_a_short_minus_gets_a_cell_centred_on_it() -> None:
+    # given a strip mask: a short bar at mid-height, then two digit-like runs
+    binary = np.zeros((64, 90), np.uint8)
+    binary[30:35, 8:16] = 1
+    binary[12:52, 30:50] = 1
+    binary[12:52, 60:80] = 1
+    # then the bar is minus-like and its cell is centred on it (a '1' would be
+    # right-aligned, leaving the bar at the cell's edge, outside the middle segment's zone)
+    assert _minus_like(binary, (8, 16), 12, 52)
+    assert not _minus_like(binary, (30, 50), 12, 52)
+    (x0, x1), _ink = find_cells(binary, 12, 52)[0]
+    assert x0 < 8
+    assert x1 > 16
+    assert abs((x0 + x1) / 2 - 12) <= 0.5
+
+
+def test_clusters_overlapping_in_x_rank_below_a_row_of_digits() -> None:
+    # given a frame with a clean row of digits and, above it, a pile of overlapping blobs
+    gray = display_image([CellSpec(c) for c in "2580"], LOOKS["polygon"], height=30)
+    for i in range(6):
+        cv2.rectangle(gray, (40 + 9 * i, 150 + 4 * i), (80 + 9 * i, 200 + 3 * i), 230, 3)
+    # then the digits are read
+    assert "2580" in texts(gray)
 
 
 def test_nothing_is_read_on_an_empty_frame_or_on_printed_digits() -> None:

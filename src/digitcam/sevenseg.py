@@ -68,6 +68,9 @@ STRIP_DIGIT_PX = 40
 #: Pieces (connected components) linked per polarity; noise and texture are cut to the largest.
 MAX_PIECES = 500
 
+#: Digit-shaped clusters (the tallest) re-cut per polarity to free digits glued to clutter.
+MAX_RECUTS = 12
+
 #: Rows examined per polarity (a cluttered frame cannot ask for more).
 MAX_ROWS = 6
 
@@ -233,13 +236,17 @@ def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArra
     glued on, which made the cluster taller than its digits)."""
     cl, member = _clusters(st, max_h, reach=0.12, with_members=True)
     ok = _digit_shaped(cl, min_h, max_h)
+    # re-cutting costs: of the digit-shaped clusters, only the tallest few are tried
+    n_mem = np.array([len(m) for m in member])
+    tryable = np.flatnonzero(ok & (n_mem >= 3))
+    tryable = set(tryable[np.argsort(-cl[tryable, 3], kind="stable")][:MAX_RECUTS].tolist())
     out = []
     for i in range(len(cl)):
         idx = member[i]
-        if ok[i] and (len(idx) < 3 or not _may_hold_digits(st[idx], cl[i])):
+        if ok[i] and (i not in tryable or not _may_hold_digits(st[idx], cl[i])):
             out.append(cl[i : i + 1])
             continue
-        if not 2 <= len(idx) <= 40 or cl[i, 3] < min_h:  # no digits in noise or in a speck
+        if not 2 <= len(idx) <= 40:  # a display's digits, not a field of noise
             if ok[i]:
                 out.append(cl[i : i + 1])
             continue
@@ -260,9 +267,11 @@ def _digit_sized(boxes: NDArray[Any], whole: NDArray[np.float64]) -> NDArray[np.
 
 
 def _may_hold_digits(pieces: NDArray[np.int32], whole: NDArray[np.float64]) -> bool:
-    """Cheap test before a re-cut: does a digit-shaped cluster contain two digit-sized
-    pieces (several digits with clutter glued on)?"""
-    return int(_digit_sized(pieces, whole).sum()) >= 2
+    """Cheap test before a re-cut: does a digit-shaped cluster hold pieces well shorter
+    than itself (several digits, or two lines, with clutter glued on)?"""
+    h = pieces[:, 3].astype(np.float64)
+    # pieces may be whole digits or (two lines glued) their bars
+    return int(((h >= 0.15 * whole[3]) & (h <= 0.7 * whole[3])).sum()) >= 2
 
 
 def _split_is_a_row(sub: NDArray[np.float64], whole: NDArray[np.float64]) -> bool:
@@ -661,7 +670,12 @@ def find_cells(
     inks: list[tuple[float, float]] = []
     for a, b in merged:
         wr = b - a
-        if wr <= 0.6 * cw:
+        if wr <= 0.6 * cw and _minus_like(binary, (a, b), top, bottom):
+            # a short minus sign: its cell is centred on it (not right-aligned like a '1')
+            c = (a + b) / 2
+            cells.append((c - cw / 2, c + cw / 2))
+            inks.append((float(a), float(b)))
+        elif wr <= 0.6 * cw:
             cells.append((b - cw, float(b)))
             inks.append((float(a), float(b)))
         elif wr <= 1.45 * cw:
@@ -680,6 +694,15 @@ def find_cells(
         if x1 - x0 >= 0.05 * hd:
             out.append(((x0, x1), ink))
     return out
+
+
+def _minus_like(binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float) -> bool:
+    """Whether a run's ink in the digit band lies only around mid-height (a minus sign)."""
+    a, b = run
+    hd = bottom - top
+    t0 = max(0, round(top))
+    rows = np.flatnonzero(binary[t0 : min(binary.shape[0], round(bottom)), a:b].any(axis=1))
+    return bool(len(rows)) and rows[0] >= 0.25 * hd and rows[-1] < 0.75 * hd
 
 
 def _not_a_cell(binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float) -> bool:
