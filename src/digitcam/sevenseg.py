@@ -69,7 +69,7 @@ STRIP_DIGIT_PX = 40
 MAX_PIECES = 500
 
 #: Digit-shaped clusters (the tallest) re-cut per polarity to free digits glued to clutter.
-MAX_RECUTS = 12
+MAX_RECUTS = 6
 
 #: Rows examined per polarity (a cluttered frame cannot ask for more).
 MAX_ROWS = 6
