@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -40,6 +41,11 @@ class Components:
     capped: bool = False
 
 
+def _label(mask: NDArray[np.uint8]) -> tuple[int, NDArray[np.int32], NDArray[np.int32], Any]:
+    """8-connected components with stats (Grana's algorithm: the fastest of OpenCV's here)."""
+    return cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_GRANA)
+
+
 def components(mask: NDArray[np.uint8], *, max_count: int = 4000) -> Components:
     """Outer connected components (8-connected) of a binary mask.
 
@@ -53,7 +59,7 @@ def components(mask: NDArray[np.uint8], *, max_count: int = 4000) -> Components:
     Returns:
         Components with stats of shape N x 5.
     """
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
+    n, _, stats, _ = _label(mask)
     stats = stats[1:n].astype(np.int32)
     capped = len(stats) > max_count
     if capped:
@@ -429,7 +435,7 @@ def glyph_patch_from_crop(
     interp = cv2.INTER_LINEAR if s >= 1 else cv2.INTER_AREA
     crop = cv2.resize(p, (max(2, round(p.shape[1] * s)), target_h), interpolation=interp)
     mask, lo, _ = _ink_mask(crop, target_h=target_h)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
+    n, labels, stats, _ = _label(mask)
     if n <= 1:
         return None
     st = stats[1:]
@@ -456,7 +462,7 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
     crop, inv = _line_crop(gray, line, target_h=target_h)
     ch, _cw = crop.shape
     mask, lo, contrast = _ink_mask(crop, target_h=target_h)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
+    n, labels, stats, _ = _label(mask)
     stats = stats[1:n]
     empty = RefinedLine((), line.polarity, line.bbox)
     if len(stats) == 0:
