@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
+from digitcam.sevenseg import DIGIT_SEGMENTS, SEGMENT_ORDER
 from digitcam.synth import (
     FontFace,
     _background,
@@ -51,24 +52,12 @@ __all__ = [
 
 SeedLike = int | np.random.Generator
 
-#: Segment order a..g (top, upper right, lower right, bottom, lower left, upper left, middle).
-SEGMENTS = "abcdefg"
+#: Segment order a..g: the reader's (one table in the project, see `sevenseg`).
+SEGMENTS = SEGMENT_ORDER
 
-#: Lit segments of each character the generator draws (same order as `SEGMENTS`).
-CHAR_SEGMENTS: dict[str, str] = {
-    "0": "abcdef",
-    "1": "bc",
-    "2": "abdeg",
-    "3": "abcdg",
-    "4": "bcfg",
-    "5": "acdfg",
-    "6": "acdefg",
-    "7": "abc",
-    "8": "abcdefg",
-    "9": "abcdfg",
-    "-": "g",
-    " ": "",
-}
+#: Lit segments of each character the generator draws: the digits as the reader decodes
+#: them, plus the minus (middle segment alone) and a blank cell.
+CHAR_SEGMENTS: dict[str, str] = {**DIGIT_SEGMENTS, "-": "g", " ": ""}
 
 #: Display styles (`DisplayScene.style["display"]`).
 STYLES = ("led", "lcd-reflective", "lcd-backlit", "vfd")
