@@ -29,7 +29,7 @@ import re
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,14 +153,25 @@ def save_dataset(ds: Dataset, path: str | os.PathLike[str]) -> Path:
         arrays["features"] = ds.features.astype(np.float32)
     if ds.groups is not None:
         arrays["groups"] = np.array(ds.groups, dtype=str) if len(ds) else np.zeros(0, "<U1")
+    return _write_atomic(
+        path, "wb", lambda fh: np.savez_compressed(fh, **arrays), what="the dataset to "
+    )
+
+
+def _write_atomic(path: Path, mode: str, write: Callable[[Any], object], *, what: str = "") -> Path:
+    """Write a file atomically: a temp file in the same folder, fsync, then rename.
+
+    A crash, Ctrl-C or full disk leaves the previous file as it was (and no temp file);
+    an OS error becomes a one-line `DatasetError`.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise DatasetError(f"cannot write the dataset to {path}: {_os_why(exc)}") from None
+        raise DatasetError(f"cannot write {what}{path}: {_os_why(exc)}") from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as fh:
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -168,7 +179,7 @@ def save_dataset(ds: Dataset, path: str | os.PathLike[str]) -> Path:
         with contextlib.suppress(OSError):
             Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise DatasetError(f"cannot write the dataset to {path}: {_os_why(exc)}") from None
+            raise DatasetError(f"cannot write {what}{path}: {_os_why(exc)}") from None
         raise
     return path
 
@@ -735,25 +746,7 @@ def uci_rows(labels: Sequence[str], x: NDArray[np.float32]) -> list[str]:
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     """Write a text file atomically (temp file in the same folder, then rename)."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise DatasetError(f"cannot write {path}: {_os_why(exc)}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise DatasetError(f"cannot write {path}: {_os_why(exc)}") from None
-        raise
-    return path
+    return _write_atomic(Path(path), "w", lambda fh: fh.write(text))
 
 
 # --------------------------------------------------------------------------- mosaic
