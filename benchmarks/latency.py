@@ -51,8 +51,11 @@ def main() -> None:
     ap.add_argument("--classifier", default="knn")
     ap.add_argument("--repeat", type=int, default=3, help="timed passes per frame (min kept)")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--seven-segment", action="store_true",
-                    help="also run the seven-segment reader (off by default, as in the reader)")
+    ap.add_argument(
+        "--seven-segment",
+        action="store_true",
+        help="also run the seven-segment reader (off by default, as in the reader)",
+    )
     args = ap.parse_args()
 
     cv2.setNumThreads(1)  # one core, as the acceptance figure is stated

@@ -30,8 +30,9 @@ def _video(path: Path, text: str, frames: int, fps: float = 10.0) -> Path:
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (480, 160))
     for _ in range(frames):
         img = np.full((160, 480, 3), 235, np.uint8)
-        cv2.putText(img, text, (20, 100), cv2.FONT_HERSHEY_DUPLEX, 1.6, (20, 20, 20), 3,
-                    cv2.LINE_AA)
+        cv2.putText(
+            img, text, (20, 100), cv2.FONT_HERSHEY_DUPLEX, 1.6, (20, 20, 20), 3, cv2.LINE_AA
+        )
         writer.write(img)
     writer.release()
     return path
@@ -42,9 +43,21 @@ def test_save_uncertain_writes_crops_that_label_reads(tmp_path):
     video = _video(tmp_path / "v.mp4", "1234A5678", 5)
     out = tmp_path / "unsure"
     r = subprocess.run(
-        [sys.executable, "-m", "digitcam", "run", str(video), "--no-display", "--fast",
-         "--save-uncertain", str(out)],
-        capture_output=True, text=True, timeout=120, env=_env(),
+        [
+            sys.executable,
+            "-m",
+            "digitcam",
+            "run",
+            str(video),
+            "--no-display",
+            "--fast",
+            "--save-uncertain",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(),
     )
     assert r.returncode == 0, r.stderr
     # Then each frame's unsure glyph is saved with its frame and box
@@ -63,9 +76,20 @@ def test_running_reader_reloads_a_changed_model(tmp_path):
     shutil.copy(default_model_path("knn"), model)
     video = _video(tmp_path / "v.mp4", "4096", 40, fps=10.0)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "digitcam", "run", str(video), "--no-display",
-         "--model", str(model)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+        [
+            sys.executable,
+            "-m",
+            "digitcam",
+            "run",
+            str(video),
+            "--no-display",
+            "--model",
+            str(model),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
     )
     try:
         time.sleep(1.5)

@@ -222,9 +222,7 @@ def build_default_model(
         k=k,
         novelty=True,
         pca=pca,
-        prototypes=(
-            {"*": prototypes, str(len(DIGITS)): prototypes * 4} if prototypes else None
-        ),
+        prototypes=({"*": prototypes, str(len(DIGITS)): prototypes * 4} if prototypes else None),
         seed=seed,
         reject_threshold=0.5,
         provenance=provenance,

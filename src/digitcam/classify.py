@@ -525,13 +525,12 @@ def _model_from(meta: dict[str, Any], data: dict[str, Any], p: Path) -> Model:
         classes = tuple(meta["classes"])
         mean = np.asarray(data["mean"], np.float32)
         std = np.asarray(data["std"], np.float32)
-        projection = (
-            np.asarray(data["projection"], np.float32) if "projection" in data else None
-        )
+        projection = np.asarray(data["projection"], np.float32) if "projection" in data else None
         width = projection.shape[1] if projection is not None else len(mean)
         if projection is not None and projection.shape[0] != len(mean):
-            raise ModelError(f"{p}: projection has {projection.shape[0]} rows for "
-                             f"{len(mean)} features")
+            raise ModelError(
+                f"{p}: projection has {projection.shape[0]} rows for {len(mean)} features"
+            )
         if meta["classifier"] == "knn":
             clf: KNNClassifier | SVMClassifier = KNNClassifier(
                 np.asarray(data["samples"], np.float32),

@@ -228,7 +228,7 @@ def _near(line: list[Any], b: Any) -> bool:
 
 
 def best_display(frames: list[NDArray[np.uint8]], model: Any, profile: Any) -> str:
-    """"seven-segment" or "printed": the kind whose readings through the profile score
+    """ "seven-segment" or "printed": the kind whose readings through the profile score
     higher over the frames (digit confidences weighted by glyph height)."""
     from dataclasses import replace
 

@@ -367,9 +367,14 @@ def run_command(
                 flush=True,
             )
             source = opened = "demo"
-    if calibration is None and isinstance(source, str) and source.strip().lower() in (
-        "demo",
-        "demo:meter",
+    if (
+        calibration is None
+        and isinstance(source, str)
+        and source.strip().lower()
+        in (
+            "demo",
+            "demo:meter",
+        )
     ):
         calibration = "demo"  # the meter demo comes with its profile
     profile = load_profile(calibration) if calibration is not None else None
