@@ -156,7 +156,7 @@ class StatsMeter:
         clock: Clock = time.monotonic,
         window_s: float = 2.0,
         window_n: int = 600,
-        whole_run_n: int = 50_000,
+        whole_run_n: int = 10_000,
     ) -> None:
         self._name = source_name
         self._clock = clock
