@@ -34,19 +34,10 @@ from typing import Any
 import cv2
 import numpy as np
 
+from digitcam.metrics import levenshtein
 from digitcam.synth7 import CounterScene, make_display_scene
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
-
-
-def levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 class Tally:

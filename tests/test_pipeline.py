@@ -15,6 +15,7 @@ from digitcam import synth
 from digitcam.classify import load_model
 from digitcam.config import ReaderConfig
 from digitcam.errors import InputError
+from digitcam.metrics import levenshtein
 from digitcam.pipeline import read_frame
 from digitcam.types import Polarity
 
@@ -31,16 +32,6 @@ def model():
 def heldout_faces():
     _, heldout = synth.split_faces(synth.printed_faces())
     return heldout
-
-
-def levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 @pytest.mark.parametrize(
