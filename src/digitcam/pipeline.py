@@ -24,6 +24,7 @@ from digitcam.segment import (
     LineGeometry,
     RefinedLine,
     Unit,
+    bridge_dashes,
     components,
     glyph_candidates,
     line_geometry,
@@ -46,6 +47,10 @@ from digitcam.types import (
 
 #: Refining is the costly step; a cluttered frame cannot ask for more lines than this.
 MAX_LINES = 24
+#: The line gate looks at a few blobs per line, cheaply; a cluttered frame has many more
+#: candidate lines than text lines, so the gate sees up to this many before refinement is
+#: capped at `MAX_LINES` (capping first would drop short text lines in clutter).
+MAX_GATED_LINES = 96
 #: Lone digit-shaped blobs refined when a frame has no line of two or more glyphs.
 MAX_SINGLES = 8
 #: Noise level (after denoising) above which a frame is treated as noise: camera frames,
@@ -55,6 +60,9 @@ NOISE_FRAME_SIGMA = 16.0
 NOISY_LINE_CONFIDENCE = 0.9
 #: Glyph heights in a line may vary by this much (std / mean) before it is clutter.
 MAX_HEIGHT_SPREAD = 0.08
+#: A glyph at a line's end whose height is this far (relative) from the line's median
+#: height is clutter beside the text, not a digit of it.
+MAX_END_HEIGHT_DEV = 0.2
 #: How many blobs (or slices of fused blobs) per line the gate looks at.
 GATE_CELLS = 4
 #: A raw blob passes the line gate when some digit scores this much for it.
@@ -115,7 +123,11 @@ def detect_lines(
             # tallest, which is where text of interest usually is, and say so.
             notes.append(f"{len(boxes)} glyph-sized blobs in {pol.value} ink; kept 1500")
             boxes = boxes[np.argsort(-boxes[:, 3], kind="stable")[:1500]]
-        for g in link_neighbours(boxes):
+        # Components too small to be glyphs but big enough to be a minus at the smallest
+        # glyph size: they may bridge the two halves of a widely set number.
+        small = comps.stats[~ok]
+        small = small[(small[:, 3] <= 0.35 * h) & (small[:, 2] >= 3), :4]
+        for g in bridge_dashes(link_neighbours(boxes), boxes, small):
             if len(g) > 1 or _fused_text(boxes[g[0]]):
                 lines.append(line_geometry(boxes[g], pol))
             elif _plausible_single(boxes[g[0]]):
@@ -127,11 +139,20 @@ def detect_lines(
         singles.sort(key=lambda ln: -ln.height)
         lines = singles[:MAX_SINGLES]
     lines = _arbitrate_polarity(gray, lines)
-    if len(lines) > MAX_LINES:
-        notes.append(f"{len(lines)} candidate lines; refined the {MAX_LINES} longest")
-        lines.sort(key=lambda ln: (-len(ln.boxes), -ln.height))
-        lines = lines[:MAX_LINES]
     return lines, notes
+
+
+def cap_lines(
+    lines: list[LineGeometry], cap: int, notes: list[str], *, what: str, done: str
+) -> list[LineGeometry]:
+    """At most `cap` lines, the longest (then tallest) first; says so in `notes` when cut.
+
+    The note reads "<n> <what>; <done> the <cap> longest".
+    """
+    if len(lines) <= cap:
+        return lines
+    notes.append(f"{len(lines)} {what}; {done} the {cap} longest")
+    return sorted(lines, key=lambda ln: (-len(ln.boxes), -ln.height))[:cap]
 
 
 def _fused_text(box: NDArray[np.int32]) -> bool:
@@ -251,7 +272,9 @@ def segment_frame(
     """
     lines, notes = detect_lines(gray, config)
     if model is not None:
+        lines = cap_lines(lines, MAX_GATED_LINES, notes, what="candidate lines", done="gated")
         lines = gate_lines(gray, lines, model)
+    lines = cap_lines(lines, MAX_LINES, notes, what="candidate lines", done="refined")
     refined = [refine_line(gray, ln, target_h=config.refine_height_px) for ln in lines]
     noisy = any(n.startswith(("candidate cap hit", "frame is mostly noise")) for n in notes)
     return Detection(tuple(r for r in refined if r.units), tuple(notes), noisy)
@@ -334,7 +357,7 @@ def assemble(
         units = [(u, _in_line_context(c)) for u, c in zip(ln.units, cls, strict=False)]
         runs.extend(_runs(units))
     for units in runs:
-        units = _trim_ends(units, reject_threshold)
+        units = _trim_ends(_trim_odd_heights(_trim_ends(units, reject_threshold)), reject_threshold)
         glyph_units = [(u, c) for u, c in units if u.patch is not None]
         n_marks = len(units) - len(glyph_units)
         # More marks than digits is specks and dashes of texture, not a number.
@@ -394,12 +417,47 @@ def resolve(
     """Pick the lines to report among candidates from every reader (printed, segments).
 
     Of overlapping candidates the higher score wins; where the frame shows real numbers,
-    a lone digit elsewhere is clutter.
+    a lone digit elsewhere is clutter, unless it is a short line of a seven-segment display
+    (right above or below one of its lines, and read as a digit by the segment reader too).
     """
     kept = _join_at_dashes(_resolve_overlaps(candidates))
     if any(_n_digits(g) >= 2 for _, g, _ in kept):
-        kept = [k for k in kept if _n_digits(k[1]) >= 2]
+        displays = [b for b, g, _ in kept if _n_digits(g) >= 2 and _has_segments(g)]
+        # The segment reader gives a lone digit only with evidence of a display (ghosts, or
+        # the display's window around it and a longer line); either reader may have won
+        # the place.
+        lone_segments = [b for b, g, _ in candidates if _n_digits(g) == 1 and _segments_only(g)]
+        kept = [
+            k
+            for k in kept
+            if _n_digits(k[1]) >= 2
+            or (_display_line(k[0], displays) and any(k[0].iou(b) >= 0.5 for b in lone_segments))
+        ]
     return kept
+
+
+def _has_segments(glyphs: tuple[Glyph, ...]) -> bool:
+    return any(g.kind is GlyphKind.SEGMENTS for g in glyphs)
+
+
+def _segments_only(glyphs: tuple[Glyph, ...]) -> bool:
+    """A line of the seven-segment reader (its digits and marks; no classified glyph)."""
+    return all(g.kind is not GlyphKind.CLASSIFIED for g in glyphs)
+
+
+def _display_line(box: Box, rows: list[Box]) -> bool:
+    """Whether a box sits where a short line of a display would: right above or below one
+    of its `rows`, within its width, at its height."""
+    for r in rows:
+        gap = max(r.y - box.y2, box.y - r.y2)
+        if (
+            0.55 * r.h <= box.h <= 1.6 * r.h
+            and -0.2 * r.h <= gap <= 1.2 * r.h
+            and box.x >= r.x - 0.5 * r.h
+            and box.x2 <= r.x2 + 0.5 * r.h
+        ):
+            return True
+    return False
 
 
 def _join_at_dashes(
@@ -498,12 +556,39 @@ def _trim_ends(units: list[Any], reject_threshold: float = 0.0) -> list[Any]:
     units = list(units)
     while True:
         n = len(units)
-        while units and (weak(units[0]) or units[0][0].mark == "."):
+        while units and (
+            weak(units[0])
+            or units[0][0].mark == "."
+            # A minus must stand right before a digit, not before clutter or a mark.
+            or (units[0][0].mark == "-" and (len(units) < 2 or weak(units[1]) or units[1][0].mark))
+        ):
             units.pop(0)
         while units and (weak(units[-1]) or units[-1][0].mark in ("-", ".")):
             units.pop()
         if len(units) == n:
             return units
+
+
+def _trim_odd_heights(units: list[Any]) -> list[Any]:
+    """Drop glyph units at a line's ends whose height is not the line's digit height.
+
+    A card edge, a frame line or a shadow next to the text reads as a "1" as tall as the
+    card, not as the digits; left in, it would fail the whole line on height spread. Only
+    the ends are trimmed: inside a line an odd unit reads '?' like any other misfit.
+    """
+    units = list(units)
+    while True:
+        hs = [u.box.h for u, _ in units if u.patch is not None]
+        if len(hs) < 3:
+            return units
+        med = float(np.median(hs))
+        ends = [k for k in (0, len(units) - 1) if units[k][0].patch is not None]
+        odd_end = [k for k in ends if abs(units[k][0].box.h - med) > MAX_END_HEIGHT_DEV * med]
+        if not odd_end:
+            return units
+        # The worse end first: the other one may fit once the median is clean.
+        k = max(odd_end, key=lambda k: abs(units[k][0].box.h - med))
+        units.pop(k)
 
 
 def _union(boxes: list[Box]) -> Box:
@@ -571,7 +656,7 @@ def read_frame(
     threshold = model.reject_threshold if cfg.reject_threshold is None else cfg.reject_threshold
     candidates = assemble(det, classes, cfg, threshold)
     if cfg.seven_segment:
-        candidates += read_segment_displays(gray, cfg)
+        candidates += read_segment_displays(gray, cfg, image=image)
     kept = resolve(candidates)
     order = order_lines([b for b, _, _ in kept])
     lines = tuple("".join(g.char for g in kept[i][1]) for i in order)

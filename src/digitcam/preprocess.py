@@ -91,7 +91,17 @@ def noise_sigma(gray: NDArray[np.uint8]) -> float:
     small = gray[::2, ::2] if min(gray.shape) > 64 else gray
     lap = cv2.Laplacian(small, cv2.CV_16S, ksize=1)
     # For Gaussian noise the 4-neighbour Laplacian has sigma*sqrt(20); MAD -> sigma * 0.6745.
-    return float(np.median(np.abs(lap))) / (0.6745 * np.sqrt(20.0))
+    return _int_median(np.abs(lap).ravel()) / (0.6745 * np.sqrt(20.0))
+
+
+def _int_median(values: NDArray[np.int16]) -> float:
+    """Exact median of non-negative integers by counting (what `np.median` gives, at a
+    fraction of its cost on a whole frame, since counting needs no partial sort)."""
+    n = len(values)
+    counts = np.cumsum(np.bincount(values))
+    lo = int(np.searchsorted(counts, (n - 1) // 2, side="right"))
+    hi = int(np.searchsorted(counts, n // 2, side="right"))
+    return (lo + hi) / 2.0
 
 
 def ink_offset(

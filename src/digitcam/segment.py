@@ -26,6 +26,17 @@ _X, _Y, _W, _H, _A = 0, 1, 2, 3, 4
 
 #: tan(6.5°): lines may be rotated by up to about ±6°.
 MAX_SLOPE = 0.115
+#: A minus stands at most this many digit heights before its number (measured on the
+#: synthetic faces: 99 % within 0.52, all within 0.57).
+MAX_MINUS_GAP = 0.8
+#: A bar sticking out to the right of a glyph whose centre is at most this far down the
+#: digit height (from its top) is a minus fused to it (measured on the synthetic faces:
+#: 99 % of minus signs centre higher than that, 95 % of the crossbars of 4s lower).
+STRONG_MINUS_CY = 0.64
+#: Hysteresis levels of the line threshold (fractions of the crop's contrast): a pixel
+#: this far above its neighbourhood and the paper joins ink it touches.
+WEAK_LOCAL = 0.06
+WEAK_LEVEL = 0.2
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,20 @@ class Components:
 
     stats: NDArray[np.int32]
     capped: bool = False
+
+
+def small_median(values: NDArray[Any] | list[float]) -> float:
+    """The median of a few numbers, as `np.median` gives it, without its overhead.
+
+    The reader takes medians of a handful of box sizes many times per frame, where
+    `np.median`'s setup costs 20-30 times the work; sorting a short list does not.
+    """
+    v = sorted(values.tolist() if isinstance(values, np.ndarray) else values)
+    n = len(v)
+    if n == 0:
+        raise ValueError("median of no values")
+    m = n // 2
+    return float(v[m]) if n % 2 else (float(v[m - 1]) + float(v[m])) / 2.0
 
 
 def _label(mask: NDArray[np.uint8]) -> tuple[int, NDArray[np.int32], NDArray[np.int32], Any]:
@@ -158,6 +183,84 @@ def link_neighbours(boxes: NDArray[np.int32]) -> list[NDArray[np.intp]]:
     return groups
 
 
+def bridge_dashes(
+    groups: list[NDArray[np.intp]], boxes: NDArray[np.int32], marks: NDArray[np.int32]
+) -> list[NDArray[np.intp]]:
+    """Join groups of glyph boxes that a minus sign stands between ("9 - 19").
+
+    A minus is too small to be a glyph candidate, so in widely set text ("9 - 18 - 80") the
+    glyphs on either side of it are too far apart to link and the number falls apart into
+    pieces, a lone "9" among them. Two groups are one line when they sit on one baseline
+    with digits of one height, the gap between them is at most a few digit heights, and a
+    dash-shaped blob (a short bar at mid-height) lies in that gap.
+
+    Args:
+        groups: index arrays into `boxes`, each sorted left to right (`link_neighbours`).
+        boxes: N x 4 int (x, y, w, h) glyph candidates.
+        marks: M x 4 int (x, y, w, h) of the frame's other, smaller components.
+
+    Returns:
+        The groups with bridged ones joined (each still sorted left to right).
+    """
+    if len(groups) < 2 or len(marks) == 0:
+        return groups
+    b = boxes.astype(np.float32)
+    first = np.array([g[0] for g in groups])
+    last = np.array([g[-1] for g in groups])
+    hg = np.array([small_median(b[g, 3]) for g in groups], np.float32)
+    # Left group i's last box, right group j's first box.
+    lx2 = b[last, 0] + b[last, 2]
+    ly2 = b[last, 1] + b[last, 3]
+    lcy = b[last, 1] + b[last, 3] / 2
+    rx = b[first, 0]
+    ry2 = b[first, 1] + b[first, 3]
+    rcy = b[first, 1] + b[first, 3] / 2
+    hm = np.maximum(hg[:, None], hg[None, :])
+    gap = rx[None, :] - lx2[:, None]
+    ok = (gap > 0.2 * hm) & (gap <= 3.5 * hm) & (hm <= 1.3 * np.minimum(hg[:, None], hg[None, :]))
+    ok &= np.abs(ry2[None, :] - ly2[:, None]) <= 0.3 * hm
+    ok &= np.abs(rcy[None, :] - lcy[:, None]) <= 0.3 * hm
+    pairs = np.argwhere(ok)
+    if len(pairs) == 0:
+        return groups
+    m = marks.astype(np.float32)
+    mx, mw, mh = m[:, 0], m[:, 2], m[:, 3]
+    mcy = m[:, 1] + mh / 2
+    parent = list(range(len(groups)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        h = float(hm[i, j])
+        cy = (lcy[i] + rcy[j]) / 2
+        dash = (
+            (mx >= lx2[i] - 0.1 * h)
+            & (mx + mw <= rx[j] + 0.1 * h)
+            & (np.abs(mcy - cy) <= 0.25 * h)
+            & (mh <= 0.35 * h)
+            & (mw >= 1.2 * mh)
+            & (mw >= 0.2 * h)
+            & (mw <= 1.2 * h)
+        )
+        if dash.any():
+            ri, rj = find(int(i)), find(int(j))
+            if ri != rj:
+                parent[rj] = ri
+    joined: dict[int, list[NDArray[np.intp]]] = {}
+    for k, g in enumerate(groups):
+        joined.setdefault(find(k), []).append(g)
+    cx = b[:, 0] + b[:, 2] / 2
+    out = []
+    for parts in joined.values():
+        idx = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        out.append(idx[np.argsort(cx[idx], kind="stable")] if len(parts) > 1 else idx)
+    return out
+
+
 @dataclass(frozen=True)
 class LineGeometry:
     """A detected text line in frame coordinates.
@@ -186,7 +289,7 @@ class LineGeometry:
 def line_geometry(boxes: NDArray[np.int32], polarity: Polarity) -> LineGeometry:
     """Fit a line's baseline slope and height from its glyph boxes (K x 4, left to right)."""
     b = boxes.astype(np.float64)
-    h = float(np.median(b[:, 3]))
+    h = small_median(b[:, 3])
     slope = 0.0
     if len(b) >= 2:
         cx = b[:, 0] + b[:, 2] / 2
@@ -333,19 +436,23 @@ def _touches(
 
 
 def _merge_overlapping(
-    stats: NDArray[np.int32], labels: NDArray[np.int32], line_h: float
+    stats: NDArray[np.int32], labels: NDArray[np.int32], *, top: float, bottom: float
 ) -> list[list[int]]:
     """Group components whose x-ranges overlap by more than half the narrower one.
 
     Broken strokes (the top bar of a 5, a faint joint of a 2) become one glyph again. A
     small blob (a decimal point under an italic digit's overhang) joins only when it
-    nearly touches the glyph's pixels, since a point is set apart by a clear gap.
+    nearly touches the glyph's pixels, since a point is set apart by a clear gap; a blob
+    shaped and placed like a point must touch outright (at small sizes and with blur the
+    gap before a point is a pixel or two, as wide as the reach allowed for fragments).
 
     Args:
         stats: K x 6 rows (x, y, w, h, area, label-1) of the components to group.
         labels: the label image they come from.
-        line_h: digit height of the line.
+        top: top row of the line's digits.
+        bottom: bottom row (baseline) of the line's digits.
     """
+    line_h = bottom - top
     order = np.argsort(stats[:, _X], kind="stable")
     groups: list[list[int]] = []
     ext: list[tuple[int, int]] = []
@@ -357,9 +464,15 @@ def _merge_overlapping(
             inter = min(x1, gx1) - max(x0, gx0)
             if inter > 0.5 * min(x1 - x0, gx1 - gx0):
                 small = stats[i, _H] <= 0.35 * line_h
+                w, h = float(stats[i, _W]), float(stats[i, _H])
+                point = _point_shaped(
+                    float(stats[i, _Y]), w, h, stats[i, _A] / max(w * h, 1.0),
+                    bottom=bottom, lh=line_h,
+                )  # fmt: skip
                 if not small or _touches(
-                    labels, stats[i], [int(stats[k, 5]) for k in groups[-1]], stats, r
-                ):
+                    labels, stats[i], [int(stats[k, 5]) for k in groups[-1]], stats,
+                    1 if point else r,
+                ):  # fmt: skip
                     groups[-1].append(int(i))
                     ext[-1] = (min(x0, gx0), max(x1, gx1))
                     continue
@@ -385,13 +498,14 @@ def _split_points(col: NDArray[np.float32], parts: int) -> list[int]:
     return cuts
 
 
-def _ink_mask(
+def _ink_levels(
     crop: NDArray[np.float32], *, target_h: int
-) -> tuple[NDArray[np.uint8], float, float]:
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], float, float]:
     """Threshold an upright crop (ink bright) whose digits are about `target_h` tall.
 
     Returns:
-        (mask, paper_level, contrast): HxW uint8 0/1 mask, and the levels it used.
+        (strict, weak, paper_level, contrast): HxW bool masks of clear ink and of faint ink
+        (a superset), and the levels they used.
     """
     # Percentiles of a subsample: the same levels at a quarter of the cost.
     lo, hi = np.percentile(crop[::2, ::2], [5, 99])
@@ -400,8 +514,32 @@ def _ink_mask(
     mean = cv2.blur(crop, (block, block), borderType=cv2.BORDER_REPLICATE)
     # Ink must stand above its neighbourhood and above the paper level, by a margin
     # proportional to this crop's own contrast (not a global constant).
-    mask = ((crop > mean + 0.12 * contrast) & (crop > lo + 0.3 * contrast)).astype(np.uint8)
-    return mask, float(lo), contrast
+    strict = (crop > mean + 0.12 * contrast) & (crop > lo + 0.3 * contrast)
+    weak = (crop > mean + WEAK_LOCAL * contrast) & (crop > lo + WEAK_LEVEL * contrast)
+    return strict, weak, float(lo), contrast
+
+
+def _hysteresis(strict: NDArray[np.bool_], weak: NDArray[np.bool_]) -> NDArray[np.uint8]:
+    """Faint pixels count where they connect to clear ink (HxW uint8 0/1).
+
+    The hairlines of a blurred serif face (the stem of a 3 between its ball terminals) hold
+    the glyph together, while faint blobs of their own (shadows, texture) stay out.
+    """
+    n, labels = cv2.connectedComponents((weak | strict).astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return strict.astype(np.uint8)
+    seeded = np.zeros(n, np.uint8)
+    seeded[labels[strict]] = 1
+    seeded[0] = 0
+    return seeded[labels]
+
+
+def _ink_mask(
+    crop: NDArray[np.float32], *, target_h: int
+) -> tuple[NDArray[np.uint8], float, float]:
+    """`_ink_levels` joined by hysteresis: (HxW uint8 0/1 mask, paper level, contrast)."""
+    strict, weak, lo, contrast = _ink_levels(crop, target_h=target_h)
+    return _hysteresis(strict, weak), lo, contrast
 
 
 def _masked_patch(
@@ -460,22 +598,14 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
         The line's units (glyph patches and marks) left to right, in frame coordinates.
     """
     crop, inv = _line_crop(gray, line, target_h=target_h)
-    ch, _cw = crop.shape
     mask, lo, contrast = _ink_mask(crop, target_h=target_h)
+    empty = RefinedLine((), line.polarity, line.bbox)
     n, labels, stats, _ = _label(mask)
     stats = stats[1:n]
-    empty = RefinedLine((), line.polarity, line.bbox)
-    if len(stats) == 0:
+    band = _line_band(stats, crop_h=crop.shape[0], target_h=target_h)
+    if band is None:
         return empty
-    # Components in the line's band: vertical centre within the middle of the crop.
-    band_c = ch / 2
-    cyc = stats[:, _Y] + stats[:, _H] / 2
-    near = np.abs(cyc - band_c) < 0.75 * target_h
-    big = near & (stats[:, _H] >= 0.5 * target_h) & (stats[:, _H] <= 1.6 * target_h)
-    if not big.any():
-        return empty
-    top = float(np.median(stats[big, _Y]))
-    bottom = float(np.median(stats[big, _Y] + stats[big, _H]))
+    top, bottom = band
     lh = max(bottom - top, 1.0)
     # Keep components that lie inside the band (allowing a little overshoot) or are
     # small enough to be marks within it.
@@ -484,7 +614,7 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
     if len(keep) == 0:
         return empty
     rows = np.hstack([stats[keep], keep[:, None].astype(np.int32)])
-    groups = _merge_overlapping(rows, labels, lh)
+    groups = _merge_overlapping(rows, labels, top=top, bottom=bottom)
     bg = float(lo)
     units: list[Unit] = []
     glyph_inks = []
@@ -502,9 +632,9 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
         pending.append((gx0, gy0, gx1 - gx0, gy1 - gy0, sub, ink))
         if gy1 - gy0 >= 0.6 * lh:
             glyph_inks.append(ink)
-    ink_ref = float(np.median(glyph_inks)) if glyph_inks else contrast
+    ink_ref = small_median(glyph_inks) if glyph_inks else contrast
     widths = [w for (_, _, w, h, _, _) in pending if h >= 0.6 * lh and 0.3 < w / h < 0.95]
-    est_w = float(np.median(widths)) if widths else 0.62 * lh
+    est_w = small_median(widths) if widths else 0.62 * lh
     for gx, gy, gw, gh, sub, ink in pending:
         rel_h = gh / lh
         if rel_h >= 0.6:
@@ -522,6 +652,10 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
             for a0, b0 in spans:
                 options = _split_options(b0 - a0, gh, est_w)
                 alts = [_pieces(geo, a0, b0, n) for n in options]
+                cut_alts, strong = _with_tail_cut(geo, a0, b0, est_w)
+                # On a tie the first alternative wins: the blob as it is, unless the tail
+                # is a bar too long to be the crossbar of a 4 (a minus, surely).
+                alts = cut_alts + alts if strong else alts + cut_alts
                 if len(alts) == 1:
                     units.extend(alts[0])
                 else:
@@ -544,6 +678,25 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
     return RefinedLine(tuple(units), line.polarity, line.bbox)
 
 
+def _line_band(
+    stats: NDArray[np.int32], *, crop_h: int, target_h: int
+) -> tuple[float, float] | None:
+    """Top and bottom (crop rows) of a line crop's digits, or None when it has none.
+
+    The crop is centred on the line and scaled so digits are about `target_h` tall: the
+    band is the median top and bottom of the digit-sized components (`stats`, K x 5) near
+    its middle row.
+    """
+    if len(stats) == 0:
+        return None
+    cyc = stats[:, _Y] + stats[:, _H] / 2
+    near = np.abs(cyc - crop_h / 2) < 0.75 * target_h
+    big = near & (stats[:, _H] >= 0.5 * target_h) & (stats[:, _H] <= 1.6 * target_h)
+    if not big.any():
+        return None
+    return small_median(stats[big, _Y]), small_median(stats[big, _Y] + stats[big, _H])
+
+
 @dataclass(frozen=True)
 class _PieceGeometry:
     """What cutting pieces out of one blob needs to know (crop, mapping, line band)."""
@@ -558,6 +711,78 @@ class _PieceGeometry:
     ink: float
     ink_ref: float
     bg: float
+
+
+def _tail_cut(
+    sub: NDArray[np.uint8], a0: int, b0: int, gy: int, *, top: float, lh: float
+) -> int:
+    """Where a mark fused to the right of a glyph starts (a column), or -1.
+
+    Blur, bold faces and tight setting join "8." or "0-" into one blob. Its right end is
+    then a run of columns whose ink lies only low in the band, down to the baseline, a
+    point's width long; or only in a thin bar at mid-height, a minus's width long. The
+    tail of a "2", the foot of a serif "1" and the crossbar of a "4" look the same, so
+    this only offers the cut: the classifier decides whether the glyph reads better
+    with or without it.
+    """
+    cols = sub[:, a0:b0].astype(bool)
+    has = cols.any(axis=0)
+    first = np.argmax(cols, axis=0) + gy
+    last = cols.shape[0] - 1 - np.argmax(cols[::-1], axis=0) + gy
+    low = has & (first >= top + 0.6 * lh) & (last >= top + 0.85 * lh)
+    bar = (
+        has
+        & (first >= top + 0.22 * lh)
+        & (last <= top + 0.8 * lh)
+        & (last - first + 1 <= 0.32 * lh)
+    )
+    span = last - first + 1
+    for kind, lo_w, hi_w in ((low, 0.08, 0.4), (bar, 0.25, 1.05)):
+        run = 0
+        for x in range(len(kind) - 1, -1, -1):
+            if not kind[x]:
+                break
+            run += 1
+        if run:
+            # The glyph's own edge can pass the test in the run's first columns (the
+            # lower right of an italic 0 beside a minus): where the ink is much taller
+            # than the mark's own, it is still the glyph.
+            own = small_median(span[len(kind) - run :])
+            while run and span[len(kind) - run] > 1.5 * own:
+                run -= 1
+        if lo_w * lh <= run <= hi_w * lh and len(kind) - run >= 0.3 * lh:
+            return b0 - run
+    return -1
+
+
+def _with_tail_cut(
+    geo: _PieceGeometry, a0: int, b0: int, est_w: float
+) -> tuple[list[list[Unit]], bool]:
+    """Alternatives for a blob with a mark fused on its right: the rest, then the mark.
+
+    Returns:
+        (alternatives, strong): strong when the mark is a minus at mid-height
+        (`STRONG_MINUS_CY`), where no digit's stroke sticks out.
+    """
+    lh = geo.bottom - geo.top
+    cut = _tail_cut(geo.sub, a0, b0, geo.gy, top=geo.top, lh=lh)
+    if cut < 0:
+        return [], False
+    tail = geo.sub[:, cut:b0]
+    rows = np.flatnonzero(tail.any(axis=1))
+    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    x, y, w, h = geo.gx + cut, geo.gy + y0, b0 - cut, y1 - y0
+    mark = _mark_kind(
+        x, y, w, h, tail[y0:y1], top=geo.top, bottom=geo.bottom, ink=geo.ink, ink_ref=geo.ink_ref
+    )
+    if not mark:
+        return [], False
+    unit = Unit(_to_frame_box(geo.inv, x, y, w, h), None, mark, h / lh)
+    height = int(geo.sub.shape[0])
+    alts = [[*_pieces(geo, a0, cut, n), unit] for n in _split_options(cut - a0, height, est_w)]
+    # The crossbar of a 4 sits low, about 0.7 of the digit height from its top; a minus
+    # sits at mid-height. A bar up there is a minus, whatever its length.
+    return alts, mark == "-" and (y + h / 2) <= geo.top + STRONG_MINUS_CY * lh
 
 
 def _split_options(width: int, height: int, est_w: float) -> list[int]:
@@ -667,21 +892,27 @@ def _mark_kind(
     cy = y + h / 2
     if (
         h <= 0.32 * lh
-        and 0.2 * lh <= w <= 0.9 * lh
+        and 0.2 * lh <= w <= 1.05 * lh
         and w >= 1.25 * h
         and top + 0.25 * lh <= cy <= top + 0.78 * lh
         and fill >= 0.5
     ):
         return "-"
-    if (
-        0.07 * lh <= h <= 0.42 * lh
-        and 0.07 * lh <= w <= 0.45 * lh
-        and 0.45 <= w / h <= 2.2
-        and abs((y + h) - bottom) <= 0.16 * lh
-        and fill >= 0.45
-    ):
+    if _point_shaped(y, w, h, fill, bottom=bottom, lh=lh):
         return "."
     return ""
+
+
+def _point_shaped(y: float, w: float, h: float, fill: float, *, bottom: float, lh: float) -> bool:
+    """A compact blob, a point's size, sitting on the baseline (`bottom`, line height lh)."""
+    return (
+        # Up to about half the digit height: at 15 px a bold point blurs to that size.
+        0.07 * lh <= h <= 0.48 * lh
+        and 0.07 * lh <= w <= 0.5 * lh
+        and 0.45 <= w / max(h, 1e-6) <= 2.2
+        and abs((y + h) - bottom) <= 0.16 * lh
+        and fill >= 0.45
+    )
 
 
 def _drop_misplaced_marks(units: list[Unit]) -> list[Unit]:
@@ -691,11 +922,18 @@ def _drop_misplaced_marks(units: list[Unit]) -> list[Unit]:
     if not glyph_x:
         return []
     lo, hi = min(glyph_x), max(glyph_x)
-    for u in units:
+    digit_h = small_median([u.box.h for u in units if not u.mark])
+    for k, u in enumerate(units):
         if u.mark == "." and not (u.box.cx > lo):
             continue
-        if u.mark == "-" and not (u.box.cx < hi):
-            continue
+        if u.mark == "-":
+            if not (u.box.cx < hi):
+                continue
+            # A minus is set close to its number (at most about half a digit height in
+            # the faces measured); a bar further off is an edge or a rule beside it.
+            nxt = next((v for v in units[k + 1 :] if not v.mark), None)
+            if nxt is not None and nxt.box.x - u.box.x2 > MAX_MINUS_GAP * digit_h:
+                continue
         out.append(u)
     # Two marks side by side is not plausible print; keep the first.
     cleaned: list[Unit] = []

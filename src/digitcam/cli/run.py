@@ -17,6 +17,7 @@ from rich.console import Console
 from digitcam.cli.app import app
 from digitcam.display import Display, NullDisplay, display_available
 from digitcam.loop import Limits, RunSummary, Sink, run
+from digitcam.memory import MemoryTrimmer
 from digitcam.overlay import Overlay
 from digitcam.sinks import (
     LOG_RESERVE_BYTES,
@@ -414,6 +415,8 @@ def run_command(
             sinks.append(reading_log)
         view = LiveStats(meter, console) if tty else PlainStats(meter, sys.stdout)
         sinks.append(stack.enter_context(view))
+        if os.environ.get("DIGITCAM_NO_TRIM") != "1":
+            sinks.append(MemoryTrimmer())
         window = (
             Display(f"digitcam · {src.name}", snapshot_dir=snapshot_dir, on_message=notice)
             if show
