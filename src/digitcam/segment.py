@@ -891,7 +891,9 @@ def _mark_kind(
     fill = float(sub.mean())
     cy = y + h / 2
     if (
-        h <= 0.32 * lh
+        # A minus is a thin bar, but blur at small sizes (14 px digits) swells it to over
+        # a third of the digit height; still wider than tall, and off the baseline.
+        h <= 0.38 * lh
         and 0.2 * lh <= w <= 1.05 * lh
         and w >= 1.25 * h
         and top + 0.25 * lh <= cy <= top + 0.78 * lh

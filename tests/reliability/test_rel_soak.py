@@ -1,10 +1,10 @@
 """Soak: `digitcam run demo --fast` watched from outside (benchmarks/soak.py).
 
-The CI variant runs a few hundred frames (the whole reader runs at ~10-30 fps on a shared
-2-core machine, so 5,000 frames would take 3-8 minutes); it checks that open files and
-threads stay flat and that memory does not grow grossly. The `slow` variants run 5,000 and
-100,000 frames with the issue's targets: growth after warm-up under 10 MB per 100k frames,
-p99 latency stable. Run them with `pytest -m slow tests/reliability/test_rel_soak.py`.
+The CI variant runs 5,000 frames (about 3 minutes at the demo's ~25-30 fps on an idle
+2-core machine); it checks that open files and threads stay flat and that memory does not
+grow grossly. The `slow` variant runs 100,000 frames with the issue's targets: growth after
+warm-up under 10 MB per 100k frames, p99 latency stable. Run it with
+`pytest -m slow tests/reliability/test_rel_soak.py`.
 """
 
 from __future__ import annotations
@@ -22,18 +22,20 @@ from soak import soak
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
 
 #: Frames of the CI soak (DIGITCAM_SOAK_FRAMES overrides).
-CI_FRAMES = int(os.environ.get("DIGITCAM_SOAK_FRAMES", "400"))
+CI_FRAMES = int(os.environ.get("DIGITCAM_SOAK_FRAMES", "5000"))
 
 
 def test_ci_soak_keeps_files_threads_and_memory_flat(tmp_path: Path) -> None:
-    # given the demo run for a few hundred frames with a log, watched from outside
-    report = soak(CI_FRAMES, every=0.25, warmup=0.5, workdir=tmp_path, timeout=170)
+    # given the demo run for 5,000 frames with a log, watched from outside (the timeout
+    # allows for a machine several times slower than an idle 2-core one)
+    report = soak(CI_FRAMES, every=0.5, warmup=0.1, workdir=tmp_path, timeout=1200)
     print("\n".join(report.lines()))
     # then it ran them all, exit 0, with the same fds and threads from warm-up to the end,
-    # and no gross memory growth. glibc moves RSS between plateaus up to ~15 MB apart (seen
-    # in a clean CI run: +14.5 MB over 200 frames with no leak), so a few hundred frames can
-    # only catch a gross leak: one leaked 640x480 frame per frame would add ~180 MB here, a
-    # leak of 150 kB per frame 30 MB. The slow soaks check the 10 MB / 100k-frame target.
+    # and no gross memory growth. RSS moves between allocator plateaus several MB apart
+    # even with no leak (the run returns free heap to the system every 5 s, which narrows
+    # but does not remove them), so the bound is loose: it catches a leak of 7 kB per frame
+    # or more (31 MB over the 4,500 frames after warm-up). The slow soak checks the
+    # 10 MB / 100k-frame target.
     assert report.exit_code == 0
     assert report.frames == CI_FRAMES
     assert report.fds[0] == report.fds[1], report.fds
@@ -79,7 +81,7 @@ def test_whole_run_statistics_stay_bounded_over_a_long_run() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("frames", [5_000, 100_000])
+@pytest.mark.parametrize("frames", [100_000])
 def test_long_soak_meets_the_memory_and_latency_targets(tmp_path: Path, frames: int) -> None:
     # given the demo run for 5,000 or 100,000 frames
     report = soak(frames, every=2.0, warmup=0.1, workdir=tmp_path)
