@@ -63,6 +63,9 @@ MAX_HEIGHT_SPREAD = 0.08
 #: A glyph at a line's end whose height is this far (relative) from the line's median
 #: height is clutter beside the text, not a digit of it.
 MAX_END_HEIGHT_DEV = 0.2
+#: A line of at most this many glyphs left after clutter was trimmed from its ends needs
+#: the confidence of a two-glyph line.
+SHORT_AFTER_CLUTTER = 3
 #: How many blobs (or slices of fused blobs) per line the gate looks at.
 GATE_CELLS = 4
 #: A raw blob passes the line gate when some digit scores this much for it.
@@ -356,8 +359,12 @@ def assemble(
     for ln, cls in zip(detection.lines, classes, strict=False):
         units = [(u, _in_line_context(c)) for u, c in zip(ln.units, cls, strict=False)]
         runs.extend(_runs(units))
-    for units in runs:
-        units = _trim_ends(_trim_odd_heights(_trim_ends(units, reject_threshold)), reject_threshold)
+    for run in runs:
+        units = _trim_ends(_trim_odd_heights(_trim_ends(run, reject_threshold)), reject_threshold)
+        # Clutter cut off a line's ends (a word's letters, a shape's pieces) is a sign that
+        # what is left is part of it: a short rest must be as sure as a two-digit line.
+        left = {id(v) for v, _ in units}
+        trimmed_clutter = any(c[0] == NOT_GLYPH for u, c in run if id(u) not in left)
         glyph_units = [(u, c) for u, c in units if u.patch is not None]
         n_marks = len(units) - len(glyph_units)
         # More marks than digits is specks and dashes of texture, not a number.
@@ -376,6 +383,8 @@ def assemble(
             if len(glyph_units) == 2
             else config.min_line_confidence
         )
+        if trimmed_clutter and len(glyph_units) <= SHORT_AFTER_CLUTTER:
+            need = max(need, config.short_line_confidence)
         if detection.noisy:
             # Random blobs read as one or two confident digits all the time; only a row
             # of three or more clean, confident digits stands out of noise.
@@ -388,8 +397,9 @@ def assemble(
             continue
         # Digits of one line share one height; clutter that happens to read as digits
         # rarely does (measured on synthetic scenes: 99 % of true lines vary < 5 %).
-        hs = np.array([u.box.h for u, _ in glyph_units], np.float32)
-        if len(hs) >= 2 and float(hs.std() / hs.mean()) > MAX_HEIGHT_SPREAD:
+        if _height_spread(np.array([u.box.h for u, _ in glyph_units], np.float32)) > (
+            MAX_HEIGHT_SPREAD
+        ):
             continue
         # A short line with an unreadable glyph inside is more likely clutter (a word,
         # a logo) than text.
@@ -567,6 +577,20 @@ def _trim_ends(units: list[Any], reject_threshold: float = 0.0) -> list[Any]:
             units.pop()
         if len(units) == n:
             return units
+
+
+def _height_spread(hs: NDArray[np.float32]) -> float:
+    """Relative spread (std / mean) of a line's glyph heights.
+
+    In a line of five or more glyphs the one furthest from the median is left out: one
+    glyph merged with a speck or cut short by a split does not make a row of digits of
+    one height clutter, while the rest of the row still has to agree.
+    """
+    if len(hs) < 2:
+        return 0.0
+    if len(hs) >= 5:
+        hs = np.delete(hs, int(np.argmax(np.abs(hs - np.median(hs)))))
+    return float(hs.std() / hs.mean())
 
 
 def _trim_odd_heights(units: list[Any]) -> list[Any]:
