@@ -229,3 +229,58 @@ def test_lines_split_at_a_minus_are_joined(left, right, gap, expected):
         a = a + _glyphs("-", a[-1].box.x2 + 5)
     got = sorted("".join(g.char for g in gl) for _, gl, _ in resolve([_line(a), _line(b)]))
     assert got == sorted(expected)
+
+
+def test_odd_heights_at_a_lines_ends_are_trimmed_not_the_line():
+    from digitcam.pipeline import _trim_odd_heights
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    def unit(x, h, mark=""):
+        patch = None if mark else np.ones((h, 10), np.float32)
+        return (Unit(Box(x, 100 - h, 10, h), patch, mark, h / 40), ("1", 1.0, ()))
+
+    # Given five digits 40 px high between a leading minus and a card edge 80 px high
+    units = [unit(0, 6, "-"), *(unit(20 + 15 * k, 40) for k in range(5)), unit(100, 80)]
+    # When trimmed, Then only the edge goes (the minus is a mark, the digits agree)
+    kept = _trim_odd_heights(units)
+    assert [u.box.h for u, _ in kept] == [6, 40, 40, 40, 40, 40]
+    # and an odd glyph inside the line stays (it reads '?' or as itself later)
+    inside = [*units[:3], unit(45, 60), *units[3:6]]
+    assert len(_trim_odd_heights(inside)) == len(inside)
+
+
+def test_a_minus_set_far_apart_still_joins_its_number(model):
+    # Given "9 - 18" set so wide that the glyphs are too far apart to link
+    img = np.full((200, 640), 235, np.uint8)
+    for x, t in ((40, "9"), (118, "-"), (172, "18")):
+        cv2.putText(img, t, (x, 120), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 25, 5, cv2.LINE_AA)
+    # When read, Then it is one number, not "9" lost and "-18"
+    assert read_frame(img, model).text == "9-18"
+
+
+def test_height_spread_allows_one_odd_glyph_in_a_long_line():
+    from digitcam.pipeline import MAX_HEIGHT_SPREAD, _height_spread
+
+    one_odd = np.array([40, 41, 40, 39, 52, 40], np.float32)
+    assert _height_spread(one_odd) < MAX_HEIGHT_SPREAD
+    two_odd = np.array([40, 41, 52, 39, 52, 40], np.float32)
+    assert _height_spread(two_odd) > MAX_HEIGHT_SPREAD
+    short = np.array([40, 52, 40], np.float32)  # too short to leave one out
+    assert _height_spread(short) > MAX_HEIGHT_SPREAD
+
+
+def test_line_cap_keeps_the_longest_and_says_what_it_did():
+    from digitcam.pipeline import cap_lines
+    from digitcam.segment import line_geometry
+
+    def line(n):
+        boxes = np.array([[i * 30, 10, 20, 30] for i in range(n)], np.int32)
+        return line_geometry(boxes, Polarity.DARK_ON_LIGHT)
+
+    notes: list[str] = []
+    kept = cap_lines([line(2), line(5), line(3)], 2, notes, what="candidate lines", done="gated")
+    assert [len(ln.boxes) for ln in kept] == [5, 3]
+    assert notes == ["3 candidate lines; gated the 2 longest"]
+    assert len(cap_lines([line(2)], 2, notes, what="x", done="y")) == 1
+    assert len(notes) == 1  # nothing cut, nothing said

@@ -86,3 +86,11 @@ def test_warp_quad_maps_corners_to_rectangle():
     assert out.shape == (80, 80)
     assert out[3, 3] == 255
     assert out[60, 60] == 0
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 1001, 76800])
+def test_int_median_is_numpys_median(n):
+    from digitcam.preprocess import _int_median
+
+    values = np.random.default_rng(n).integers(0, 300, n).astype(np.int16)
+    assert _int_median(values) == float(np.median(values))

@@ -7,12 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digitcam.segment import (
+    bridge_dashes,
     components,
     glyph_candidates,
     line_geometry,
     link_neighbours,
     reading_order,
     refine_line,
+    small_median,
 )
 from digitcam.types import Polarity
 
@@ -165,3 +167,104 @@ def test_refine_of_blank_region_is_empty():
         np.array([[20, 20, 20, 30], [50, 20, 20, 30]], np.int32), Polarity.DARK_ON_LIGHT
     )
     assert refine_line(img, line).units == ()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 7, 10])
+def test_small_median_is_numpys_median(n):
+    rng = np.random.default_rng(n)
+    for values in (rng.integers(0, 100, n), rng.random(n) * 50, list(rng.random(n))):
+        assert small_median(values) == float(np.median(np.asarray(values, np.float64)))
+
+
+def test_small_median_of_nothing_is_an_error():
+    with pytest.raises(ValueError, match="no values"):
+        small_median([])
+
+
+def _group_boxes():
+    # "9 - 19" set wide: a lone 9, then a minus too small to be a glyph, then "19"
+    boxes = np.array([[10, 20, 20, 40], [100, 20, 20, 40], [125, 20, 20, 40]], np.int32)
+    groups = [np.array([0]), np.array([1, 2])]
+    return boxes, groups
+
+
+def test_bridge_dashes_joins_a_number_split_at_a_minus():
+    # Given two groups 2 digit heights apart with a bar at mid-height between them
+    boxes, groups = _group_boxes()
+    dash = np.array([[50, 38, 24, 5]], np.int32)
+    # When bridged, Then they are one line, left to right
+    out = bridge_dashes(groups, boxes, dash)
+    assert [g.tolist() for g in out] == [[0, 1, 2]]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        [50, 55, 24, 5],  # a bar on the baseline, not at mid-height
+        [50, 30, 6, 20],  # an upright stroke, not a bar
+        [150, 38, 24, 5],  # a bar, but not between the groups
+    ],
+)
+def test_bridge_dashes_needs_a_minus_between(mark):
+    boxes, groups = _group_boxes()
+    out = bridge_dashes(groups, boxes, np.array([mark], np.int32))
+    assert sorted(g.tolist() for g in out) == [[0], [1, 2]]
+
+
+def test_bridge_dashes_keeps_lines_of_other_heights_apart():
+    # Given the right group twice as tall: a different line, even with a bar between
+    boxes = np.array([[10, 20, 20, 40], [100, 0, 40, 80], [145, 0, 40, 80]], np.int32)
+    groups = [np.array([0]), np.array([1, 2])]
+    out = bridge_dashes(groups, boxes, np.array([[50, 38, 24, 5]], np.int32))
+    assert len(out) == 2
+
+
+def _glyph_with_right_edge(ch):
+    """Dark `ch` on white (120 x 320) and the column of its rightmost ink."""
+    img = np.full((120, 320), 255, np.uint8)
+    cv2.putText(img, ch, (20, 90), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 0, 6, cv2.LINE_AA)
+    return img, int(np.flatnonzero((img < 128).any(axis=0))[-1])
+
+
+def test_refine_offers_a_point_fused_to_a_digit_as_an_alternative():
+    # Given "8" with a point touching its lower right (blur and bold fuse them)
+    img, x = _glyph_with_right_edge("8")
+    cv2.circle(img, (x + 4, 84), 6, 0, -1)
+    mask = (img < 128).astype(np.uint8) * 255
+    comps = components(mask)
+    assert len(comps.stats) == 1, "the point must touch the 8 for this test"
+    line = line_geometry(comps.stats[:, :4], Polarity.DARK_ON_LIGHT)
+    # When refined, Then one alternative reads the blob as a glyph followed by '.'
+    units = refine_line(img, line).units
+    alts = [alt for u in units for alt in u.alternatives]
+    assert any([p.mark for p in alt] == ["", "."] for alt in alts)
+
+
+def test_refine_offers_a_minus_fused_to_a_digit_first():
+    # Given "0-" with the minus touching the 0, at mid-height
+    img, x = _glyph_with_right_edge("0")
+    cv2.rectangle(img, (x - 2, 58), (x + 26, 64), 0, -1)
+    mask = (img < 128).astype(np.uint8) * 255
+    comps = components(mask)
+    assert len(comps.stats) == 1, "the minus must touch the 0 for this test"
+    line = line_geometry(comps.stats[:, :4], Polarity.DARK_ON_LIGHT)
+    units = refine_line(img, line).units
+    # Then the cut (glyph, then '-') comes first, so it wins a tie with the whole blob
+    fused = [u for u in units if u.alternatives]
+    assert len(fused) == 1
+    assert [p.mark for p in fused[0].alternatives[0]] == ["", "-"]
+
+
+def test_refine_joins_a_glyph_broken_at_a_faint_hairline():
+    # Given a "3"-like glyph: two strong parts joined only by a faint stroke
+    img = np.full((100, 200), 230, np.uint8)
+    cv2.putText(img, "1", (40, 80), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 20, 6, cv2.LINE_AA)
+    cv2.rectangle(img, (100, 30), (112, 80), 20, -1)  # a strong stem
+    cv2.rectangle(img, (80, 30), (86, 40), 20, -1)  # a strong ball terminal
+    cv2.line(img, (86, 33), (100, 33), 170, 2)  # the faint hairline between them
+    line = line_geometry(np.array([[42, 32, 30, 50], [80, 30, 33, 51]], np.int32),
+                         Polarity.DARK_ON_LIGHT)  # fmt: skip
+    units = [u for u in refine_line(img, line).units if u.patch is not None or u.alternatives]
+    # Then the terminal and the stem are one unit, not a speck beside a stroke
+    assert len(units) == 2
+    assert units[1].box.w >= 30

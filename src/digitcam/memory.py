@@ -47,7 +47,7 @@ class MemoryTrimmer(Closing):
         self,
         every_s: float = 5.0,
         *,
-        trim: Callable[[int], int] | None | str = "auto",
+        trim: Callable[[int], int] | str | None = "auto",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if every_s <= 0:

@@ -713,9 +713,7 @@ class _PieceGeometry:
     bg: float
 
 
-def _tail_cut(
-    sub: NDArray[np.uint8], a0: int, b0: int, gy: int, *, top: float, lh: float
-) -> int:
+def _tail_cut(sub: NDArray[np.uint8], a0: int, b0: int, gy: int, *, top: float, lh: float) -> int:
     """Where a mark fused to the right of a glyph starts (a column), or -1.
 
     Blur, bold faces and tight setting join "8." or "0-" into one blob. Its right end is
@@ -729,7 +727,7 @@ def _tail_cut(
     has = cols.any(axis=0)
     first = np.argmax(cols, axis=0) + gy
     last = cols.shape[0] - 1 - np.argmax(cols[::-1], axis=0) + gy
-    low = has & (first >= top + 0.6 * lh) & (last >= top + 0.85 * lh)
+    low = has & (first >= top + 0.6 * lh)
     bar = (
         has
         & (first >= top + 0.22 * lh)
@@ -750,8 +748,12 @@ def _tail_cut(
             own = small_median(span[len(kind) - run :])
             while run and span[len(kind) - run] > 1.5 * own:
                 run -= 1
-        if lo_w * lh <= run <= hi_w * lh and len(kind) - run >= 0.3 * lh:
-            return b0 - run
+        if not (lo_w * lh <= run <= hi_w * lh and len(kind) - run >= 0.3 * lh):
+            continue
+        # A point reaches down to the baseline (its edge columns, being round, need not).
+        if kind is low and last[len(kind) - run :].max() < top + 0.85 * lh:
+            continue
+        return b0 - run
     return -1
 
 
