@@ -46,11 +46,11 @@ from digitcam.types import (
 )
 
 #: Refining is the costly step; a cluttered frame cannot ask for more lines than this.
-MAX_LINES = 24
+MAX_LINES = 16
 #: The line gate looks at a few blobs per line, cheaply; a cluttered frame has many more
 #: candidate lines than text lines, so the gate sees up to this many before refinement is
 #: capped at `MAX_LINES` (capping first would drop short text lines in clutter).
-MAX_GATED_LINES = 96
+MAX_GATED_LINES = 64
 #: Lone digit-shaped blobs refined when a frame has no line of two or more glyphs.
 MAX_SINGLES = 8
 #: Noise level (after denoising) above which a frame is treated as noise: camera frames,
