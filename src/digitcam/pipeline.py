@@ -46,7 +46,7 @@ from digitcam.types import (
 )
 
 #: Refining is the costly step; a cluttered frame cannot ask for more lines than this.
-MAX_LINES = 16
+MAX_LINES = 24
 #: The line gate looks at a few blobs per line, cheaply; a cluttered frame has many more
 #: candidate lines than text lines, so the gate sees up to this many before refinement is
 #: capped at `MAX_LINES` (capping first would drop short text lines in clutter).
