@@ -7,11 +7,16 @@ Run:  PYTHONPATH=src python benchmarks/public_data.py [--data ../shared/data] [-
    leave-one-out 1-NN, then k / C / gamma by inner 3-fold CV on the training rows only).
 3. haverland meter digits, imported as gray whole cells (--crop cell) with their meter
    (--group-key meter): 5 seeded splits BY METER (whole meters, a quarter of the samples
-   held out); "meter" features (unsigned multi-scale HOG), 4 jittered copies per training
-   crop, C/gamma or k by inner CV grouped by meter, the reject.jsonl wheels as the "_"
-   class and the reject threshold chosen on grouped out-of-fold predictions of the
-   training meters (<= 2 % of their digits rejected). Accuracy = real digits read right
-   (no rejection); reject rates at that one threshold; per split and the mean.
+   held out); "meter2" features (unsigned HOG of the locally standardized cell over tall
+   grids, 2 copies of each training crop with other contrast/brightness/blur;
+   `--meter-synth 60` adds 600 synthetic digit cells drawn in the installed fonts to every
+   training side (more digits read, more rejected: docs/public-data.md);
+   `--meter-features meter --meter-augment 4 --meter-augment-kind jitter` gives the earlier
+   pipeline: unsigned multi-scale HOG, 4 shifted/scaled/re-lit copies),
+   C/gamma or k by inner CV grouped by meter, the reject.jsonl wheels as the "_" class
+   and the reject threshold chosen on grouped out-of-fold predictions of the training
+   meters (<= 2 % of their digits rejected). Accuracy = real digits read right (no
+   rejection); reject rates at that one threshold; per split and the mean.
 4. The pi page: `label --text` -> 225 samples; a model trained on it reads the page; and a
    model trained on lines 1-5 reads lines 6-9.
 """
@@ -27,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from digitcam.config import ReaderConfig
-from digitcam.dataset import import_dataset
+from digitcam.dataset import import_dataset, synthetic_cells
 from digitcam.label import assign_text, glyph_items, items_dataset
 from digitcam.pipeline import read_frame
 from digitcam.train import FEATURE_PRESETS, Params, dataset_matrix, fit, group_split, train_dataset
@@ -57,7 +62,15 @@ def letters(data: Path) -> dict[str, float]:
     return out
 
 
-def meters(data: Path, splits: int = 5) -> dict[str, object]:
+def meters(
+    data: Path,
+    splits: int = 5,
+    *,
+    features: str = "meter2",
+    augment: int = 2,
+    augment_kind: str = "photometric",
+    synth: int = 0,
+) -> dict[str, object]:
     """Split BY METER (seeds 0..splits-1, a quarter of the samples held out as whole
     meters). Everything is chosen on the training meters only: C/gamma or k by grouped
     inner CV, the reject threshold on grouped out-of-fold predictions (at most 2 % of the
@@ -65,7 +78,15 @@ def meters(data: Path, splits: int = 5) -> dict[str, object]:
     folder = data / "real" / "haverland_meterdigits"
     ds = import_dataset(folder, "labels-jsonl", crop="cell", group_key="meter")
     assert ds.groups is not None
-    out: dict[str, object] = {"meters_groups": len(set(ds.groups))}
+    # Synthetic cells (installed fonts, no meter of the data) join every training side.
+    extra = synthetic_cells(synth, seed=0) if synth > 0 else None
+    out: dict[str, object] = {
+        "meters_groups": len(set(ds.groups)),
+        "meters_features": features,
+        "meters_augment": augment,
+        "meters_augment_kind": augment_kind,
+        "meters_synthetic_cells": 0 if extra is None else len(extra),
+    }
     for clf in ("svm", "knn"):
         per: list[dict[str, float]] = []
         for seed in range(splits):
@@ -73,12 +94,14 @@ def meters(data: Path, splits: int = 5) -> dict[str, object]:
             _, rep = train_dataset(
                 ds.subset(~te),
                 classifier=clf,
-                spec=FEATURE_PRESETS["meter"],
+                spec=FEATURE_PRESETS[features],
                 test=ds.subset(te),
                 search=True,
                 seed=seed,
                 group_by="meter",
-                augment=4,
+                augment=augment,
+                augment_kind=augment_kind,
+                extra=extra,
                 max_false_reject=0.02,
             )
             per.append(
@@ -138,8 +161,23 @@ def main() -> None:
     )
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--only", nargs="*", default=["digits", "letters", "meters", "pi"])
+    ap.add_argument("--meter-features", default="meter2", choices=sorted(FEATURE_PRESETS))
+    ap.add_argument("--meter-augment", type=int, default=2)
+    ap.add_argument("--meter-augment-kind", default="photometric")
+    ap.add_argument("--meter-synth", type=int, default=0, help="synthetic cells per digit")
     a = ap.parse_args()
-    fns = {"digits": digits, "letters": letters, "meters": meters, "pi": pi_page}
+    fns = {
+        "digits": digits,
+        "letters": letters,
+        "meters": lambda d: meters(
+            d,
+            features=a.meter_features,
+            augment=a.meter_augment,
+            augment_kind=a.meter_augment_kind,
+            synth=a.meter_synth,
+        ),
+        "pi": pi_page,
+    }
     res: dict[str, object] = {}
     for name in a.only:
         t = time.perf_counter()

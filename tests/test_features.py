@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from digitcam.features import NORM_SIZE, FeatureSpec, deskew, glyph_features, normalize_glyph
+from digitcam.features import (
+    NORM_SIZE,
+    FeatureSpec,
+    deskew,
+    glyph_features,
+    local_standardize,
+    normalize_glyph,
+)
 
 
 def test_normalize_keeps_aspect_of_a_one():
@@ -45,6 +52,8 @@ def test_deskew_straightens_a_slanted_bar():
         FeatureSpec("pixels", size=20),
         FeatureSpec("hog", cells=4, bins=8),
         FeatureSpec("hog", cells=2, bins=16, deskew=True),
+        FeatureSpec("uhog", bins=8),
+        FeatureSpec("lhog", bins=8),
     ],
 )
 def test_feature_lengths_match_spec(spec):
@@ -76,3 +85,34 @@ def test_hog_distinguishes_bar_orientations():
 def test_bad_specs_are_refused(kwargs, match):
     with pytest.raises(ValueError, match=match):
         FeatureSpec(**kwargs)
+
+
+def test_local_standardize_lifts_a_faint_stroke_next_to_a_strong_one():
+    # given a strong bar on a dark left half and a faint one (a fifth of the contrast) on
+    # a brighter right half, as on an unevenly lit meter cell
+    img = np.zeros((NORM_SIZE, NORM_SIZE), np.float32)
+    img[:, 10:] = 0.5
+    img[4:16, 4:6] = 1.0
+    img[4:16, 14:16] = 0.7
+    # when locally standardized
+    out = local_standardize(img[None])[0]
+    # then the faint bar stands out against its surroundings more than the input's 1 : 5
+    rows = out[6:14]
+    strong = rows[:, :9].max() - np.median(rows[:, :9])
+    faint = rows[:, 11:].max() - np.median(rows[:, 11:])
+    assert out.shape == (NORM_SIZE, NORM_SIZE)
+    assert faint > 0.3 * strong > 0
+    assert out.min() >= 0.0
+    assert out.max() <= 1.0
+
+
+def test_lhog_is_polarity_free_and_tells_a_bar_from_a_ring():
+    bar = np.zeros((NORM_SIZE, NORM_SIZE), np.float32)
+    bar[3:17, 9:12] = 1.0
+    ring = np.zeros((NORM_SIZE, NORM_SIZE), np.float32)
+    ring[3:17, 5:15] = 1.0
+    ring[6:14, 8:12] = 0.0
+    spec = FeatureSpec("lhog", bins=8)
+    f = glyph_features(np.stack([bar, 1.0 - bar, ring]), spec)
+    np.testing.assert_allclose(f[0], f[1], atol=1e-5)
+    assert np.linalg.norm(f[0] - f[2]) > 0.3

@@ -54,6 +54,8 @@ def _per_class(ds: Dataset, lo: int, hi: int) -> Dataset:
 def test_parse_features_presets_and_explicit_specs() -> None:
     assert parse_features("mhog") == FEATURE_PRESETS["mhog"]
     assert parse_features("vector") is None
+    assert parse_features("meter2") == FeatureSpec(kind="lhog", bins=8)
+    assert parse_features("lhog:bins=6") == FeatureSpec(kind="lhog", bins=6)
     assert parse_features("hog:cells=5,bins=12,deskew=1") == FeatureSpec(
         kind="hog", cells=5, bins=12, deskew=True
     )

@@ -730,6 +730,123 @@ def augment_images(
     return out
 
 
+# --------------------------------------------------------------------------- synthetic cells
+
+
+def _font_digit(path: str, ch: str, px: int) -> NDArray[np.uint8] | None:
+    """One character rendered with a TrueType/OpenType font, cut to its ink box (ink 255)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (2 * px, 2 * px), 0)
+    ImageDraw.Draw(img).text((px // 2, px // 4), ch, fill=255, font=ImageFont.truetype(path, px))
+    a = np.asarray(img)
+    ys, xs = np.nonzero(a > 60)
+    if len(ys) == 0:
+        return None
+    return a[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+
+def synthetic_cells(
+    per_class: int,
+    *,
+    seed: int = 0,
+    rejects: bool = False,
+    font_roots: Sequence[str] = ("/usr/share/fonts",),
+) -> Dataset:
+    """Seeded synthetic meter cells (`normalize_cell` samples) drawn with installed fonts.
+
+    Real meter collections have few meters, so a model sees few digit designs; cells drawn
+    in many fonts (upright TrueType faces and seven-segment faces, see `digitcam.synth`)
+    teach it the digit shapes apart from any one meter's font. Each cell is a wheel window
+    of random aspect (0.5..0.75) with the digit filling 55..85 % of its height, shifted up
+    or down by up to 8 % (a wheel that has rolled a little), half the time with the wheel's
+    neighbouring digits peeking in above and below; with `rejects`, "not a glyph" cells
+    are wheels half-way (35..65 %) between two digits. Then random background/ink gray
+    levels, a lighting gradient, either polarity, blur and noise. The faces depend on the
+    fonts installed, so the samples differ between machines with other fonts.
+
+    Args:
+        per_class: cells per digit 0-9 (and for "not a glyph" with `rejects`).
+        seed: the random generator's seed.
+        rejects: also draw in-between wheels. Off by default: on held-out meters they
+            made the reject threshold throw away more real digits (docs/public-data.md).
+        font_roots: folders searched for font files.
+
+    Returns:
+        A dataset of 10·per_class (11·per_class with `rejects`) 20×20 cells, sources
+        "synthetic-cell:FACE", no groups.
+
+    Raises:
+        DatasetError: per_class < 1, or no usable font installed.
+    """
+    from digitcam.synth import seven_segment_faces, truetype_faces
+
+    if per_class < 1:
+        raise DatasetError(f"synthetic cells: --per-class must be >= 1, got {per_class}")
+    faces = [f for f in truetype_faces(font_roots) if not f.italic]
+    faces += seven_segment_faces(font_roots)
+    if not faces:
+        raise DatasetError(f"synthetic cells: no TrueType/OpenType fonts under {font_roots}")
+    rng = np.random.default_rng(seed)
+    glyphs: dict[tuple[int, str], NDArray[np.uint8] | None] = {}
+    h = 48  # drawn at about the size of a real crop, then normalized like one
+
+    def paste(cell: NDArray[np.float32], face: int, ch: str, ch_h: int, dy: int) -> None:
+        key = (face, ch)
+        if key not in glyphs:
+            glyphs[key] = _font_digit(str(faces[face].source), ch, 64)
+        g = glyphs[key]
+        if g is None:
+            return
+        w = cell.shape[1]
+        gw = max(1, min(w - 2, round(g.shape[1] * ch_h / g.shape[0])))
+        r = cv2.resize(g, (gw, ch_h), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+        y0 = (h - ch_h) // 2 + dy
+        x0 = int(np.clip((w - gw) // 2 + int(rng.integers(-2, 3)), 0, w - gw))
+        top, bottom = max(0, y0), min(h, y0 + ch_h)
+        if bottom > top:
+            part = r[top - y0 : bottom - y0]
+            cell[top:bottom, x0 : x0 + gw] = np.maximum(cell[top:bottom, x0 : x0 + gw], part)
+
+    images, labels, sources = [], [], []
+    for lab in [*"0123456789", NOT_GLYPH] if rejects else "0123456789":
+        for _ in range(per_class):
+            face = int(rng.integers(len(faces)))
+            ch_h = int(h * rng.uniform(0.55, 0.85))
+            w = int(h * rng.uniform(0.5, 0.75))
+            cell = np.zeros((h, w), np.float32)
+            pitch = int(ch_h * rng.uniform(1.15, 1.45))  # digit spacing on the wheel
+            if lab == NOT_GLYPH:
+                d, f = int(rng.integers(10)), rng.uniform(0.35, 0.65)
+                paste(cell, face, str(d), ch_h, -int(f * pitch))
+                paste(cell, face, str((d + 1) % 10), ch_h, pitch - int(f * pitch))
+            else:
+                dy = int(h * rng.uniform(-0.08, 0.08))
+                paste(cell, face, lab, ch_h, dy)
+                if rng.random() < 0.5:
+                    paste(cell, face, str((int(lab) + 1) % 10), ch_h, dy + pitch)
+                    paste(cell, face, str((int(lab) - 1) % 10), ch_h, dy - pitch)
+            bg, fg = rng.uniform(0.0, 0.5), rng.uniform(0.6, 1.0)
+            img = bg + (fg - bg) * cell
+            img += np.linspace(-1, 1, w)[None, :] * rng.uniform(-0.2, 0.2)
+            img += np.linspace(-1, 1, h)[:, None] * rng.uniform(-0.2, 0.2)
+            if rng.random() < 0.5:
+                img = 1.0 - img
+            img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), rng.uniform(0.3, 1.5))
+            img = img + rng.normal(0, rng.uniform(0.0, 0.05), img.shape)
+            images.append(normalize_cell(np.clip(img * 255, 0, 255).astype(np.uint8)))
+            labels.append(lab)
+            sources.append(f"synthetic-cell:{faces[face].name}")
+    prov = {
+        "import": "synthetic-cells",
+        "per_class": per_class,
+        "seed": seed,
+        "rejects": rejects,
+        "faces": len(faces),
+    }
+    return Dataset(tuple(labels), tuple(sources), images=np.stack(images), provenance=(prov,))
+
+
 # --------------------------------------------------------------------------- export
 
 

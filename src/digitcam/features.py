@@ -22,10 +22,21 @@ NORM_SIZE = 20
 #: The glyph's longer side fills this much of NORM_SIZE (a margin keeps HOG edges inside).
 _FILL = 16
 
-FEATURE_KINDS = ("hog", "pixels", "vector", "mhog", "uhog")
+FEATURE_KINDS = ("hog", "pixels", "vector", "mhog", "uhog", "lhog")
 
 #: Cell grids of the multi-scale HOG ("mhog"): 2×2, 4×4 and 5×5 cells of the 20×20 glyph.
 MHOG_GRIDS = (2, 4, 5)
+
+#: (rows, columns) cell grids of "lhog": meter digits are tall, so the two finer grids have
+#: more rows than columns (3×2 and 6×4) next to a square 5×5. Rows/columns that do not
+#: divide 20 give cells one pixel apart in size. Chosen by grouped CV on training meters.
+LHOG_GRIDS = ((3, 2), (6, 4), (5, 5))
+#: "lhog" cuts this many pixels off each side of the 20×20 cell before the features: the
+#: `--crop cell` trim (8 %) still leaves frame edges and neighbouring wheels at the border.
+LHOG_CROP = 1
+#: Gaussian sigma (pixels of the 20×20 cell) of the local mean and spread "lhog" divides
+#: out: about a stroke's length, so faint strokes on a bright, uneven cell are lifted.
+LHOG_SIGMA = 4.0
 
 
 @dataclass(frozen=True)
@@ -40,7 +51,10 @@ class FeatureSpec:
             with bins=16 and deskew), or "uhog" (the same grids with *unsigned* gradient
             orientations over 0..π, so dark-on-light and light-on-dark crops give the same
             vector: for gray, whole-cell crops whose polarity is unreliable, e.g. meter
-            wheels; best with bins=8 and no deskew).
+            wheels; best with bins=8 and no deskew), or "lhog" (unsigned HOG of the
+            *locally standardized* cell over the tall grids `LHOG_GRIDS`, after cutting
+            `LHOG_CROP` pixels of border: for whole meter cells whose lighting and contrast
+            vary inside the cell; bins=8).
         size: side of the pixel grid for "pixels" (10 or 20); ignored otherwise.
         cells: HOG grid is cells×cells.
         bins: HOG orientation bins (over 0..2π; over 0..π for "uhog").
@@ -60,7 +74,7 @@ class FeatureSpec:
             raise ValueError(f"feature kind must be one of {FEATURE_KINDS}, got {self.kind!r}")
         if self.kind == "pixels" and self.size not in (10, 20):
             raise ValueError(f"pixel features need size 10 or 20, got {self.size}")
-        if self.kind in ("mhog", "uhog") and self.bins < 2:
+        if self.kind in ("mhog", "uhog", "lhog") and self.bins < 2:
             raise ValueError(f"multi-scale HOG needs bins >= 2, got {self.bins}")
         if self.kind == "hog" and (NORM_SIZE % self.cells or self.bins < 2):
             raise ValueError(f"HOG needs cells dividing {NORM_SIZE} and bins >= 2")
@@ -74,6 +88,8 @@ class FeatureSpec:
             return self.cells * self.cells * self.bins + 4 * 4
         if self.kind in ("mhog", "uhog"):
             return sum(g * g for g in MHOG_GRIDS) * self.bins
+        if self.kind == "lhog":
+            return sum(r * c for r, c in LHOG_GRIDS) * self.bins
         return self.dim
 
     def to_json(self) -> str:
@@ -176,6 +192,73 @@ def _hog_batch(
     return np.sqrt(hist)
 
 
+def local_standardize(
+    imgs: NDArray[np.float32], *, crop: int = LHOG_CROP, sigma: float = LHOG_SIGMA
+) -> NDArray[np.float32]:
+    """Cells with their local mean removed and divided by their local spread.
+
+    Meter cells are lit unevenly (a glare on one side, a shadow of the window's frame) and
+    some digits are faint; a global stretch leaves those strokes weak next to the strong
+    frame edges. Dividing by the local standard deviation (Gaussian window `sigma`) makes
+    every stroke about equally strong before the gradients are taken.
+
+    Args:
+        imgs: Nx20x20 float32 cells (0..1, either polarity).
+        crop: pixels cut off each side first (the rest is resized back to 20×20).
+        sigma: Gaussian sigma of the local window, in pixels.
+
+    Returns:
+        Nx20x20 float32 in 0..1 (the 2nd..98th percentile of each cell stretched).
+    """
+    out = np.empty((len(imgs), NORM_SIZE, NORM_SIZE), np.float32)
+    for i, g in enumerate(np.asarray(imgs, np.float32)):
+        if crop > 0:
+            g = cv2.resize(
+                g[crop:-crop, crop:-crop], (NORM_SIZE, NORM_SIZE), interpolation=cv2.INTER_LINEAR
+            )
+        mean = cv2.GaussianBlur(g, (0, 0), sigma)
+        var = cv2.GaussianBlur((g - mean) ** 2, (0, 0), sigma)
+        # The floor (a spread of 0.1) keeps flat, noise-only areas from being blown up.
+        z = (g - mean) / np.sqrt(var + 0.01)
+        lo, hi = np.percentile(z, [2, 98])
+        out[i] = np.clip((z - lo) / max(float(hi - lo), 1e-3), 0, 1)
+    return out
+
+
+def _hog_grid_batch(
+    imgs: NDArray[np.float32], *, rows: int, cols: int, bins: int
+) -> NDArray[np.float32]:
+    """Unsigned oriented-gradient histograms over a rows×cols grid, Hellinger-normalized.
+
+    Unlike `_hog_batch`, the grid need not be square nor divide the image side: pixel y
+    goes to cell row y·rows//H (cells differ by at most one pixel in size).
+
+    Args:
+        imgs: NxHxW float32.
+        rows, cols: the cell grid.
+        bins: orientation bins over 0..π (polarity-free).
+
+    Returns:
+        N x (rows*cols*bins) float32.
+    """
+    n, h, w = imgs.shape
+    gx = np.zeros_like(imgs)
+    gy = np.zeros_like(imgs)
+    gx[:, :, 1:-1] = imgs[:, :, 2:] - imgs[:, :, :-2]
+    gy[:, 1:-1, :] = imgs[:, 2:, :] - imgs[:, :-2, :]
+    mag = np.sqrt(gx * gx + gy * gy)
+    # Fold g and -g (the same edge, opposite polarity) onto one angle in 0..π.
+    flip = (gy < 0) | ((gy == 0) & (gx < 0))
+    ang = np.arctan2(np.where(flip, -gy, gy), np.where(flip, -gx, gx))
+    b = np.minimum((ang * (bins / np.pi)).astype(np.int32), bins - 1)
+    cell = (np.arange(h) * rows // h)[:, None] * cols + (np.arange(w) * cols // w)[None, :]
+    idx = (np.arange(n)[:, None, None] * (rows * cols) + cell[None]) * bins + b
+    hist = np.bincount(idx.ravel(), weights=mag.ravel(), minlength=n * rows * cols * bins)
+    hist = hist.reshape(n, rows * cols * bins).astype(np.float32)
+    hist /= hist.sum(axis=1, keepdims=True) + 1e-7
+    return np.sqrt(hist)
+
+
 def glyph_features(norm: NDArray[np.float32], spec: FeatureSpec) -> NDArray[np.float32]:
     """Feature vectors for a batch of normalized glyphs.
 
@@ -202,6 +285,11 @@ def glyph_features(norm: NDArray[np.float32], spec: FeatureSpec) -> NDArray[np.f
             return norm.reshape(len(norm), -1).copy()
         small = norm.reshape(len(norm), spec.size, NORM_SIZE // spec.size, spec.size, -1)
         return small.mean(axis=(2, 4)).reshape(len(norm), -1).astype(np.float32)
+    if spec.kind == "lhog":
+        local = local_standardize(norm, crop=LHOG_CROP, sigma=LHOG_SIGMA)
+        return np.hstack(
+            [_hog_grid_batch(local, rows=r, cols=c, bins=spec.bins) for r, c in LHOG_GRIDS]
+        ).astype(np.float32)
     if spec.kind in ("mhog", "uhog"):
         signed = spec.kind == "mhog"
         return np.hstack(

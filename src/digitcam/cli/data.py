@@ -40,7 +40,7 @@ def dataset_import(
         str,
         typer.Option(
             help="glyph: the ink, aspect kept (default); cell: the whole crop, gray, "
-            "stretched (meter wheels, LCD digits; train with --features meter)."
+            "stretched (meter wheels, LCD digits; train with --features meter2)."
         ),
     ] = "glyph",
     group_key: Annotated[
@@ -88,6 +88,25 @@ def dataset_split(
         f"{train_out}: {int((~te).sum())} samples from {n_tr} groups; "
         f"{test_out}: {int(te.sum())} samples from {n_te} groups (by {by}, seed {seed})"
     )
+
+
+@dataset_app.command("synth-cells")
+def dataset_synth_cells(
+    out: Annotated[Path, typer.Option("--out", help="Dataset file to write (.npz).")],
+    per_class: Annotated[int, typer.Option(help="Cells per digit.")] = 60,
+    seed: Annotated[int, typer.Option(help="Seed of the drawing.")] = 0,
+    rejects: Annotated[
+        bool, typer.Option(help="Also draw in-between wheels as not-a-glyph samples.")
+    ] = False,
+) -> None:
+    """Draw synthetic meter cells (like `import --crop cell`) in the installed fonts, for
+    `train --extra`."""
+    from digitcam.dataset import save_dataset, synthetic_cells
+
+    ds = synthetic_cells(per_class, seed=seed, rejects=rejects)
+    save_dataset(ds, out)
+    faces = ds.provenance[0]["faces"]
+    print(f"{out}: {len(ds)} samples, {len(ds.classes)} classes, {faces} font faces")
 
 
 @dataset_app.command("merge")
@@ -203,8 +222,8 @@ def train(
     features: Annotated[
         str | None,
         typer.Option(
-            help="mhog (default for images), hog, hog-deskew, pixels10, pixels20, meter "
-            "(gray cells, --crop cell), vector, or kind:key=value,... e.g. "
+            help="mhog (default for images), hog, hog-deskew, pixels10, pixels20, meter or "
+            "meter2 (gray cells, --crop cell), vector, or kind:key=value,... e.g. "
             "hog:cells=5,bins=12,deskew=1."
         ),
     ] = None,
@@ -228,8 +247,23 @@ def train(
         ),
     ] = None,
     augment: Annotated[
-        int, typer.Option(help="Jittered copies of each training image (shift/scale/contrast).")
+        int, typer.Option(help="Jittered copies of each training image (see --augment-kind).")
     ] = 0,
+    augment_kind: Annotated[
+        str,
+        typer.Option(
+            help="jitter (shift, scale, contrast, blur) or photometric (contrast, "
+            "brightness, blur only; best with --features meter2)."
+        ),
+    ] = "jitter",
+    extra: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Training-only datasets (e.g. from `dataset synth-cells`): added to every "
+            "training side, never held out or measured on.",
+            exists=True,
+        ),
+    ] = None,
     max_false_reject: Annotated[
         float | None,
         typer.Option(
@@ -245,6 +279,7 @@ def train(
     ds = _load_all(datasets)
     spec = parse_features(features) if features else None
     test_ds = _load_all(test) if test else None
+    extra_ds = _load_all(extra) if extra else None
     params = Params(k=k, c=c, gamma=gamma, reject_threshold=reject_threshold)
     with _Bar(enabled=not as_json and sys.stderr.isatty()) as bar:
         model, report = train_dataset(
@@ -258,6 +293,8 @@ def train(
             seed=seed,
             group_by=group_by,
             augment=augment,
+            augment_kind=augment_kind,
+            extra=extra_ds,
             max_false_reject=max_false_reject,
             progress=bar,
         )
