@@ -6,14 +6,20 @@ and real crops, in one run.
 
 * Frames: `digitcam.synth7.make_display_scene(seed + i)` (640x480, LED/LCD/VFD, ghosts, italic,
   1-2 lines, bezel in clutter, rotation, perspective, blur, noise, JPEG), read from the whole
-  frame with no calibration by `pipeline.read_frame` and the shipped model. `ssocr` (Debian
+  frame with no calibration by `pipeline.read_frame` and the shipped model, with the
+  seven-segment path on (the reader config of a profile that only says
+  `"display": "seven-segment"`: no corners, format or range) and with the default config
+  (`--no-default` skips the latter). ms is the reader's own thread CPU time (other jobs on
+  the machine do not count; OpenCV runs single-threaded), p50 over the frames. `ssocr` (Debian
   package, `-d -1 -T -c decimal`, told the polarity) reads the same whole frames, and the
   perfect crop of the display (the window warped from its true corners).
 * Video: `synth7.CounterScene(seed)` written to an mp4 and read back (codec artifacts), read per
-  frame and fused (`fuse.Fuser` with the `demo` profile): per-frame accuracy, `stable` accuracy
-  after the first second, and whether `stable` ever showed a value the display never showed.
+  frame with the `demo` profile's reader config and fused (`fuse.Fuser`): per-frame accuracy,
+  `stable` accuracy after the first second, and whether `stable` ever showed a value the
+  display never showed.
 * Real crops (`../shared/data/real`): kazuhito, gaspump and the LCD part of haverland, read by
-  `sevenseg.read_cell` (the crop path) and by `read_frame` on the crop padded with a margin.
+  `sevenseg.read_cell` (the crop path) and by `read_frame` (seven-segment path on) on the crop
+  padded with a margin.
 
 Exact % = frames whose text equals the truth; char % = 1 - edit distance / truth length.
 """
@@ -92,17 +98,24 @@ def perfect_crop(image: np.ndarray, corners: np.ndarray, lines: int) -> np.ndarr
 
 
 def bench_frames(args: argparse.Namespace, model: Any) -> dict[str, Any]:
+    from digitcam.calibration import Profile
     from digitcam.pipeline import read_frame
 
-    ours, by = Tally(), defaultdict(Tally)
+    ours, default, by = Tally(), Tally(), defaultdict(Tally)
     ss_frame, ss_crop = Tally(), Tally()
     has_ssocr = shutil.which("ssocr") is not None and not args.no_ssocr
+    # what a profile that only names the display type sets (no corners, format or range)
+    seg_on = Profile(name="hint", display="seven-segment").reader_config()
     for i in range(args.n):
         s = make_display_scene(args.seed + i)
-        t0 = time.perf_counter()
-        got = read_frame(s.image, model).text
-        ms = (time.perf_counter() - t0) * 1000
+        t0 = time.thread_time()
+        got = read_frame(s.image, model, seg_on).text
+        ms = (time.thread_time() - t0) * 1000
         ours.add(got, s.text, ms)
+        if not args.no_default:
+            t0 = time.thread_time()
+            got_d = read_frame(s.image, model).text
+            default.add(got_d, s.text, (time.thread_time() - t0) * 1000)
         st = s.style
         for key in (f"display {st['display']}", f"look {st['look']}",
                     f"italic {st['italic']}", f"lines {st['n_lines']}",
@@ -116,7 +129,9 @@ def bench_frames(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             if st["n_lines"] == 1:
                 txt, ms3 = ssocr(perfect_crop(s.image, s.corners, 1), light)
                 ss_crop.add(txt, s.text, ms3)
-    out = {"ours (whole frame, no calibration)": ours.row()}
+    out = {"ours (whole frame, seven-segment path on)": ours.row()}
+    if not args.no_default:
+        out["ours (whole frame, default config)"] = default.row()
     if has_ssocr:
         out["ssocr (whole frame)"] = ss_frame.row()
         out["ssocr (perfect crop, 1-line displays)"] = ss_crop.row()
@@ -138,7 +153,9 @@ def bench_video(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             wr.write(scene.frame(i)[0])
         wr.release()
         cap = cv2.VideoCapture(path)
-        fuser = Fuser(load_profile("demo").fuse_config())
+        profile = load_profile("demo")
+        fuser = Fuser(profile.fuse_config())
+        config = profile.reader_config()
         per, stable_ok, stable_n, lagged_ok, shown_bad = 0, 0, 0, 0, 0
         ms = []
         for i in range(args.video_frames):
@@ -146,7 +163,7 @@ def bench_video(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             if not ok:
                 break
             t0 = time.perf_counter()
-            r = read_frame(img, model, frame_index=i)
+            r = read_frame(img, model, config, frame_index=i)
             ms.append((time.perf_counter() - t0) * 1000)
             stable = fuser.update(r, i / 30.0)
             per += r.text == truths[i]
@@ -170,6 +187,7 @@ def bench_video(args: argparse.Namespace, model: Any) -> dict[str, Any]:
 
 
 def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
+    from digitcam.calibration import Profile
     from digitcam.pipeline import read_frame
     from digitcam.sevenseg import read_cell
 
@@ -179,6 +197,7 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
         "haverland_meterdigits (lcd)": lambda r: r.get("display_type") == "lcd",
     }
     out: dict[str, Any] = {}
+    seg_on = Profile(name="hint", display="seven-segment").reader_config()
     for name, keep in sets.items():
         folder = REAL / name.split(" ")[0]
         labels = folder / "labels.jsonl"
@@ -197,7 +216,7 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             m = max(h, w) // 2
             bgv = [int(v) for v in np.median(img.reshape(-1, 3), 0)]
             pad = cv2.copyMakeBorder(img, m, m, m, m, cv2.BORDER_CONSTANT, value=bgv)
-            frame.add(read_frame(pad, model).text, r["text"])
+            frame.add(read_frame(pad, model, seg_on).text, r["text"])
         out[name] = {"read_cell (crop path)": cell.row(), "read_frame (padded crop)": frame.row()}
     return out
 
@@ -211,10 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--real-step", type=int, default=1)
     ap.add_argument("--model", type=Path, default=None)
     ap.add_argument("--no-ssocr", action="store_true")
+    ap.add_argument("--no-default", action="store_true", help="skip the default-config row")
     ap.add_argument("--no-real", action="store_true")
     ap.add_argument("--no-video", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    # one thread: OpenCV's worker threads would escape the thread CPU clock (and the machine
+    # is shared, so wall time would measure the neighbours)
+    cv2.setNumThreads(1)
     from digitcam.classify import load_model
 
     model = load_model(args.model)

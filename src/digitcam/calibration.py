@@ -141,6 +141,7 @@ class Profile:
         changes: dict[str, Any] = {}
         if self.display is not None:
             changes["seven_segment"] = self.display == "seven-segment"
+            changes["segments_trusted"] = self.display == "seven-segment"
         if self.polarity is not None:
             changes["polarity"] = self.polarity
         if self.glyph_height is not None:

@@ -32,6 +32,9 @@ class ReaderConfig:
         seven_segment: also decode seven-segment cells (segments are separate blobs). Off by
             default until that reader is as fast and accurate as the printed one; a
             calibration profile with `"display": "seven-segment"` turns it on.
+        segments_trusted: the frame is known to show a seven-segment display (a profile
+            says so), so a segment reading needs no visible sign of one (ghost segments,
+            gaps between bars) to outrank a printed reading of the same place.
     """
 
     polarity: Polarity | None = None
@@ -44,6 +47,7 @@ class ReaderConfig:
     single_glyph_confidence: float = 0.8
     short_line_confidence: float = 0.95
     seven_segment: bool = False
+    segments_trusted: bool = False
 
     def with_(self, **changes: Any) -> ReaderConfig:
         """A copy with some fields changed (unknown names raise TypeError)."""

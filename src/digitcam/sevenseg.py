@@ -10,7 +10,10 @@ How a frame is read:
 1. *Rows* (cheap, at half resolution): both-polarity adaptive threshold; connected components
    are linked into digit clusters by a gap relative to each piece's own length (segments of a
    digit are close, relative to a segment's length); clusters of a similar height on a common
-   line are chained into rows. A frame with no such row costs only this step.
+   line are chained into rows. A frame with no such row costs only this step. A lone cluster
+   right above or below a row, with plain display background between them, is a short line
+   of the same display (a two-line meter's "7"). When gray reads nothing, a colour frame's
+   brightest channel is searched for lit segments (a red or blue LED is dim in gray).
 2. *Rectify*: top and bottom lines are fitted through the columns where a digit spans its
    full height (rotation and perspective), the row is warped to an upright strip with the
    digits `STRIP_DIGIT_PX` high, and the slant (italic faces, rotation) is found as the shear
@@ -22,14 +25,18 @@ How a frame is read:
    so thickness and small misplacement do not matter. Lit vs ghost (unlit but visible) is
    decided for the whole line, relative to the background of the cells' counters and the
    brightest segments. The decimal point is looked for in the gap at the baseline between
-   cells; '-' is a lone middle segment; blank cells give nothing.
+   cells (from where the digit's lower right bar ends: an italic face sets it tight against
+   the digit); '-' is a lone middle segment; blank cells give nothing.
 5. *Check*: each decoded cell is compared with the ideal segment mask of its digit (IoU), so
-   printed digits and clutter (curves, strokes of varying width) score low.
+   printed digits and clutter (curves, strokes of varying width) score low. A row with no
+   sign of a display (ghosts, gaps where bars meet) scores less, so the printed reader wins
+   where both read, unless a profile says the frame shows a display
+   (`ReaderConfig.segments_trusted`); a single digit, or one or two '1's, needs such a sign.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -73,6 +80,9 @@ MAX_RECUTS = 6
 
 #: Rows examined per polarity (a cluttered frame cannot ask for more).
 MAX_ROWS = 6
+
+#: Lone clusters read as short lines beside the rows found, per polarity.
+MAX_NEAR_SINGLES = 2
 
 #: Weight, in the ranking of rows, of the extra digits a wide cluster may hold.
 MERGED_WEIGHT = 0.7
@@ -132,12 +142,15 @@ class SegmentRow:
         polarity: which way the lit segments go.
         clusters: K x 4 float (x, y, w, h) of its digit clusters, left to right.
         points_top, points_bottom: N x 2 (x, y) where a digit spans its full height.
+        short_line: a lone cluster beside another row in the same display window (a
+            two-line meter's short line), which may read as a single digit.
     """
 
     polarity: Polarity
     clusters: NDArray[np.float64]
     points_top: NDArray[np.float64]
     points_bottom: NDArray[np.float64]
+    short_line: bool = False
 
     @property
     def height(self) -> float:
@@ -263,7 +276,7 @@ def _digit_sized(boxes: NDArray[Any], whole: NDArray[np.float64]) -> NDArray[np.
     """Boxes that could be whole digits well shorter than the cluster `whole` (not bars:
     a vertical bar is narrow, a horizontal one low)."""
     w, h = boxes[:, 2].astype(np.float64), boxes[:, 3].astype(np.float64)
-    return (h >= 0.35 * whole[3]) & (h <= 0.7 * whole[3]) & (w >= 0.3 * h)
+    return (h >= 0.25 * whole[3]) & (h <= 0.7 * whole[3]) & (w >= 0.3 * h)
 
 
 def _may_hold_digits(pieces: NDArray[np.int32], whole: NDArray[np.float64]) -> bool:
@@ -361,6 +374,41 @@ def _full_height_points(
     return np.concatenate(tops).astype(np.float64), np.concatenate(bots).astype(np.float64)
 
 
+def _beside(single: NDArray[np.float64], row: NDArray[np.float64]) -> bool:
+    """Whether a lone cluster could be a short line of the display that holds `row`: of a
+    similar height, right above or below the row, within its width."""
+    x, y, w, h = single[0, :4]
+    hr = float(np.median(row[:, 3]))
+    rx0, ry0 = row[:, 0].min(), row[:, 1].min()
+    rx1, ry1 = (row[:, 0] + row[:, 2]).max(), (row[:, 1] + row[:, 3]).max()
+    if not 0.55 * hr <= h <= 1.6 * hr:
+        return False
+    gap = max(ry0 - (y + h), y - ry1)
+    return bool(-0.2 * hr <= gap <= 1.2 * hr and x >= rx0 - 0.5 * hr and x + w <= rx1 + 0.5 * hr)
+
+
+def _same_window(
+    gray: NDArray[np.uint8], single: NDArray[np.float64], row: NDArray[np.float64]
+) -> bool:
+    """Whether the gap between a lone cluster and a row (full-resolution boxes) is plain
+    display background: a bezel's edge or clutter between them is a strong step, far
+    larger than the background's own variation, compared with the digit's contrast."""
+    x, y, w, h = single[0, :4]
+    ry0, ry1 = row[:, 1].min(), (row[:, 1] + row[:, 3]).max()
+    g0, g1 = (y + h, ry0) if y + h <= ry0 else (ry1, y)
+    hh, ww = gray.shape
+    c0, c1 = int(max(0, x)), int(min(ww, x + w))
+    r0, r1 = int(max(0, g0 + 1)), int(min(hh, g1 - 1))
+    digit = gray[int(max(0, y)) : int(min(hh, y + h)), c0:c1]
+    if digit.size == 0 or c1 <= c0:
+        return False
+    lo, hi = np.percentile(digit, (5, 95))
+    if r1 - r0 < 1:
+        return True  # touching: nothing between them
+    prof = gray[r0:r1, c0:c1].mean(axis=1)
+    return bool(np.ptp(prof) <= 0.35 * max(hi - lo, 1.0))
+
+
 def find_rows(
     gray: NDArray[np.uint8], *, min_digit_px: int, max_digit_frac: float, polarity: Polarity | None
 ) -> list[SegmentRow]:
@@ -455,13 +503,23 @@ def find_rows(
                 multi.append((score, c, hr))
             elif 0.3 * hr <= width:
                 single.append((score, c, hr))
-        # a lone cluster is read only when the frame has no row of several
-        cands = sorted(multi, key=lambda t: -t[0]) or sorted(single, key=lambda t: -t[0])
-        for _s, c, hr in cands[: 2 if noisy else MAX_ROWS]:
+        # a lone cluster is read only when the frame has no row of several, or as a short
+        # line of a display beside (above or below) one of the rows
+        multi.sort(key=lambda t: -t[0])
+        single.sort(key=lambda t: -t[0])
+        if multi:
+            top_rows = multi[: 2 if noisy else MAX_ROWS]
+            near = [t for t in single
+                    if any(_beside(t[1], c) and _same_window(gray, t[1] / f, c / f)
+                           for _s, c, _h in top_rows)]  # fmt: skip
+            cands = [(t, False) for t in top_rows] + [(t, True) for t in near[:MAX_NEAR_SINGLES]]
+        else:
+            cands = [(t, False) for t in single[: 2 if noisy else MAX_ROWS]]
+        for (_s, c, hr), short in cands:
             pt, pb = _full_height_points(mask, c, hr)
             if len(pt) < 2:
                 continue
-            rows.append(SegmentRow(pol, c[:, :4] / f, pt / f, pb / f))
+            rows.append(SegmentRow(pol, c[:, :4] / f, pt / f, pb / f, short))
     return rows
 
 
@@ -650,9 +708,10 @@ def find_cells(
     hd = bottom - top
     y0, y1 = round(top), round(top + 0.85 * hd)
     proj = binary[y0:y1].sum(axis=0).astype(np.float64)
-    on = proj >= max(1.0, 0.08 * (y1 - y0))
+    on = proj >= max(1.0, 0.04 * (y1 - y0))
     runs = [(a, b) for a, b in _runs(on) if b - a >= 0.05 * hd]
     runs = [r for r in runs if not _not_a_cell(binary, r, top, bottom)]
+    runs = [_trim_low_tail(binary, r, top, bottom) for r in runs]
     # glue runs split by a 1-2 px crack (a segment gap seen at a slant)
     merged: list[list[int]] = []
     for a, b in runs:
@@ -694,6 +753,27 @@ def find_cells(
         if x1 - x0 >= 0.05 * hd:
             out.append(((x0, x1), ink))
     return out
+
+
+def _trim_low_tail(
+    binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float
+) -> tuple[int, int]:
+    """A run without the columns at its right end whose ink lies only low in the band: a
+    decimal point fused onto its digit (a big dot reaches into the projection band, and
+    blur or tight spacing joins it to the digit's run), left for `_find_dots`."""
+    a, b = run
+    hd = bottom - top
+    t0, t1 = max(0, round(top)), min(binary.shape[0], round(bottom) + 1)
+    sub = binary[t0:t1, a:b] > 0
+    has = sub.any(axis=0)
+    first = np.where(has, np.argmax(sub, axis=0), sub.shape[0])
+    # every digit's right edge has a bar (b, c) rising above mid-height; a dot does not
+    high = np.flatnonzero(first < 0.6 * hd)
+    if len(high) == 0:
+        return run
+    end = a + int(high[-1]) + 1
+    # a column or two is a bar's blurred or slanted foot, not a dot
+    return (a, end) if b - end >= 0.08 * hd and end - a >= 0.05 * hd else run
 
 
 def _minus_like(binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float) -> bool:
@@ -794,10 +874,11 @@ def segment_values(
         return float(s.max()) / (r1 - r0)
 
     def cols_peak(xa: float, xb: float, ya: float, yb: float) -> float:
-        # A vertical bar may start late or end early (a 4's f with no a above it, an
-        # italic face's offset): the half of the zone next to mid-height counts on its own.
-        near = (ya + yb) / 2
-        half = (near, yb) if yb <= 0.5 else (ya, near)
+        # A vertical bar may start late (a 4's f with no a above it, an italic face's
+        # offset): the lower half of the zone counts on its own. For the upper bars that
+        # half is next to mid-height; for the lower ones it is away from it, where a thick
+        # or low middle bar (g) cannot reach.
+        half = ((ya + yb) / 2, yb)
         return max(cols_mean_peak(xa, xb, ya, yb), cols_mean_peak(xa, xb, *half))
 
     def mean(xa: float, xb: float, ya: float, yb: float) -> float:
@@ -891,6 +972,7 @@ class DecodedCell:
     ink: tuple[float, float]
     dot: bool = False
     dot_confidence: float = 0.0
+    evidence: bool = True
 
 
 def decode_strip(
@@ -900,7 +982,6 @@ def decode_strip(
     strip; blank cells are included with char ''."""
     img = strip.image
     top, bottom = strip.top, strip.bottom
-    bottom - top
     f = img.astype(np.float32)
     _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     found = find_cells(binary, top, bottom) if cells is None else cells
@@ -916,7 +997,14 @@ def decode_strip(
     contrast = hi - bg
     if contrast < 20:
         return []
-    thr = _otsu_1d(v.ravel(), bg + 0.4 * contrast, bg + 0.7 * contrast)
+    lo, hi_t = bg + 0.4 * contrast, bg + 0.7 * contrast
+    thr = _otsu_1d(v.ravel(), lo, hi_t)
+    on, off = v[v > thr], v[v <= thr]
+    if len(cells) > 1 and on.size and off.size:
+        # midway between the typical lit and unlit (ghost) levels: Otsu's split wanders
+        # toward the few in-between values (a bar's glow in a narrow cell); one cell has
+        # too few unlit bars for a typical level
+        thr = float(np.clip((np.median(on) + np.median(off)) / 2, lo, hi_t))
     lit_mask = v > thr
     # Lit segments are the minority of the display's area; when "lit" covers most of the
     # row, this is the other polarity's background between glyphs.
@@ -946,10 +1034,9 @@ def decode_strip(
         out.append(DecodedCell(ch, conf if ch != UNKNOWN else min(conf, 0.3), segs, c, ink))
     out = _find_dots(f, out, top, bottom, thr, bg, contrast, t_est)
     if not _segment_evidence(integral, cells, v, lit_mask, top, bottom, thr, bg, contrast, t_est):
-        # nothing says "display": no ghosts, no gaps where bars meet. Printed digits often
-        # decode too; let the printed reader win where it reads the same place.
-        out = [DecodedCell(c.char, c.confidence * NO_EVIDENCE_FACTOR, c.segments, c.cell, c.ink,
-                           c.dot, c.dot_confidence) for c in out]  # fmt: skip
+        # nothing says "display": no ghosts, no gaps where bars meet (`line_from_cells`
+        # lowers such a line's score so the printed reader wins where it reads the same place)
+        out = [replace(c, evidence=False) for c in out]
     return out
 
 
@@ -997,7 +1084,10 @@ def _thickness(
             if not lm[SEGMENT_ORDER.index(s)]:
                 continue
             r0, r1 = max(0, int(top + ya * hd)), min(binary.shape[0], int(top + yb * hd))
-            col = binary[r0:r1, c0:c1].mean(axis=1) > 0.5
+            sub = binary[r0:r1, max(0, c0) : c1]
+            if sub.size == 0:  # a cell at the strip's edge
+                continue
+            col = sub.mean(axis=1) > 0.5
             runs = _runs(col)
             if runs:
                 vals.append(max(b - a for a, b in runs))
@@ -1017,6 +1107,10 @@ def _find_dots(
     hs, ws = f.shape
     hd = bottom - top
     binary = f > thr
+    # blur thins (or thickens) bars at the lit threshold; a dot is about a bar's size
+    t = max(t, 0.08 * hd)
+    # rows of the lower vertical bars, above the dot: where the digit's right edge is
+    l0, l1 = _clip(top + 0.55 * hd, 0, hs - 1), _clip(bottom - 0.25 * hd, 1, hs)
     r0, r1 = _clip(bottom - 1.8 * t, 0, hs - 1), _clip(bottom + 0.6 * t, 1, hs)
     u0, u1 = _clip(top + 0.15 * hd, 0, hs - 1), _clip(bottom - 2.2 * t, 1, hs)
     out = list(cells)
@@ -1024,20 +1118,26 @@ def _find_dots(
         a, b = cells[i], cells[i + 1]
         if not a.char or a.char == UNKNOWN:
             continue
-        c0 = _clip(a.ink[1], 0, ws - 1)
+        e0 = c0 = _clip(a.ink[1], 0, ws - 1)
+        # a dot set tight against its digit (italic faces) lies partly inside the digit's
+        # ink range: look from where the digit's lower right bar ends
+        xs = _clip(a.ink[0] + 0.5 * (a.ink[1] - a.ink[0]), 0, ws - 1)
+        lower = np.flatnonzero(binary[l0:l1, xs:e0].any(axis=0)) if l1 > l0 else []
+        if len(lower) and "c" in a.segments:  # no c bar (a 2): its d bar ends the digit
+            c0 = min(e0, xs + int(lower[-1]) + 1)
         c1 = _clip(min(b.ink[0], a.ink[1] + 0.45 * hd), 1, ws)
         if c1 - c0 < 1:
             continue
         ink = binary[r0:r1, c0:c1]
         area = float(ink.sum())
-        above = float(binary[u0:u1, c0:c1].sum()) if u1 > u0 else 0.0
+        above = float(binary[u0:u1, e0:c1].sum()) if u1 > u0 and c1 > e0 else 0.0
         if area >= 0.35 * t * t and above <= 0.15 * t * t:
             rows = np.flatnonzero(ink.any(axis=1))
             if rows[-1] - rows[0] + 1 > 2.4 * t:
                 continue
             peak = float(f[r0:r1, c0:c1][ink].mean())
             conf = float(min(1.0, (peak - thr) / (0.2 * contrast)))
-            out[i] = DecodedCell(a.char, a.confidence, a.segments, a.cell, a.ink, True, conf)
+            out[i] = replace(a, dot=True, dot_confidence=conf)
     return out
 
 
@@ -1055,12 +1155,16 @@ def _to_frame_box(minv: NDArray[np.float64], x0: float, y0: float, x1: float, y1
 
 
 def line_from_cells(
-    cells: list[DecodedCell], strip: Strip, *, n_clusters_x: tuple[float, float] | None = None
-) -> tuple[Box, tuple[Glyph, ...], float] | None:
+    cells: list[DecodedCell], strip: Strip, *, n_clusters_x: tuple[float, float] | None = None,
+    short_line: bool = False, trusted: bool = False,
+) -> tuple[Box, tuple[Glyph, ...], float] | None:  # fmt: skip
     """Glyphs and score of a decoded strip, or None when it does not read as a display.
 
     Leading blank cells give nothing; a cell left of the first cluster (`n_clusters_x`, the
-    strip x-range the row's clusters cover) is kept only as a '-'.
+    strip x-range the row's clusters cover) is kept only as a '-'. A single digit needs
+    evidence of a display (ghosts, gaps between bars) or to be a `short_line` beside one.
+    A line without such evidence scores less (`NO_EVIDENCE_FACTOR`) unless `trusted` (the
+    frame is known to show a display).
     """
     minv = np.linalg.inv(strip.m)
     top, bottom = strip.top, strip.bottom
@@ -1089,8 +1193,15 @@ def line_from_cells(
     need = 0.55 if len(digits) >= 3 else 0.7 if len(digits) == 2 else 0.85
     if mean_conf < need:
         return None
-    if len(digits) == 1 and digits[0].char == "1" and len(cs) == 1:
-        return None  # a lone bar is not a reading
+    evidence = all(c.evidence for c in cs)
+    if len(digits) <= 2 and all(c.char == "1" for c in digits) and not (short_line or evidence):
+        return None  # a bar or two (a frame's edges, clutter) is not a reading
+    if len(digits) == 1 and not (short_line or evidence):
+        return None  # a lone bar or hook of clutter decodes as a 7 or a 4 all too easily
+    # A row with no display evidence is accepted on its decoding alone but scores and
+    # claims less, so the printed reader wins where it reads the same place (unless the
+    # frame is known to show a display).
+    factor = 1.0 if trusted or evidence else NO_EVIDENCE_FACTOR
     glyphs: list[Glyph] = []
     for c in cs:
         x0, x1 = c.cell
@@ -1099,8 +1210,9 @@ def line_from_cells(
             glyphs.append(Glyph(box, "-", MARK_CONFIDENCE, (("-", MARK_CONFIDENCE),),
                                 GlyphKind.MARK))  # fmt: skip
         else:
-            cands = ((c.char, round(c.confidence, 4)),)
-            glyphs.append(Glyph(box, c.char, c.confidence, cands, GlyphKind.SEGMENTS))
+            conf = c.confidence * factor
+            cands = ((c.char, round(conf, 4)),)
+            glyphs.append(Glyph(box, c.char, conf, cands, GlyphKind.SEGMENTS))
         if c.dot and c is not cs[-1]:
             dx = x1 + 0.02 * hd
             dbox = _to_frame_box(minv, dx, bottom - 0.15 * hd, dx + 0.15 * hd, bottom)
@@ -1112,14 +1224,17 @@ def line_from_cells(
     hmed = float(np.median([g.box.h for g in glyphs if g.kind is GlyphKind.SEGMENTS]))
     # Marks and digits all count: the segment reader decided each from the line's geometry.
     n_marks = sum(1 for g in glyphs if g.kind is GlyphKind.MARK)
-    score = (float(confs.sum()) + 0.5 * MARK_CONFIDENCE * n_marks) * float(np.sqrt(hmed))
+    score = (factor * float(confs.sum()) + 0.5 * MARK_CONFIDENCE * n_marks) * float(np.sqrt(hmed))
     return bbox, tuple(glyphs), score
 
 
 def read_row(
-    gray: NDArray[np.uint8], row: SegmentRow
+    gray: NDArray[np.uint8], row: SegmentRow, *, trusted: bool = False
 ) -> tuple[Box, tuple[Glyph, ...], float] | None:
-    """Rectify, cut and decode one row; None when it does not read as a display."""
+    """Rectify, cut and decode one row; None when it does not read as a display.
+
+    `trusted`: the frame is known to show a display (see `line_from_cells`).
+    """
     strip = rectify_row(gray, row)
     if strip is None:
         return None
@@ -1131,17 +1246,40 @@ def read_row(
     p = np.array([[c[:, 0].min(), c[:, 1].mean() + c[:, 3].mean() / 2]], np.float64)
     q = cv2.perspectiveTransform(p.reshape(-1, 1, 2), strip.m).reshape(-1, 2)
     return line_from_cells(cells, strip, n_clusters_x=(float(q[0, 0]) - 0.3 * STRIP_DIGIT_PX,
-                                                       float("inf")))  # fmt: skip
+                                                       float("inf")),
+                           short_line=row.short_line, trusted=trusted)  # fmt: skip
+
+
+def brightest_channel(image: NDArray[Any]) -> NDArray[np.uint8] | None:
+    """Per-pixel maximum over the B, G, R channels, denoised like the pipeline's gray.
+
+    A lit red or blue LED segment is at full level in its own channel but dim in gray
+    (blue weighs 0.11 there), so light-on-dark segments are looked for in this image.
+
+    Args:
+        image: HxWx3 (BGR) or HxWx4 (BGRA) uint8; anything else gives None.
+
+    Returns:
+        HxW uint8, or None when the image is not 8-bit colour.
+    """
+    if image.ndim != 3 or image.shape[2] < 3 or image.dtype != np.uint8:
+        return None
+    m = cv2.max(cv2.max(image[:, :, 0], image[:, :, 1]), image[:, :, 2])
+    return cv2.GaussianBlur(m, (3, 3), 0)
 
 
 def read_segment_displays(
-    gray: NDArray[np.uint8], config: ReaderConfig
+    gray: NDArray[np.uint8], config: ReaderConfig, *, image: NDArray[Any] | None = None
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     """Candidate seven-segment lines in a gray frame: (bbox, glyphs, score) each.
 
     Args:
         gray: HxW uint8, denoised.
-        config: reader options (`polarity`, `min_glyph_px`, `max_glyph_frac`).
+        config: reader options (`polarity`, `min_glyph_px`, `max_glyph_frac`,
+            `segments_trusted`).
+        image: the frame gray was made from (HxWx3 BGR uint8), or None; when given and
+            gray reads no line of two digits, lit (light-on-dark) segments are looked for
+            again in its brightest channel (`brightest_channel`).
 
     Returns:
         Candidate lines in no particular order; glyphs are `GlyphKind.SEGMENTS` digits and
@@ -1150,12 +1288,27 @@ def read_segment_displays(
     """
     rows = find_rows(gray, min_digit_px=max(8, config.min_glyph_px),
                      max_digit_frac=config.max_glyph_frac, polarity=config.polarity)  # fmt: skip
-    out = []
-    for row in rows:
-        line = read_row(gray, row)
-        if line is not None:
-            out.append(line)
+    trusted = config.segments_trusted
+    out = [line for row in rows if (line := read_row(gray, row, trusted=trusted)) is not None]
+    if config.polarity is Polarity.DARK_ON_LIGHT or any(
+        _n_digit_glyphs(g) >= 2 for _b, g, _s in out
+    ):
+        return out
+    # Nothing read: a red or blue LED may be too dim in gray. Look again for lit segments
+    # in the brightest channel (not always: there, glow and JPEG's coarse colour make
+    # well-lit displays read worse than in gray).
+    bright = brightest_channel(image) if image is not None else None
+    if bright is None or bright.shape != gray.shape:
+        return out
+    rows = find_rows(bright, min_digit_px=max(8, config.min_glyph_px),
+                     max_digit_frac=config.max_glyph_frac,
+                     polarity=Polarity.LIGHT_ON_DARK)  # fmt: skip
+    out += [line for row in rows if (line := read_row(bright, row, trusted=trusted)) is not None]
     return out
+
+
+def _n_digit_glyphs(glyphs: tuple[Glyph, ...]) -> int:
+    return sum(1 for g in glyphs if g.kind is GlyphKind.SEGMENTS)
 
 
 def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> Glyph | None:
