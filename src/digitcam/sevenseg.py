@@ -1000,10 +1000,9 @@ def decode_strip(
     lo, hi_t = bg + 0.4 * contrast, bg + 0.7 * contrast
     thr = _otsu_1d(v.ravel(), lo, hi_t)
     on, off = v[v > thr], v[v <= thr]
-    if len(cells) > 1 and on.size and off.size:
+    if on.size and off.size:
         # midway between the typical lit and unlit (ghost) levels: Otsu's split wanders
-        # toward the few in-between values (a bar's glow in a narrow cell); one cell has
-        # too few unlit bars for a typical level
+        # toward the few in-between values (a bar's glow in a narrow cell)
         thr = float(np.clip((np.median(on) + np.median(off)) / 2, lo, hi_t))
     lit_mask = v > thr
     # Lit segments are the minority of the display's area; when "lit" covers most of the
