@@ -185,6 +185,29 @@ def link_neighbours(boxes: NDArray[np.int32]) -> list[NDArray[np.intp]]:
     return np.split(order, cuts)
 
 
+def union_groups(n: int, pairs: NDArray[np.intp]) -> list[NDArray[np.intp]]:
+    """Items 0..n-1 joined by `pairs` (K x 2), as groups (sorted index arrays).
+
+    Groups come in the order of their smallest member (union-find, smallest root).
+    """
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        ri, rj = find(int(i)), find(int(j))
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    roots = np.array([find(i) for i in range(n)])
+    order = np.argsort(roots, kind="stable")
+    cuts = np.flatnonzero(np.diff(roots[order])) + 1
+    return [np.sort(g) for g in np.split(order, cuts)]
+
+
 def bridge_dashes(
     groups: list[NDArray[np.intp]], boxes: NDArray[np.int32], marks: NDArray[np.int32]
 ) -> list[NDArray[np.intp]]:
@@ -232,14 +255,7 @@ def bridge_dashes(
     m = marks.astype(np.float32)
     mx, mw, mh = m[:, 0], m[:, 2], m[:, 3]
     mcy = m[:, 1] + mh / 2
-    parent = list(range(len(groups)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    bridged = []
     for i, j in pairs:
         h = float(hm[i, j])
         cy = (lcy[i] + rcy[j]) / 2
@@ -253,12 +269,13 @@ def bridge_dashes(
             & (mw <= 1.2 * h)
         )
         if dash.any():
-            ri, rj = find(int(i)), find(int(j))
-            if ri != rj:
-                parent[rj] = ri
-    joined: dict[int, list[NDArray[np.intp]]] = {}
-    for k, g in enumerate(groups):
-        joined.setdefault(find(k), []).append(g)
+            bridged.append((int(i), int(j)))
+    if not bridged:
+        return groups
+    joined = {
+        int(sets[0]): [groups[k] for k in sets.tolist()]
+        for sets in union_groups(len(groups), np.array(bridged, np.intp))
+    }
     cx = b[:, 0] + b[:, 2] / 2
     out = []
     for parts in joined.values():

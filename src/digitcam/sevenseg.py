@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 
 from digitcam.config import ReaderConfig
 from digitcam.preprocess import ink_masks, ink_offset, odd
+from digitcam.segment import union_groups
 from digitcam.types import UNKNOWN, Box, Glyph, GlyphKind, Polarity
 
 #: Segment names in code-bit order: a top, b upper right, c lower right, d bottom,
@@ -163,25 +164,6 @@ class SegmentRow:
         return (x0, y0, (c[:, 0] + c[:, 2]).max() - x0, (c[:, 1] + c[:, 3]).max() - y0)
 
 
-def _union_find_groups(n: int, pairs: NDArray[np.intp]) -> list[NDArray[np.intp]]:
-    parent = np.arange(n)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in pairs:
-        ri, rj = find(int(i)), find(int(j))
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-    roots = np.array([find(i) for i in range(n)])
-    order = np.argsort(roots, kind="stable")
-    cuts = np.flatnonzero(np.diff(roots[order])) + 1
-    return [np.sort(g) for g in np.split(order, cuts)]
-
-
 def _clusters(
     stats: NDArray[np.int32], max_h: float, *, reach: float = 0.12, min_solid: float = 0.2,
     with_members: bool = False,
@@ -223,7 +205,7 @@ def _clusters(
         & ~contains
     )
     ii, jj = np.nonzero(np.triu(link, 1))
-    groups = _union_find_groups(n, np.stack([ii, jj], 1))
+    groups = union_groups(n, np.stack([ii, jj], 1))
     out = []
     members = []
     for g in groups:
@@ -319,7 +301,7 @@ def _stack_halves(
         return cl, members
     out = []
     mem = []
-    for g in _union_find_groups(n, np.stack([ii, jj], 1)):
+    for g in union_groups(n, np.stack([ii, jj], 1)):
         gx0, gy0 = x[g].min(), y[g].min()
         gx1, gy1 = (x[g] + w[g]).max(), (y[g] + h[g]).max()
         out.append((gx0, gy0, gx1 - gx0, gy1 - gy0, cl[g, 4].sum()))
@@ -343,7 +325,7 @@ def _chain(cl: NDArray[np.float64]) -> list[NDArray[np.intp]]:
     ok &= gap <= 1.3 * hm
     ok &= x[None, :] > x[:, None]
     ii, jj = np.nonzero(ok)
-    groups = _union_find_groups(n, np.stack([ii, jj], 1))
+    groups = union_groups(n, np.stack([ii, jj], 1))
     return [g[np.argsort(x[g])] for g in groups]
 
 
