@@ -168,35 +168,7 @@ def _hog_batch(
     Returns:
         N x (cells*cells*bins) float32.
     """
-    n, s, _ = imgs.shape
-    gx = np.zeros_like(imgs)
-    gy = np.zeros_like(imgs)
-    gx[:, :, 1:-1] = imgs[:, :, 2:] - imgs[:, :, :-2]
-    gy[:, 1:-1, :] = imgs[:, 2:, :] - imgs[:, :-2, :]
-    mag = np.sqrt(gx * gx + gy * gy)
-    if signed:
-        ang = np.arctan2(gy, gx)
-        # That is `ang % 2π`, exactly: numpy's float remainder adds the divisor to a
-        # negative remainder, and |ang| <= π needs nothing else; but its per-element fmod
-        # loop costs 25 times the sum (-0.0 stays -0.0 rather than becoming 0.0: same bin).
-        np.add(ang, np.float32(2 * np.pi), out=ang, where=ang < 0)
-        b = np.minimum((ang * (bins / (2 * np.pi))).astype(np.int32), bins - 1)
-    else:
-        # Fold each gradient into the upper half-plane first, so g and -g (the same edge
-        # with the opposite polarity) get exactly the same angle in 0..π.
-        flip = (gy < 0) | ((gy == 0) & (gx < 0))
-        ang = np.arctan2(np.where(flip, -gy, gy), np.where(flip, -gx, gx))
-        b = np.minimum((ang * (bins / np.pi)).astype(np.int32), bins - 1)
-    # Cell index of each pixel, then one bincount over (image, cell, bin).
-    ys, xs = np.divmod(np.arange(s * s), s)
-    c = s // cells
-    cell = ((ys // c) * cells + (xs // c)).reshape(s, s)
-    idx = (np.arange(n)[:, None, None] * (cells * cells) + cell[None]) * bins + b
-    hist = np.bincount(idx.ravel(), weights=mag.ravel(), minlength=n * cells * cells * bins)
-    hist = hist.reshape(n, cells * cells * bins).astype(np.float32)
-    eps = 1e-7
-    hist /= hist.sum(axis=1, keepdims=True) + eps
-    return np.sqrt(hist)
+    return _hog_grid_batch(imgs, rows=cells, cols=cells, bins=bins, signed=signed)
 
 
 def local_standardize(
@@ -233,17 +205,19 @@ def local_standardize(
 
 
 def _hog_grid_batch(
-    imgs: NDArray[np.float32], *, rows: int, cols: int, bins: int
+    imgs: NDArray[np.float32], *, rows: int, cols: int, bins: int, signed: bool = False
 ) -> NDArray[np.float32]:
-    """Unsigned oriented-gradient histograms over a rows×cols grid, Hellinger-normalized.
+    """Oriented-gradient histograms over a rows×cols grid, Hellinger-normalized.
 
-    Unlike `_hog_batch`, the grid need not be square nor divide the image side: pixel y
-    goes to cell row y·rows//H (cells differ by at most one pixel in size).
+    The grid need not be square nor divide the image side: pixel y goes to cell row
+    y·rows//H (cells differ by at most one pixel in size; where the grid divides the side,
+    that is y // (H/rows), the square cells of `_hog_batch`).
 
     Args:
         imgs: NxHxW float32.
         rows, cols: the cell grid.
-        bins: orientation bins over 0..π (polarity-free).
+        bins: orientation bins over 0..2π (signed) or 0..π (unsigned: polarity-free).
+        signed: keep the gradient's direction (else g and -g fall in one bin).
 
     Returns:
         N x (rows*cols*bins) float32.
@@ -254,10 +228,20 @@ def _hog_grid_batch(
     gx[:, :, 1:-1] = imgs[:, :, 2:] - imgs[:, :, :-2]
     gy[:, 1:-1, :] = imgs[:, 2:, :] - imgs[:, :-2, :]
     mag = np.sqrt(gx * gx + gy * gy)
-    # Fold g and -g (the same edge, opposite polarity) onto one angle in 0..π.
-    flip = (gy < 0) | ((gy == 0) & (gx < 0))
-    ang = np.arctan2(np.where(flip, -gy, gy), np.where(flip, -gx, gx))
-    b = np.minimum((ang * (bins / np.pi)).astype(np.int32), bins - 1)
+    if signed:
+        ang = np.arctan2(gy, gx)
+        # That is `ang % 2π`, exactly: numpy's float remainder adds the divisor to a
+        # negative remainder, and |ang| <= π needs nothing else; but its per-element fmod
+        # loop costs 25 times the sum (-0.0 stays -0.0 rather than becoming 0.0: same bin).
+        np.add(ang, np.float32(2 * np.pi), out=ang, where=ang < 0)
+        b = np.minimum((ang * (bins / (2 * np.pi))).astype(np.int32), bins - 1)
+    else:
+        # Fold each gradient into the upper half-plane first, so g and -g (the same edge
+        # with the opposite polarity) get exactly the same angle in 0..π.
+        flip = (gy < 0) | ((gy == 0) & (gx < 0))
+        ang = np.arctan2(np.where(flip, -gy, gy), np.where(flip, -gx, gx))
+        b = np.minimum((ang * (bins / np.pi)).astype(np.int32), bins - 1)
+    # Cell index of each pixel, then one bincount over (image, cell, bin).
     cell = (np.arange(h) * rows // h)[:, None] * cols + (np.arange(w) * cols // w)[None, :]
     idx = (np.arange(n)[:, None, None] * (rows * cols) + cell[None]) * bins + b
     hist = np.bincount(idx.ravel(), weights=mag.ravel(), minlength=n * rows * cols * bins)

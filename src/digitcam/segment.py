@@ -587,29 +587,6 @@ def _ink_levels(
     return strict, weak, float(lo), contrast
 
 
-def _hysteresis(strict: NDArray[np.bool_], weak: NDArray[np.bool_]) -> NDArray[np.uint8]:
-    """Faint pixels count where they connect to clear ink (HxW uint8 0/1).
-
-    The hairlines of a blurred serif face (the stem of a 3 between its ball terminals) hold
-    the glyph together, while faint blobs of their own (shadows, texture) stay out.
-    """
-    n, labels = cv2.connectedComponents((weak | strict).astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return strict.astype(np.uint8)
-    seeded = np.zeros(n, np.uint8)
-    seeded[labels[strict]] = 1
-    seeded[0] = 0
-    return seeded[labels]
-
-
-def _ink_mask(
-    crop: NDArray[np.float32], *, target_h: int, whole: bool = False
-) -> tuple[NDArray[np.uint8], float, float]:
-    """`_ink_levels` joined by hysteresis: (HxW uint8 0/1 mask, paper level, contrast)."""
-    strict, weak, lo, contrast = _ink_levels(crop, target_h=target_h, whole=whole)
-    return _hysteresis(strict, weak), lo, contrast
-
-
 #: 3x3 structuring element of `_masked_patch` (made once: it runs for every piece).
 _DILATE_3X3 = np.ones((3, 3), np.uint8)
 
@@ -617,13 +594,13 @@ _DILATE_3X3 = np.ones((3, 3), np.uint8)
 def _ink_components(
     crop: NDArray[np.float32], *, target_h: int, whole: bool = False
 ) -> tuple[int, NDArray[np.int32], NDArray[np.int32], float, float]:
-    """`_label(_ink_mask(crop))` with one labelling pass instead of two.
+    """Ink components of a crop by hysteresis, in one labelling pass.
 
-    The components of the hysteresis mask are exactly the faint-ink components that hold
-    clear ink; labelled once with stats, the others are dropped and the rest renumbered
-    in their order (Grana's numbering of a component depends only on its own pixels),
-    which gives the same labels and stats as labelling the mask again (but for row 0 of
-    the stats, the background, which nothing reads).
+    A component is a faint-ink component that holds clear ink (the hairlines of a blurred
+    serif face hold its glyph's pieces together, while faint blobs of their own, shadows
+    and texture, stay out). Faint-ink components are labelled once with stats; those
+    without clear ink are dropped and the rest renumbered in their order. The stats are
+    of the whole component, but only its clear-ink pixels carry its label.
 
     Returns:
         (n, labels, stats, paper_level, contrast) as `_label` and `_ink_levels` give them.
@@ -680,8 +657,7 @@ def glyph_patch_from_crop(
     s = target_h / p.shape[0]
     interp = cv2.INTER_LINEAR if s >= 1 else cv2.INTER_AREA
     crop = cv2.resize(p, (max(2, round(p.shape[1] * s)), target_h), interpolation=interp)
-    mask, lo, _ = _ink_mask(crop, target_h=target_h)
-    n, labels, stats, _ = _label(mask)
+    n, labels, stats, lo, _ = _ink_components(crop, target_h=target_h)
     if n <= 1:
         return None
     st = stats[1:]
@@ -765,7 +741,7 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
                 alts = [_pieces(geo, a0, b0, n) for n in options]
                 cut_alts, strong = _with_tail_cut(geo, a0, b0, est_w)
                 # On a tie the first alternative wins: the blob as it is, unless the tail
-                # is a bar too long to be the crossbar of a 4 (a minus, surely).
+                # is a bar at mid-height, above where a 4's crossbar sits (a minus, surely).
                 alts = cut_alts + alts if strong else alts + cut_alts
                 if len(alts) == 1:
                     units.extend(alts[0])
