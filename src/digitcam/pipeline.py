@@ -32,7 +32,7 @@ from digitcam.segment import (
     order_lines,
     refine_line,
 )
-from digitcam.sevenseg import read_segment_displays
+from digitcam.sevenseg import beside_line, read_segment_displays
 from digitcam.types import (
     MARKS,
     NOT_GLYPH,
@@ -209,11 +209,11 @@ def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> l
     iy = np.maximum(0, np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :]))
     pairs = np.argwhere(
         np.triu(dark_ink[:, None] != dark_ink[None, :], 1)
-        & ~(
+        & (
             np.maximum(heights[:, None], heights[None, :])
-            > 1.4 * np.minimum(heights[:, None], heights[None, :])
+            <= 1.4 * np.minimum(heights[:, None], heights[None, :])
         )
-        & ~(ix * iy <= 0.3 * np.minimum(area[:, None], area[None, :]))
+        & (ix * iy > 0.3 * np.minimum(area[:, None], area[None, :]))
     )
     drop: set[int] = set()
     for i, j in pairs.tolist():
@@ -486,18 +486,11 @@ def _segments_only(glyphs: tuple[Glyph, ...]) -> bool:
 
 
 def _display_line(box: Box, rows: list[Box]) -> bool:
-    """Whether a box sits where a short line of a display would: right above or below one
-    of its `rows`, within its width, at its height."""
-    for r in rows:
-        gap = max(r.y - box.y2, box.y - r.y2)
-        if (
-            0.55 * r.h <= box.h <= 1.6 * r.h
-            and -0.2 * r.h <= gap <= 1.2 * r.h
-            and box.x >= r.x - 0.5 * r.h
-            and box.x2 <= r.x2 + 0.5 * r.h
-        ):
-            return True
-    return False
+    """Whether a box sits where a short line of a display would, beside one of its `rows`."""
+    return any(
+        beside_line(box.x, box.y, box.w, box.h, line=(r.x, r.y, r.x2, r.y2), line_h=r.h)
+        for r in rows
+    )
 
 
 def _join_at_dashes(

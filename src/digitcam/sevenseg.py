@@ -356,17 +356,39 @@ def _full_height_points(
     return np.concatenate(tops).astype(np.float64), np.concatenate(bots).astype(np.float64)
 
 
-def _beside(single: NDArray[np.float64], row: NDArray[np.float64]) -> bool:
-    """Whether a lone cluster could be a short line of the display that holds `row`: of a
-    similar height, right above or below the row, within its width."""
-    x, y, w, h = single[0, :4]
-    hr = float(np.median(row[:, 3]))
-    rx0, ry0 = row[:, 0].min(), row[:, 1].min()
-    rx1, ry1 = (row[:, 0] + row[:, 2]).max(), (row[:, 1] + row[:, 3]).max()
-    if not 0.55 * hr <= h <= 1.6 * hr:
+def beside_line(
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    *,
+    line: tuple[float, float, float, float],
+    line_h: float,
+) -> bool:
+    """Whether box (x, y, w, h) sits where a short line of a display would, next to a line
+    spanning `line` (x0, y0, x1, y1) with digits `line_h` high: of a similar height, right
+    above or below it, within its width."""
+    x0, y0, x1, y1 = line
+    if not 0.55 * line_h <= h <= 1.6 * line_h:
         return False
-    gap = max(ry0 - (y + h), y - ry1)
-    return bool(-0.2 * hr <= gap <= 1.2 * hr and x >= rx0 - 0.5 * hr and x + w <= rx1 + 0.5 * hr)
+    gap = max(y0 - (y + h), y - y1)
+    return bool(
+        -0.2 * line_h <= gap <= 1.2 * line_h
+        and x >= x0 - 0.5 * line_h
+        and x + w <= x1 + 0.5 * line_h
+    )
+
+
+def _beside(single: NDArray[np.float64], row: NDArray[np.float64]) -> bool:
+    """`beside_line` for a lone cluster and a row of clusters (K x 4, x y w h)."""
+    x, y, w, h = single[0, :4]
+    extent = (
+        row[:, 0].min(),
+        row[:, 1].min(),
+        (row[:, 0] + row[:, 2]).max(),
+        (row[:, 1] + row[:, 3]).max(),
+    )
+    return beside_line(x, y, w, h, line=extent, line_h=float(np.median(row[:, 3])))
 
 
 def _same_window(
