@@ -103,3 +103,25 @@ def test_model_that_is_not_a_model_is_one_line(card, tmp_path, content):
     assert "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert "model" in r.stderr
+
+
+def test_a_seven_segment_display_reads_with_no_flag_and_reader_picks_the_reader(tmp_path):
+    # given a generated camera-like frame of an LED display in clutter
+    from digitcam.synth7 import make_display_scene
+
+    scene = make_display_scene(5005)
+    path = tmp_path / "meter.png"
+    cv2.imwrite(str(path), scene.image)
+    # then the default reads it (no calibration, no flag)
+    r = _run(path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == scene.text == "-58.531"
+    # and the printed reader alone does not (it sees loose segments)
+    r = _run(path, "--reader", "printed")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() != scene.text
+    # and an unknown reader is one line and a non-zero exit
+    r = _run(path, "--reader", "lcd")
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    assert "lcd" in r.stderr

@@ -15,6 +15,8 @@ from digitcam.segment import (
     reading_order,
     refine_line,
     small_median,
+    union_groups,
+    union_labels,
 )
 from digitcam.types import Polarity
 
@@ -268,3 +270,31 @@ def test_refine_joins_a_glyph_broken_at_a_faint_hairline():
     # Then the terminal and the stem are one unit, not a speck beside a stroke
     assert len(units) == 2
     assert units[1].box.w >= 30
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 40),
+    pairs=st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=60),
+)
+def test_union_labels_match_a_plain_union_find(n, pairs) -> None:
+    pairs = [(i, j) for i, j in pairs if i < n and j < n]
+    arr = np.array(pairs, np.intp).reshape(-1, 2)
+    # a plain union-find, the reference
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        ri, rj = find(i), find(j)
+        parent[max(ri, rj)] = min(ri, rj)
+    want = [find(i) for i in range(n)]
+    # then every item is labelled with the smallest index of its group
+    assert union_labels(n, arr).tolist() == want
+    groups = union_groups(n, arr)
+    assert [g.tolist() for g in groups] == [
+        [i for i in range(n) if want[i] == r] for r in sorted(set(want))
+    ]

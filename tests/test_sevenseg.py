@@ -211,7 +211,7 @@ def test_nothing_is_read_on_an_empty_frame_or_on_printed_digits() -> None:
     assert read_segment_displays(printed, ReaderConfig()) == []
 
 
-def test_the_hook_runs_only_when_switched_on(monkeypatch) -> None:
+def test_the_hook_runs_by_default_and_not_when_told_printed_only(monkeypatch) -> None:
     # given a spy in place of the pipeline's seven-segment hook
     import digitcam.pipeline as pipeline
     from digitcam.classify import load_model
@@ -225,12 +225,24 @@ def test_the_hook_runs_only_when_switched_on(monkeypatch) -> None:
     monkeypatch.setattr(pipeline, "read_segment_displays", spy)
     model = load_model()
     frame = np.full((120, 200), 200, np.uint8)
-    # when read with the default config (printed only), then the hook is not called
+    # when read with the default config (no flag: meters read as they are), it is called
     pipeline.read_frame(frame, model)
-    assert calls == []
-    # and with seven_segment on (a calibration profile's "display": "seven-segment"), it is
-    pipeline.read_frame(frame, model, ReaderConfig(seven_segment=True))
     assert calls == [1]
+    # and not when told the frame holds printed digits only (`--reader printed`)
+    pipeline.read_frame(frame, model, ReaderConfig().with_reader("printed"))
+    assert calls == [1]
+
+
+def test_reader_kinds_set_the_segment_path_and_an_unknown_kind_is_refused() -> None:
+    assert ReaderConfig().with_reader("auto") == ReaderConfig()
+    seg = ReaderConfig().with_reader("seven-segment")
+    assert seg.seven_segment
+    assert seg.segments_trusted
+    printed = ReaderConfig(segments_trusted=True).with_reader("printed")
+    assert not printed.seven_segment
+    assert not printed.segments_trusted
+    with pytest.raises(ValueError, match="reader must be one of"):
+        ReaderConfig().with_reader("lcd")
 
 
 def test_read_cell_decodes_a_single_digit_crop() -> None:
@@ -280,6 +292,8 @@ def segment_reading(image: np.ndarray, *, color: bool = True) -> str:
         (21043, "thin bars: a 0's top bar alone barely marks its middle columns"),
         (21044, "a two-line display whose second line is one digit"),
         (33032, "a two-line display whose second line is a lone 1"),
+        (5047, "a bright bezel beside dim blue segments would take Otsu's split"),
+        (5133, "a small red LED: few coloured pixels, still looked for in colour"),
     ],
 )
 def test_hard_scenes_read_exactly(seed: int, why: str) -> None:
@@ -339,7 +353,10 @@ def test_a_profile_naming_the_display_trusts_the_segment_reader() -> None:
     printed = Profile(name="p", display="printed").reader_config()
     assert not printed.seven_segment
     assert not printed.segments_trusted
+    # by default both readers run, and neither is trusted over the other
+    assert ReaderConfig().seven_segment
     assert not ReaderConfig().segments_trusted
+    assert Profile(name="a", display="auto").reader_config() == ReaderConfig()
 
 
 def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...], float]:
@@ -372,15 +389,64 @@ def test_whole_frames_read_on_seeds_the_reader_was_not_tuned_on() -> None:
     from digitcam.classify import load_model
 
     model = load_model()
-    exact = err = chars = 0
-    for seed in range(70000, 70030):
-        scene = make_display_scene(seed)
-        got = read_frame(scene.image, model, HINT).text
-        exact += got == scene.text
-        err += min(levenshtein(got, scene.text), len(scene.text))
-        chars += len(scene.text)
-    # then, read from the whole frame with only the display type known, about two thirds
-    # are exactly right (measured 20/30, 81 % of characters); the printed reader alone
-    # reads 2/30 of them
-    assert exact >= 17, f"{exact}/30 exact"
-    assert 1 - err / chars >= 0.75, f"char accuracy {1 - err / chars:.3f}"
+    for config, name in ((ReaderConfig(), "default"), (HINT, "display type known")):
+        exact = err = chars = 0
+        for seed in range(70000, 70030):
+            scene = make_display_scene(seed)
+            got = read_frame(scene.image, model, config).text
+            exact += got == scene.text
+            err += min(levenshtein(got, scene.text), len(scene.text))
+            chars += len(scene.text)
+        # then, read from the whole frame with no calibration and no flag (or with only the
+        # display type known), about two thirds are exactly right (measured 18/30 and
+        # 19/30, 81 % of characters); the printed reader alone reads 2/30 of them
+        assert exact >= 16, f"{name}: {exact}/30 exact"
+        assert 1 - err / chars >= 0.75, f"{name}: char accuracy {1 - err / chars:.3f}"
+
+
+def _mixed_line(box: Box, text: str, kind: GlyphKind, conf: float = 0.9):
+    """A candidate line whose '.' and '-' are marks and the rest glyphs of `kind`."""
+    w = box.w // len(text)
+    glyphs = tuple(
+        Glyph(
+            Box(box.x + i * w, box.y, w, box.h),
+            c,
+            conf,
+            ((c, conf),),
+            GlyphKind.MARK if c in ".-" else kind,
+        )
+        for i, c in enumerate(text)
+    )
+    return box, glyphs, conf * len(text)
+
+
+@pytest.mark.parametrize(
+    ("printed", "segments", "winner"),
+    [
+        ("655703", "6557.03", "6557.03"),  # the segment reader saw the decimal point
+        ("58?0929", "5840929", "5840929"),  # it read the digit the printed reader refused
+        ("808511", "80881.1", "808511"),  # a dot, but the digits disagree: scores decide
+        ("92.5", "92.5", "92.5"),
+    ],
+)
+def test_a_segment_line_that_adds_detail_wins_the_place(printed, segments, winner) -> None:
+    # given a printed reading that scores higher than the segment reading of the same place
+    box = Box(100, 100, 210, 40)
+    p = _mixed_line(box, printed, GlyphKind.CLASSIFIED, conf=1.0)
+    s = _mixed_line(Box(101, 100, 208, 40), segments, GlyphKind.SEGMENTS, conf=0.6)
+    kept = resolve([p, s])
+    # then the segment line wins only where it agrees and adds a '.' or fills a '?'
+    assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner]
+
+
+def test_a_two_digit_segment_reading_beside_printed_numbers_is_clutter() -> None:
+    # given printed numbers and, elsewhere, a segment reading of two digits (bars of clutter)
+    printed = _mixed_line(Box(100, 200, 200, 40), "4817.5", GlyphKind.CLASSIFIED)
+    pair = _mixed_line(Box(400, 20, 60, 50), "17", GlyphKind.SEGMENTS, conf=1.0)
+    kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([printed, pair])]
+    # then only the printed number is read
+    assert kept == ["4817.5"]
+    # but beside a display line of three digits or more, a two-digit line stays
+    display = _mixed_line(Box(100, 200, 200, 40), "4817.5", GlyphKind.SEGMENTS)
+    kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([display, pair])]
+    assert sorted(kept) == ["17", "4817.5"]

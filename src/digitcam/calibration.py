@@ -13,8 +13,9 @@ Keys (all optional except where said):
     output_height  height in px of the warped display (default: its height in the frame)
     rotation       degrees to rotate the warped display (counter-clockwise), default 0
     slant          shear that makes italic digits upright (x -= slant * (y - h)), default 0
-    display        "seven-segment" (decode segment cells as well as printed glyphs) or
-                   "printed" (printed glyphs only); absent: the reader's default (printed)
+    display        "seven-segment" (segment readings trusted over printed ones), "printed"
+                   (printed glyphs only, faster) or "auto"; absent: the reader's default
+                   (auto: both readers compete for each line)
     polarity       "dark-on-light", "light-on-dark" or null (decide per line)
     glyph_height   [min_px, max_px] digit height in the (warped) image
     format         e.g. "ddddd.d": d a digit (leading ones may be blank), '.' ':' literal,
@@ -42,7 +43,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from digitcam.config import ReaderConfig
+from digitcam.config import READER_KINDS, ReaderConfig
 from digitcam.errors import CalibrationError
 from digitcam.fuse import FuseConfig, Plausibility
 from digitcam.types import Box, Glyph, Polarity, Reading
@@ -72,7 +73,7 @@ KEYS = (
 _FORMAT_CHARS = "d.-:"
 
 #: Kinds of display a profile may name.
-DISPLAYS = ("printed", "seven-segment")
+DISPLAYS = READER_KINDS
 
 #: Margin around the warped display, as a fraction of its height.
 WARP_MARGIN = 0.15
@@ -140,8 +141,7 @@ class Profile:
         cfg = base or ReaderConfig()
         changes: dict[str, Any] = {}
         if self.display is not None:
-            changes["seven_segment"] = self.display == "seven-segment"
-            changes["segments_trusted"] = self.display == "seven-segment"
+            cfg = cfg.with_reader(self.display)
         if self.polarity is not None:
             changes["polarity"] = self.polarity
         if self.glyph_height is not None:

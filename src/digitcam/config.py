@@ -11,6 +11,9 @@ from typing import Any
 
 from digitcam.types import Polarity
 
+#: Kinds of digits the reader can be told to expect (`ReaderConfig.with_reader`).
+READER_KINDS = ("auto", "printed", "seven-segment")
+
 
 @dataclass(frozen=True)
 class ReaderConfig:
@@ -29,9 +32,10 @@ class ReaderConfig:
             as clutter (a line of one glyph needs `single_glyph_confidence`).
         single_glyph_confidence: a lone glyph (no neighbours) needs this much confidence.
         short_line_confidence: a line of two glyphs needs this much mean confidence.
-        seven_segment: also decode seven-segment cells (segments are separate blobs). Off by
-            default until that reader is as fast and accurate as the printed one; a
-            calibration profile with `"display": "seven-segment"` turns it on.
+        seven_segment: also decode seven-segment cells (segments are separate blobs), so
+            meters and displays read with no flag; its lines compete with the printed
+            reader's for each place. Off (`with_reader("printed")`) saves its time on
+            frames known to hold printed digits only.
         segments_trusted: the frame is known to show a seven-segment display (a profile
             says so), so a segment reading needs no visible sign of one (ghost segments,
             gaps between bars) to outrank a printed reading of the same place.
@@ -46,8 +50,22 @@ class ReaderConfig:
     min_line_confidence: float = 0.55
     single_glyph_confidence: float = 0.8
     short_line_confidence: float = 0.95
-    seven_segment: bool = False
+    seven_segment: bool = True
     segments_trusted: bool = False
+
+    def with_reader(self, kind: str) -> ReaderConfig:
+        """A copy for one kind of digits: "auto" (both readers, as is), "printed" (the
+        printed reader only) or "seven-segment" (both, segment readings trusted).
+
+        Raises:
+            ValueError: another kind.
+        """
+        if kind not in READER_KINDS:
+            raise ValueError(f"reader must be one of {', '.join(READER_KINDS)}, got {kind!r}")
+        if kind == "auto":
+            return self
+        seg = kind == "seven-segment"
+        return self.with_(seven_segment=seg, segments_trusted=seg)
 
     def with_(self, **changes: Any) -> ReaderConfig:
         """A copy with some fields changed (unknown names raise TypeError)."""

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from digitcam.classify import Model
 from digitcam.config import ReaderConfig
 from digitcam.features import glyph_features, normalize_glyph
+from digitcam.metrics import levenshtein
 from digitcam.preprocess import denoise, ink_masks, ink_offset, noise_sigma, odd, to_gray
 from digitcam.segment import (
     LineGeometry,
@@ -460,6 +461,7 @@ def resolve(
     a lone digit elsewhere is clutter, unless it is a short line of a seven-segment display
     (right above or below one of its lines, and read as a digit by the segment reader too).
     """
+    candidates = _prefer_segment_detail(candidates)
     kept = _join_at_dashes(_resolve_overlaps(candidates))
     if any(_n_digits(g) >= 2 for _, g, _ in kept):
         displays = [b for b, g, _ in kept if _n_digits(g) >= 2 and _has_segments(g)]
@@ -473,7 +475,53 @@ def resolve(
             if _n_digits(k[1]) >= 2
             or (_display_line(k[0], displays) and any(k[0].iou(b) >= 0.5 for b in lone_segments))
         ]
+    # Beside printed numbers and no display line, a segment reading of one or two digits
+    # is a pair of bars or hooks of clutter decoded as "17" or "11".
+    printed = any(_n_digits(g) >= 3 and not _has_segments(g) for _, g, _ in kept)
+    if printed and not any(_n_digits(g) >= 3 and _has_segments(g) for _, g, _ in kept):
+        kept = [k for k in kept if not (_segments_only(k[1]) and _n_digits(k[1]) <= 2)]
     return kept
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Intersection over the smaller box's area."""
+    ix = max(0, min(a.x2, b.x2) - max(a.x, b.x))
+    iy = max(0, min(a.y2, b.y2) - max(a.y, b.y))
+    return ix * iy / max(1, min(a.area, b.area))
+
+
+def _prefer_segment_detail(
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Let a seven-segment line outrank the printed reading of the same place where the
+    two agree but the segment reading has more to say.
+
+    The printed classifier reads many seven-segment digits right, but drops the decimal
+    point (a separate dot in the gap the segment reader checks) and rejects ('?') digits
+    whose segments it sees as loose pieces. Where the segment reader read every place,
+    its digits agree with the printed ones up to those '?', and it adds a '.' or fills a
+    '?', it wins the place whatever the two scores say.
+    """
+    seg = [i for i, (_b, g, _s) in enumerate(candidates) if _segments_only(g) and _has_segments(g)]
+    if not seg:
+        return candidates
+    out = list(candidates)
+    for i in seg:
+        bs, gs, _ss = candidates[i]
+        s_text = "".join(g.char for g in gs)
+        if UNKNOWN in s_text:
+            continue
+        s_dig = "".join(c for c in s_text if c.isdigit())
+        for bp, gp, sp in candidates:
+            if _has_segments(gp) or sp <= out[i][2] or _overlap(bs, bp) < 0.5:
+                continue
+            p_text = "".join(g.char for g in gp)
+            unknown = p_text.count(UNKNOWN)
+            adds = unknown > 0 or ("." in s_text and "." not in p_text)
+            p_dig = "".join(c for c in p_text if c.isdigit() or c == UNKNOWN)
+            if adds and levenshtein(p_dig, s_dig) <= unknown:
+                out[i] = (bs, gs, sp * 1.01)
+    return out
 
 
 def _has_segments(glyphs: tuple[Glyph, ...]) -> bool:

@@ -185,27 +185,60 @@ def link_neighbours(boxes: NDArray[np.int32]) -> list[NDArray[np.intp]]:
     return np.split(order, cuts)
 
 
+def union_labels(n: int, pairs: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Connected-component labels of items 0..n-1 joined by `pairs` (K x 2).
+
+    Each item gets the smallest index in its group. Vectorized (min-label propagation with
+    pointer jumping, O(log n) numpy passes) because frames of clutter give thousands of
+    pairs, where a Python union-find loop costs milliseconds.
+    """
+    lab = np.arange(n)
+    if n == 0 or len(pairs) == 0:
+        return lab
+    i = np.asarray(pairs[:, 0], np.intp)
+    j = np.asarray(pairs[:, 1], np.intp)
+    while True:
+        li, lj = lab[i], lab[j]
+        m = np.minimum(li, lj)
+        new = lab.copy()
+        np.minimum.at(new, li, m)
+        np.minimum.at(new, lj, m)
+        new = new[new]  # pointer jumping: point at the root's root
+        new = new[new]
+        if np.array_equal(new, lab):
+            return lab
+        lab = new
+
+
 def union_groups(n: int, pairs: NDArray[np.intp]) -> list[NDArray[np.intp]]:
     """Items 0..n-1 joined by `pairs` (K x 2), as groups (sorted index arrays).
 
-    Groups come in the order of their smallest member (union-find, smallest root).
+    Groups come in the order of their smallest member.
     """
-    parent = np.arange(n)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in pairs:
-        ri, rj = find(int(i)), find(int(j))
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-    roots = np.array([find(i) for i in range(n)])
+    roots = union_labels(n, pairs)
     order = np.argsort(roots, kind="stable")
     cuts = np.flatnonzero(np.diff(roots[order])) + 1
-    return [np.sort(g) for g in np.split(order, cuts)]
+    return list(np.split(order, cuts)) if n else []
+
+
+def group_boxes(
+    labels: NDArray[np.intp], x: NDArray[Any], y: NDArray[Any], w: NDArray[Any], h: NDArray[Any]
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """Bounding boxes of labelled groups (labels from `union_labels`).
+
+    Returns:
+        (order, G x 4 float x, y, w, h): `order` sorts items by group (stable), so
+        `np.split(order, cuts)` gives the members; boxes are in the order of the groups'
+        smallest members, as `union_groups` lists them.
+    """
+    order = np.argsort(labels, kind="stable")
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(labels[order])) + 1])
+    xs, ys = x[order].astype(np.float64), y[order].astype(np.float64)
+    x0 = np.minimum.reduceat(xs, starts)
+    y0 = np.minimum.reduceat(ys, starts)
+    x1 = np.maximum.reduceat(xs + w[order], starts)
+    y1 = np.maximum.reduceat(ys + h[order], starts)
+    return order, np.stack([x0, y0, x1 - x0, y1 - y0], 1)
 
 
 def bridge_dashes(

@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 
 from digitcam.config import ReaderConfig
 from digitcam.preprocess import ink_masks, ink_offset, odd
-from digitcam.segment import union_groups
+from digitcam.segment import group_boxes, union_groups, union_labels
 from digitcam.types import UNKNOWN, Box, Glyph, GlyphKind, Polarity
 
 #: Segment names in code-bit order: a top, b upper right, c lower right, d bottom,
@@ -84,6 +84,10 @@ MAX_ROWS = 6
 
 #: Lone clusters read as short lines beside the rows found, per polarity.
 MAX_NEAR_SINGLES = 2
+
+# Share of (4x subsampled) pixels whose brightest channel exceeds gray by 40 levels above
+# which a frame counts as coloured (`_coloured`).
+COLOUR_SHARE = 0.001
 
 #: Weight, in the ranking of rows, of the extra digits a wide cluster may hold.
 MERGED_WEIGHT = 0.7
@@ -205,15 +209,12 @@ def _clusters(
         & ~contains
     )
     ii, jj = np.nonzero(np.triu(link, 1))
-    groups = union_groups(n, np.stack([ii, jj], 1))
-    out = []
-    members = []
-    for g in groups:
-        gx0, gy0 = x[g].min(), y[g].min()
-        gx1, gy1 = (x[g] + w[g]).max(), (y[g] + h[g]).max()
-        out.append((gx0, gy0, gx1 - gx0, gy1 - gy0, a[g].sum()))
-        members.append(g)
-    return _stack_halves(np.array(out, np.float64).reshape(-1, 5), members)
+    labels = union_labels(n, np.stack([ii, jj], 1))
+    order, boxes = group_boxes(labels, x, y, w, h)
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    area = np.add.reduceat(a[order], np.concatenate([[0], cuts]))
+    members = np.split(order, cuts)
+    return _stack_halves(np.column_stack([boxes, area]), members)
 
 
 def _digit_shaped(cl: NDArray[np.float64], min_h: float, max_h: float) -> NDArray[np.bool_]:
@@ -235,15 +236,19 @@ def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArra
     n_mem = np.array([len(m) for m in member])
     tryable = np.flatnonzero(ok & (n_mem >= 3))
     tryable = set(tryable[np.argsort(-cl[tryable, 3], kind="stable")][:MAX_RECUTS].tolist())
+    # Most clusters are kept or dropped as they are; only the others are looked at one by
+    # one (in order, so the output keeps the clusters' order).
+    recut = np.zeros(len(cl), bool)
+    recut[list(tryable)] = True
+    recut |= ~ok & (n_mem >= 2) & (n_mem <= 40)  # a display's digits, not a field of noise
     out = []
-    for i in range(len(cl)):
+    done = 0
+    for i in np.flatnonzero(recut).tolist():
+        out.append(cl[done:i][ok[done:i]])
+        done = i + 1
         idx = member[i]
-        if ok[i] and (i not in tryable or not _may_hold_digits(st[idx], cl[i])):
+        if ok[i] and (len(idx) > 40 or not _may_hold_digits(st[idx], cl[i])):
             out.append(cl[i : i + 1])
-            continue
-        if not 2 <= len(idx) <= 40:  # a display's digits, not a field of noise
-            if ok[i]:
-                out.append(cl[i : i + 1])
             continue
         sub, _ = _clusters(st[idx], max_h, reach=0.05, min_solid=0.35, with_members=True)
         sub = sub[_digit_shaped(sub, min_h, max_h)] if len(sub) else sub
@@ -251,6 +256,7 @@ def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArra
             out.append(cl[i : i + 1])  # a digit's own segments: keep it whole
         elif len(sub):
             out.append(sub)
+    out.append(cl[done:][ok[done:]])
     return np.concatenate(out) if out else np.zeros((0, 5))
 
 
@@ -299,14 +305,13 @@ def _stack_halves(
     ii, jj = np.nonzero(ok)
     if len(ii) == 0:
         return cl, members
-    out = []
-    mem = []
-    for g in union_groups(n, np.stack([ii, jj], 1)):
-        gx0, gy0 = x[g].min(), y[g].min()
-        gx1, gy1 = (x[g] + w[g]).max(), (y[g] + h[g]).max()
-        out.append((gx0, gy0, gx1 - gx0, gy1 - gy0, cl[g, 4].sum()))
-        mem.append(np.concatenate([members[k] for k in g]))
-    return np.array(out, np.float64), mem
+    labels = union_labels(n, np.stack([ii, jj], 1))
+    order, boxes = group_boxes(labels, x, y, w, h)
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    area = np.add.reduceat(cl[order, 4], np.concatenate([[0], cuts]))
+    mem = [members[g[0]] if len(g) == 1 else np.concatenate([members[k] for k in g])
+           for g in np.split(order, cuts)]  # fmt: skip
+    return np.column_stack([boxes, area]), mem
 
 
 def _chain(cl: NDArray[np.float64]) -> list[NDArray[np.intp]]:
@@ -379,16 +384,22 @@ def beside_line(
     )
 
 
-def _beside(single: NDArray[np.float64], row: NDArray[np.float64]) -> bool:
-    """`beside_line` for a lone cluster and a row of clusters (K x 4, x y w h)."""
-    x, y, w, h = single[0, :4]
-    extent = (
-        row[:, 0].min(),
-        row[:, 1].min(),
-        (row[:, 0] + row[:, 2]).max(),
-        (row[:, 1] + row[:, 3]).max(),
-    )
-    return beside_line(x, y, w, h, line=extent, line_h=float(np.median(row[:, 3])))
+def _near_singles(
+    gray: NDArray[np.uint8], singles: list[Any], rows: list[NDArray[np.float64]], f: float
+) -> list[Any]:
+    """The lone clusters (score, K x 5 clusters, h) that sit beside one of `rows` (clusters
+    in find_rows' scale `f`) in the same display window: a two-line display's short line."""
+    if not singles or not rows:
+        return []
+    ext = [((r[:, 0].min(), r[:, 1].min(), (r[:, 0] + r[:, 2]).max(),
+             (r[:, 1] + r[:, 3]).max()), float(np.median(r[:, 3])), r) for r in rows]  # fmt: skip
+    out = []
+    for t in singles:
+        x, y, w, h = (float(v) for v in t[1][0, :4])
+        if any(beside_line(x, y, w, h, line=e, line_h=lh) and _same_window(gray, t[1] / f, r / f)
+               for e, lh, r in ext):  # fmt: skip
+            out.append(t)
+    return out
 
 
 def _same_window(
@@ -513,9 +524,7 @@ def find_rows(
         single.sort(key=lambda t: -t[0])
         if multi:
             top_rows = multi[: 2 if noisy else MAX_ROWS]
-            near = [t for t in single
-                    if any(_beside(t[1], c) and _same_window(gray, t[1] / f, c / f)
-                           for _s, c, _h in top_rows)]  # fmt: skip
+            near = _near_singles(gray, single, [c for _s, c, _h in top_rows], f)
             cands = [(t, False) for t in top_rows] + [(t, True) for t in near[:MAX_NEAR_SINGLES]]
         else:
             cands = [(t, False) for t in single[: 2 if noisy else MAX_ROWS]]
@@ -542,8 +551,11 @@ def _robust_line(pts: NDArray[np.float64], tol: float) -> tuple[float, float]:
     for _ in range(3):
         if keep.sum() < 2:
             break
-        b, a = np.polyfit(x[keep], y[keep], 1)
-        b = float(np.clip(b, -0.15, 0.15))
+        xs, ys = x[keep], y[keep]
+        dx = xs - xs.mean()
+        den = float(dx @ dx)
+        # least squares slope in closed form (np.polyfit costs ~0.1 ms a call)
+        b = float(np.clip(float(dx @ (ys - ys.mean())) / den if den > 0 else 0.0, -0.15, 0.15))
         a = float(np.median(y[keep] - b * x[keep]))
         keep = np.abs(y - (a + b * x)) <= tol
     return float(a), float(b)
@@ -579,6 +591,30 @@ class Strip:
     m: NDArray[np.float64]
     top: float
     bottom: float
+
+
+def _lit_binary(img: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
+    """A strip's 0/1 mask of lit pixels, and its solid columns.
+
+    Columns lit over most of the strip's height are a bezel's edge or a solid block, never
+    a digit (a digit leaves the margins above and below dark). A bright bezel beside dim
+    segments would take Otsu's split for itself (bezel vs. the rest), so where there are
+    columns hold most of what is lit, the level is set again without them.
+
+    Returns:
+        (Hs x Ws uint8 0/1, Ws bool: solid columns).
+    """
+    _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    col = binary.sum(axis=0)
+    solid = col > 0.75 * binary.shape[0]
+    # re-split only where the solid columns took most of what Otsu called lit
+    if (~solid).sum() >= 4 and col[solid].sum() > col[~solid].sum():
+        rest = np.ascontiguousarray(img[:, ~solid])
+        t, _b = cv2.threshold(rest, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        binary = (img > t).astype(np.uint8)
+        # kept lit: `find_cells` knows a run through the margins for no cell
+        binary[:, solid] = 1
+    return binary, solid
 
 
 def _shear(k: float, hs: int) -> NDArray[np.float64]:
@@ -657,6 +693,11 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
         strip = 255 - strip
     y0 = round(mg * STRIP_DIGIT_PX)
     y1 = y0 + STRIP_DIGIT_PX
+    # Most rows of a frame without a display are clutter with no cell in them: that shows
+    # before the deslant search (the costly part), so they stop here.
+    b0, _solid = _lit_binary(strip)
+    if not find_cells(b0, float(y0), float(y1)):
+        return None
     # vertical edges only: horizontal bars look the same at every shear
     gx = np.abs(cv2.Sobel(strip, cv2.CV_32F, 1, 0, ksize=3))
     k = _best_shear(gx, (y0, round(y0 + 0.85 * STRIP_DIGIT_PX)))
@@ -987,7 +1028,7 @@ def decode_strip(
     img = strip.image
     top, bottom = strip.top, strip.bottom
     f = img.astype(np.float32)
-    _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    binary, _solid = _lit_binary(img)
     found = find_cells(binary, top, bottom) if cells is None else cells
     if not found:
         return []
@@ -1205,6 +1246,12 @@ def line_from_cells(
     # claims less, so the printed reader wins where it reads the same place (unless the
     # frame is known to show a display).
     factor = 1.0 if trusted or evidence else NO_EVIDENCE_FACTOR
+    # A number has one decimal point: of several dots found, the clearest is the point
+    # (the others are glare, dust or the gap between glyphs of a printed line).
+    dots = [c for c in cs[:-1] if c.dot]
+    if len(dots) > 1:
+        best = max(dots, key=lambda c: c.dot_confidence)
+        cs = [c if c is best or not c.dot else replace(c, dot=False) for c in cs]
     glyphs: list[Glyph] = []
     for c in cs:
         x0, x1 = c.cell
@@ -1272,7 +1319,10 @@ def brightest_channel(image: NDArray[Any]) -> NDArray[np.uint8] | None:
 
 
 def read_segment_displays(
-    gray: NDArray[np.uint8], config: ReaderConfig, *, image: NDArray[Any] | None = None
+    gray: NDArray[np.uint8],
+    config: ReaderConfig,
+    *,
+    image: NDArray[Any] | None = None,
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     """Candidate seven-segment lines in a gray frame: (bbox, glyphs, score) each.
 
@@ -1300,7 +1350,7 @@ def read_segment_displays(
     # Nothing read: a red or blue LED may be too dim in gray. Look again for lit segments
     # in the brightest channel (not always: there, glow and JPEG's coarse colour make
     # well-lit displays read worse than in gray).
-    bright = brightest_channel(image) if image is not None else None
+    bright = brightest_channel(image) if image is not None and _coloured(image) else None
     if bright is None or bright.shape != gray.shape:
         return out
     rows = find_rows(bright, min_digit_px=max(8, config.min_glyph_px),
@@ -1308,6 +1358,18 @@ def read_segment_displays(
                      polarity=Polarity.LIGHT_ON_DARK)  # fmt: skip
     out += [line for row in rows if (line := read_row(bright, row, trusted=trusted)) is not None]
     return out
+
+
+def _coloured(image: NDArray[Any]) -> bool:
+    """Whether some of a BGR frame is strongly coloured (its brightest channel well above
+    its gray level), so that lit segments may show in `brightest_channel` and not in gray.
+    Looked at on every 4th pixel: a few digits' segments are enough."""
+    if image.ndim != 3 or image.shape[2] < 3 or image.dtype != np.uint8:
+        return False
+    small = np.ascontiguousarray(image[::4, ::4, :3])
+    mx = small.max(axis=2)
+    g = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    return float(np.count_nonzero(cv2.subtract(mx, g) > 40)) >= COLOUR_SHARE * mx.size
 
 
 def _n_digit_glyphs(glyphs: tuple[Glyph, ...]) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import typer
 
 app = typer.Typer(
@@ -11,3 +13,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+class ReaderKind(str, Enum):
+    """`--reader` of `read` and `run` (see `ReaderConfig.with_reader`)."""
+
+    AUTO = "auto"
+    PRINTED = "printed"
+    SEVEN_SEGMENT = "seven-segment"

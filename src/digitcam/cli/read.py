@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from digitcam.cli.app import app
+from digitcam.cli.app import ReaderKind, app
 from digitcam.errors import DigitcamError, InputError
 
 
@@ -37,6 +37,13 @@ def read(
             show_default=False,
         ),
     ] = None,
+    reader: Annotated[
+        ReaderKind,
+        typer.Option(
+            help="Digits to expect: auto (printed and seven-segment), printed (faster), "
+            "seven-segment (segment readings trusted). Overrides the profile's 'display'."
+        ),
+    ] = ReaderKind.AUTO,
 ) -> None:
     """Read the digits in each image and print them (lines joined by newlines)."""
     from digitcam.classify import load_model, require_image_model
@@ -53,6 +60,8 @@ def read(
         profile = load_profile(calibration)
     mdl = require_image_model(load_model(model, classifier=classifier))
     config = ReaderConfig() if profile is None else profile.reader_config()
+    if reader is not ReaderKind.AUTO:
+        config = config.with_reader(reader.value)
     overlay = None
     if annotate is not None:
         from digitcam.overlay import Overlay

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from digitcam.cli.app import app
+from digitcam.cli.app import ReaderKind, app
 from digitcam.display import Display, NullDisplay, display_available
 from digitcam.loop import Limits, RunSummary, Sink, run
 from digitcam.memory import MemoryTrimmer
@@ -148,6 +148,7 @@ def _make_step(
     source_name: str = "",
     notice: Callable[[str], None] = lambda _m: None,
     profile: Any = None,
+    reader: str = "auto",
 ) -> Callable[[Frame], Reading]:
     """The per-frame step: read the frame; reload the model file when it changes; save the
     glyphs the reader was unsure of for labelling (`digitcam label DIR`)."""
@@ -157,6 +158,8 @@ def _make_step(
     from digitcam.pipeline import read_frame
 
     config = ReaderConfig() if profile is None else profile.reader_config()
+    if reader != "auto":
+        config = config.with_reader(reader)
     state = {"model": model, "next_poll": 0.0}
     watcher = None
     if watch is not None:
@@ -335,6 +338,13 @@ def run_command(
             show_default=False,
         ),
     ] = None,
+    reader: Annotated[
+        ReaderKind,
+        typer.Option(
+            help="Digits to expect: auto (printed and seven-segment), printed (faster), "
+            "seven-segment (segment readings trusted). Overrides the profile's 'display'."
+        ),
+    ] = ReaderKind.AUTO,
 ) -> None:
     """Read digits live: source → reader → overlay → window, recording, log and stats."""
     from digitcam.classify import load_model, require_image_model
@@ -399,6 +409,7 @@ def run_command(
             source_name=src.name,
             notice=notice,
             profile=profile,
+            reader=reader.value,
         )
         meter = StatsMeter(source_name=src.name)
         sinks: list[Sink] = []
