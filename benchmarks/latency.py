@@ -4,10 +4,13 @@ The floor is the least any contour-based reader does on a frame: grayscale, blur
 threshold, findContours. Ratios between the two hold on a noisy machine; absolute times don't.
 
     python benchmarks/latency.py --frames 200 --seed 9000 [--model PATH] [--json]
+        [--readers auto printed]
 
-Frames are seeded 640x480 synthetic camera scenes (held-out font families). Frames are
-interleaved: each frame is timed through the floor and the reader back to back, so both see
-the same machine load.
+Frames are seeded 640x480 synthetic camera scenes of printed digits (held-out font
+families). Frames are interleaved: each frame is timed through the floor and each reader
+config back to back, so all see the same machine load. `--readers` names the configs
+(`ReaderConfig().with_reader(kind)`): `auto` is the default of `digitcam read` (printed and
+seven-segment readers both run), `printed` is `--reader printed`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -52,9 +56,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="timed passes per frame (min kept)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument(
-        "--seven-segment",
-        action="store_true",
-        help="also run the seven-segment reader (off by default, as in the reader)",
+        "--readers",
+        nargs="+",
+        default=["auto", "printed"],
+        choices=["auto", "printed", "seven-segment"],
+        help="reader configs to time (default: auto and printed)",
     )
     args = ap.parse_args()
 
@@ -62,56 +68,63 @@ def main() -> None:
     model = load_model(args.model, classifier=args.classifier)
     _, heldout = synth.split_faces(synth.printed_faces())
     frames = [synth.make_scene(args.seed + i, faces=heldout).image for i in range(args.frames)]
-    config = ReaderConfig(seven_segment=args.seven_segment)
-    read_frame(frames[0], model, config)  # warm-up: first-call allocations, lazy imports
+    configs = {name: ReaderConfig().with_reader(name) for name in args.readers}
+    for config in configs.values():
+        read_frame(frames[0], model, config)  # warm-up: first-call allocations, lazy imports
 
     floor_ms: list[float] = []
-    stages: dict[str, list[float]] = {"preprocess": [], "segment": [], "classify": [], "total": []}
-    wall_ms: list[float] = []
+    names = ("preprocess", "segment", "classify", "total")
+    stages = {c: {k: [] for k in names} for c in configs}
     for img in frames:
-        best_floor = best_wall = float("inf")
-        best = None
+        best_floor = float("inf")
+        best: dict[str, Any] = {}
+        best_wall = {c: float("inf") for c in configs}
         for _ in range(args.repeat):
             t0 = time.perf_counter()
             floor_pipeline(img)
-            t1 = time.perf_counter()
-            r = read_frame(img, model, config)
-            t2 = time.perf_counter()
-            best_floor = min(best_floor, (t1 - t0) * 1000)
-            if (t2 - t1) * 1000 < best_wall:
-                best_wall = (t2 - t1) * 1000
-                best = r
+            best_floor = min(best_floor, (time.perf_counter() - t0) * 1000)
+            for c, config in configs.items():
+                t1 = time.perf_counter()
+                r = read_frame(img, model, config)
+                wall = (time.perf_counter() - t1) * 1000
+                if wall < best_wall[c]:
+                    best_wall[c], best[c] = wall, r
         floor_ms.append(best_floor)
-        wall_ms.append(best_wall)
-        assert best is not None
-        for k in stages:
-            stages[k].append(getattr(best.timings, k))
+        for c in configs:
+            for k in names:
+                stages[c][k].append(getattr(best[c].timings, k))
 
     med_floor = statistics.median(floor_ms)
-    med_total = statistics.median(stages["total"])
-    result = {
+    result: dict[str, Any] = {
         "frames": args.frames,
         "floor_ms": {"p50": med_floor, "p95": pct(floor_ms, 95)},
-        "read_frame_ms": {
-            k: {"p50": statistics.median(v), "p95": pct(v, 95), "max": max(v)}
-            for k, v in stages.items()
-        },
-        "wall_ms": {"p50": statistics.median(wall_ms), "p95": pct(wall_ms, 95)},
-        "ratio_total_to_floor": med_total / med_floor,
-        "frames_per_s_one_core": 1000.0 / med_total,
+        "readers": {},
     }
+    for c in configs:
+        med_total = statistics.median(stages[c]["total"])
+        result["readers"][c] = {
+            "read_frame_ms": {
+                k: {"p50": statistics.median(v), "p95": pct(v, 95), "max": max(v)}
+                for k, v in stages[c].items()
+            },
+            "ratio_total_to_floor": med_total / med_floor,
+            "frames_per_s_one_core": 1000.0 / med_total,
+        }
     if args.json:
         print(json.dumps(result, indent=2))
         return
     print(f"{args.frames} frames 640x480, seeded synthetic scenes (held-out fonts), 1 thread")
-    print(f"{'stage':<12}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-    print(f"{'floor':<12}{med_floor:>10.2f}{pct(floor_ms, 95):>10.2f}{max(floor_ms):>10.2f}")
-    for k, v in stages.items():
-        print(f"{k:<12}{statistics.median(v):>10.2f}{pct(v, 95):>10.2f}{max(v):>10.2f}")
-    print(
-        f"ratio total/floor (p50): {result['ratio_total_to_floor']:.2f}x   "
-        f"-> {result['frames_per_s_one_core']:.0f} frames/s on one core"
-    )
+    print(f"{'stage':<24}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    print(f"{'floor':<24}{med_floor:>10.2f}{pct(floor_ms, 95):>10.2f}{max(floor_ms):>10.2f}")
+    for c in configs:
+        for k, v in stages[c].items():
+            label = f"{c}: {k}"
+            print(f"{label:<24}{statistics.median(v):>10.2f}{pct(v, 95):>10.2f}{max(v):>10.2f}")
+    for c, r in result["readers"].items():
+        print(
+            f"{c}: ratio total/floor (p50) {r['ratio_total_to_floor']:.2f}x   "
+            f"-> {r['frames_per_s_one_core']:.0f} frames/s on one core"
+        )
 
 
 if __name__ == "__main__":

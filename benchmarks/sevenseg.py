@@ -6,11 +6,13 @@ and real crops, in one run.
 
 * Frames: `digitcam.synth7.make_display_scene(seed + i)` (640x480, LED/LCD/VFD, ghosts, italic,
   1-2 lines, bezel in clutter, rotation, perspective, blur, noise, JPEG), read from the whole
-  frame with no calibration by `pipeline.read_frame` and the shipped model, with the
-  seven-segment path on (the reader config of a profile that only says
-  `"display": "seven-segment"`: no corners, format or range) and with the default config
-  (`--no-default` skips the latter). ms is the reader's own thread CPU time (other jobs on
-  the machine do not count; OpenCV runs single-threaded), p50 over the frames. `ssocr` (Debian
+  frame with no calibration by `pipeline.read_frame` and the shipped model: with the
+  default config (no flag: printed and seven-segment readers compete for each line), with
+  the display type known (`--reader seven-segment`, or a profile that only says
+  `"display": "seven-segment"`: no corners, format or range) and with the printed reader
+  alone (`--reader printed`; `--no-default` skips these two). ms is the reader's own
+  thread CPU time (other jobs on the machine do not count; OpenCV runs single-threaded),
+  p50 over the frames. `ssocr` (Debian
   package, `-d -1 -T -c decimal`, told the polarity) reads the same whole frames, and the
   perfect crop of the display (the window warped from its true corners).
 * Video: `synth7.CounterScene(seed)` written to an mp4 and read back (codec artifacts), read per
@@ -99,23 +101,26 @@ def perfect_crop(image: np.ndarray, corners: np.ndarray, lines: int) -> np.ndarr
 
 def bench_frames(args: argparse.Namespace, model: Any) -> dict[str, Any]:
     from digitcam.calibration import Profile
+    from digitcam.config import ReaderConfig
     from digitcam.pipeline import read_frame
 
-    ours, default, by = Tally(), Tally(), defaultdict(Tally)
+    ours, hinted, printed, by = Tally(), Tally(), Tally(), defaultdict(Tally)
     ss_frame, ss_crop = Tally(), Tally()
     has_ssocr = shutil.which("ssocr") is not None and not args.no_ssocr
     # what a profile that only names the display type sets (no corners, format or range)
     seg_on = Profile(name="hint", display="seven-segment").reader_config()
+    printed_only = ReaderConfig().with_reader("printed")
     for i in range(args.n):
         s = make_display_scene(args.seed + i)
         t0 = time.thread_time()
-        got = read_frame(s.image, model, seg_on).text
+        got = read_frame(s.image, model).text
         ms = (time.thread_time() - t0) * 1000
         ours.add(got, s.text, ms)
         if not args.no_default:
-            t0 = time.thread_time()
-            got_d = read_frame(s.image, model).text
-            default.add(got_d, s.text, (time.thread_time() - t0) * 1000)
+            for tally, config in ((hinted, seg_on), (printed, printed_only)):
+                t0 = time.thread_time()
+                got_d = read_frame(s.image, model, config).text
+                tally.add(got_d, s.text, (time.thread_time() - t0) * 1000)
         st = s.style
         for key in (f"display {st['display']}", f"look {st['look']}",
                     f"italic {st['italic']}", f"lines {st['n_lines']}",
@@ -129,9 +134,10 @@ def bench_frames(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             if st["n_lines"] == 1:
                 txt, ms3 = ssocr(perfect_crop(s.image, s.corners, 1), light)
                 ss_crop.add(txt, s.text, ms3)
-    out = {"ours (whole frame, seven-segment path on)": ours.row()}
+    out = {"ours (whole frame, default: no flag)": ours.row()}
     if not args.no_default:
-        out["ours (whole frame, default config)"] = default.row()
+        out["ours (whole frame, --reader seven-segment)"] = hinted.row()
+        out["ours (whole frame, --reader printed)"] = printed.row()
     if has_ssocr:
         out["ssocr (whole frame)"] = ss_frame.row()
         out["ssocr (perfect crop, 1-line displays)"] = ss_crop.row()

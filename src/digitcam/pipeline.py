@@ -747,21 +747,23 @@ def read_frame(
         det = segment_frame(gray, cfg, model)
     t2 = clock()
     det, classes = classify_units(det, model)
-    t3 = clock()
     threshold = model.reject_threshold if cfg.reject_threshold is None else cfg.reject_threshold
     candidates = assemble(det, classes, cfg, threshold)
+    t4 = clock()
     if cfg.seven_segment:
         candidates += read_segment_displays(gray, cfg, image=image)
+    t5 = clock()
     kept = resolve(candidates)
     order = order_lines([b for b, _, _ in kept])
     lines = tuple("".join(g.char for g in kept[i][1]) for i in order)
     glyphs = tuple(kept[i][1] for i in order)
-    t4 = clock()
+    t6 = clock()
     ms = 1000.0
     timings = Timings(
         preprocess=(t1 - t0) * ms,
         segment=(t2 - t1) * ms,
-        classify=(t3 - t2 + t4 - t3) * ms,
-        total=(t4 - t0) * ms,
+        classify=(t4 - t2 + t6 - t5) * ms,
+        total=(t6 - t0) * ms,
+        sevenseg=(t5 - t4) * ms,
     )
     return Reading(frame_index, lines, glyphs, timings, det.notes)

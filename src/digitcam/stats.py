@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 Clock = Callable[[], float]
 
 #: Latency rows, in display order: the reader's stages, the whole reader, end to end.
-STAGES = ("preprocess", "segment", "classify", "read", "end-to-end")
+STAGES = ("preprocess", "segment", "classify", "sevenseg", "read", "end-to-end")
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class StatsMeter:
         """Records one processed frame and the source's counters at that moment."""
         t = result.t + (self._t0 or 0.0)
         tm = result.reading.timings
-        row = (t, tm.preprocess, tm.segment, tm.classify, tm.total, result.latency_ms)
+        row = (t, tm.preprocess, tm.segment, tm.classify, tm.sevenseg, tm.total, result.latency_ms)
         truth = result.frame.truth
         with self._lock:
             if self._t0 is None:
@@ -219,7 +219,7 @@ class StatsMeter:
         with self._lock:
             rows = self._window_rows()
             fps = _rate([r[0] for r in rows], len(rows) - 1)
-            lat = float(np.median([r[5] for r in rows])) if rows else 0.0
+            lat = float(np.median([r[-1] for r in rows])) if rows else 0.0
             return Hud(fps=fps, latency_ms=lat, dropped=self._status.dropped)
 
     def _window_rows(self) -> list[tuple[float, ...]]:

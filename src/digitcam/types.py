@@ -112,12 +112,17 @@ class Glyph:
 
 @dataclass(frozen=True)
 class Timings:
-    """Milliseconds spent in each stage of `read_frame`; `total` covers all of it."""
+    """Milliseconds spent in each stage of `read_frame`; `total` covers all of it.
+
+    `segment` and `classify` are the printed reader's; `sevenseg` is the seven-segment
+    reader's (0 when it is off).
+    """
 
     preprocess: float = 0.0
     segment: float = 0.0
     classify: float = 0.0
     total: float = 0.0
+    sevenseg: float = 0.0
 
     def to_json(self) -> dict[str, float]:
         return {
@@ -125,6 +130,7 @@ class Timings:
             "preprocess": round(self.preprocess, 3),
             "segment": round(self.segment, 3),
             "classify": round(self.classify, 3),
+            "sevenseg": round(self.sevenseg, 3),
         }
 
 
