@@ -1,7 +1,8 @@
 """Reader accuracy on seeded synthetic camera frames, broken down by style.
 
     python benchmarks/accuracy.py --n 200 --seed 1000 [--faces heldout|train|all]
-        [--styles camera clean] [--model PATH] [--out DIR] [--json] [--tesseract]
+        [--styles camera clean] [--model PATH] [--reader auto|printed] [--out DIR] [--json]
+        [--tesseract]
 
 Generates `--n` scenes with `digitcam.synth.make_scene(seed + i)`, reads each with
 `digitcam.pipeline.read_frame(image, model, config)` and prints frames exactly right, character
@@ -87,14 +88,16 @@ class Tally:
         }
 
 
-def make_digitcam_reader(model_path: str | None) -> Callable[[np.ndarray], str]:
+def make_digitcam_reader(
+    model_path: str | None, reader: str = "auto"
+) -> Callable[[np.ndarray], str]:
     """A function image -> text backed by digitcam's pipeline (imported here, lazily)."""
     from digitcam.classify import default_model_path, load_model
     from digitcam.config import ReaderConfig
     from digitcam.pipeline import read_frame
 
     model = load_model(Path(model_path) if model_path else default_model_path())
-    config = ReaderConfig()
+    config = ReaderConfig().with_reader(reader)
 
     def read(image: np.ndarray) -> str:
         return read_frame(image, model, config).text
@@ -141,7 +144,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit(f"no faces in the {args.faces!r} split")
     readers: dict[str, Callable[[np.ndarray], str]] = {}
     if not args.no_reader:
-        readers["digitcam"] = make_digitcam_reader(args.model)
+        readers["digitcam"] = make_digitcam_reader(args.model, args.reader)
     if args.tesseract:
         if shutil.which("tesseract"):
             readers["tesseract"] = tesseract_read
@@ -228,6 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--size", default="640x480", help="frame size WxH")
     p.add_argument("--model", default=None, help="model path (default: the shipped model)")
+    p.add_argument(
+        "--reader",
+        choices=["auto", "printed", "seven-segment"],
+        default="auto",
+        help="reader config (`--reader` of digitcam read; default auto, as digitcam read)",
+    )
     p.add_argument("--out", default=None, help="write failing frames (PNG + JSON) here")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--tesseract", action="store_true", help="also run tesseract if installed")
