@@ -460,8 +460,24 @@ def resolve(
     Of overlapping candidates the higher score wins; where the frame shows real numbers,
     a lone digit elsewhere is clutter, unless it is a short line of a seven-segment display
     (right above or below one of its lines, and read as a digit by the segment reader too).
+    Beside printed numbers and no display line, a segment reading of one or two digits is
+    clutter too (bars or hooks decoded as "17" or "11", or a printed "-0.8" decoded as
+    "-8.8"): it is dropped and the places are resolved again without it, so that what it
+    displaced comes back.
     """
     candidates = _prefer_segment_detail(candidates)
+    kept = _resolve_once(candidates)
+    printed = any(_n_digits(g) >= 3 and not _has_segments(g) for _, g, _ in kept)
+    if printed and not any(_n_digits(g) >= 3 and _has_segments(g) for _, g, _ in kept):
+        clutter = {b for b, g, _ in kept if _segments_only(g) and _n_digits(g) <= 2}
+        if clutter:
+            kept = _resolve_once([c for c in candidates if c[0] not in clutter])
+    return kept
+
+
+def _resolve_once(
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     kept = _join_at_dashes(_resolve_overlaps(candidates))
     if any(_n_digits(g) >= 2 for _, g, _ in kept):
         displays = [b for b, g, _ in kept if _n_digits(g) >= 2 and _has_segments(g)]
@@ -475,11 +491,6 @@ def resolve(
             if _n_digits(k[1]) >= 2
             or (_display_line(k[0], displays) and any(k[0].iou(b) >= 0.5 for b in lone_segments))
         ]
-    # Beside printed numbers and no display line, a segment reading of one or two digits
-    # is a pair of bars or hooks of clutter decoded as "17" or "11".
-    printed = any(_n_digits(g) >= 3 and not _has_segments(g) for _, g, _ in kept)
-    if printed and not any(_n_digits(g) >= 3 and _has_segments(g) for _, g, _ in kept):
-        kept = [k for k in kept if not (_segments_only(k[1]) and _n_digits(k[1]) <= 2)]
     return kept
 
 

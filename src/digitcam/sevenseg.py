@@ -1343,6 +1343,7 @@ def read_segment_displays(
                      max_digit_frac=config.max_glyph_frac, polarity=config.polarity)  # fmt: skip
     trusted = config.segments_trusted
     out = [line for row in rows if (line := read_row(gray, row, trusted=trusted)) is not None]
+    out = [line for line in out if _inside(line[0], gray.shape)]
     if config.polarity is Polarity.DARK_ON_LIGHT or any(
         _n_digit_glyphs(g) >= 2 for _b, g, _s in out
     ):
@@ -1357,7 +1358,15 @@ def read_segment_displays(
                      max_digit_frac=config.max_glyph_frac,
                      polarity=Polarity.LIGHT_ON_DARK)  # fmt: skip
     out += [line for row in rows if (line := read_row(bright, row, trusted=trusted)) is not None]
-    return out
+    return [line for line in out if _inside(line[0], gray.shape)]
+
+
+def _inside(box: Box, shape: tuple[int, ...]) -> bool:
+    """Whether a line's box lies in the frame (up to 10 % of its height over an edge): the
+    strip of a row of clutter bars cut by the frame edge runs on beyond it, and a display
+    cut by the edge does not show its whole number anyway."""
+    m = 0.1 * box.h
+    return box.x >= -m and box.y >= -m and box.x2 <= shape[1] + m and box.y2 <= shape[0] + m
 
 
 def _coloured(image: NDArray[Any]) -> bool:
