@@ -11,6 +11,11 @@ read consistently for `accept_after` frames it is accepted (a real jump, a meter
 a misread stable value that must be corrected). A reading that does not match the format
 (a lost digit or decimal point) is never published.
 
+Where the profile says how the value may change (a format, and a monotonic meter or a
+maximum rate), a frame read with every glyph at `sure_confidence` or above whose value is a
+plausible successor of the stable one is published at once: a meter's tick shows in the
+stable value on the frame it is read, instead of `min_frames` later. Everything else waits.
+
 `Fuser` keeps the run's state; build one per run. It is a `loop.Fuse`:
 `fuser(frame, reading) -> str | None`.
 """
@@ -88,6 +93,8 @@ class FuseConfig:
         accept_after: K — consistent frames after which an implausible value is accepted.
         expire_ms: with no reading at all for this long, the stable value is dropped.
         plausibility: the profile's checks.
+        sure_confidence: a plausible successor read with every glyph at least this sure is
+            published at once (only with a format and a monotonic or rate rule; None: never).
     """
 
     window: int = 5
@@ -96,6 +103,7 @@ class FuseConfig:
     accept_after: int = 8
     expire_ms: float = 3000.0
     plausibility: Plausibility = field(default_factory=Plausibility)
+    sure_confidence: float | None = 0.9
 
     def __post_init__(self) -> None:
         if self.window < 1 or self.min_frames < 1 or self.accept_after < 1:
@@ -181,6 +189,18 @@ class Fuser:
         """The current stable text (None before the first one)."""
         return self._stable
 
+    def _sure_successor(self, reading: Reading, t: float) -> bool:
+        """Whether a reading may replace the stable value at once (see the module doc)."""
+        cfg = self.config
+        plaus = cfg.plausibility
+        if cfg.sure_confidence is None or self._stable is None or plaus.pattern is None:
+            return False
+        if not (plaus.monotonic or plaus.max_rate is not None):
+            return False
+        if min(_char_confidences(reading), default=0.0) < cfg.sure_confidence:
+            return False
+        return plaus.check(reading.text, self._stable, t - self._stable_t) is None
+
     def __call__(self, frame: Frame, reading: Reading) -> str | None:
         return self.update(reading, frame.t_capture)
 
@@ -197,6 +217,11 @@ class Fuser:
             self._candidate, self._cand_frames = None, 0
             self._stable = None
             return None
+        if text and text != self._stable and self._sure_successor(reading, t):
+            self._candidate, self._cand_frames, self._cand_t0 = text, 1, t
+            self.last_rejection = None
+            self._stable, self._stable_t = text, t
+            return self._stable
         fused = vote(list(self._recent)) if text else None
         # a change read the same way `min_frames` times in a row needs no majority of the
         # window: it is followed at once (the window vote smooths single misreads only)
