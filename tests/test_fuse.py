@@ -125,3 +125,39 @@ def test_a_reading_of_the_wrong_format_is_never_published_however_often() -> Non
     f = Fuser(FuseConfig(min_frames=2, accept_after=3, plausibility=plaus))
     out = feed(f, ["12.5"] * 3 + ["125"] * 20)
     assert set(out[2:]) == {"12.5"}
+
+
+def sure_reading(text: str, conf: float) -> Reading:
+    """A one-line reading whose every glyph has confidence `conf`."""
+    from digitcam.types import Box, Glyph
+
+    glyphs = tuple(Glyph(Box(10 * i, 0, 8, 20), c, conf, ((c, conf),)) for i, c in enumerate(text))
+    return Reading(0, (text,), (glyphs,))
+
+
+@pytest.mark.parametrize(
+    ("plaus", "conf", "next_text", "at_once"),
+    [
+        (Plausibility(re.compile(r"\d{5}\.\d"), monotonic=True), 0.97, "00123.5", True),
+        (Plausibility(re.compile(r"\d{5}\.\d"), max_rate=5.0), 0.97, "00123.5", True),
+        (Plausibility(re.compile(r"\d{5}\.\d"), monotonic=True), 0.6, "00123.5", False),
+        (Plausibility(re.compile(r"\d{5}\.\d"), monotonic=True), 0.97, "00123.3", False),
+        (Plausibility(re.compile(r"\d{5}\.\d")), 0.97, "00123.5", False),
+        (Plausibility(), 0.97, "00123.5", False),
+    ],
+)
+def test_a_sure_plausible_tick_is_stable_on_the_frame_it_is_read(
+    plaus, conf, next_text, at_once
+) -> None:
+    # given a meter whose value 00123.4 is stable (held 3 frames)
+    f = Fuser(FuseConfig(min_frames=3, plausibility=plaus))
+    for i in range(3):
+        f.update(sure_reading("00123.4", 0.97), i / 30)
+    assert f.stable == "00123.4"
+    # when the next frame reads another value
+    got = f.update(sure_reading(next_text, conf), 3 / 30)
+    # then a sure reading that is a plausible successor under a profile that says how the
+    # value moves (format and monotonic or rate) is stable at once; anything else waits
+    assert (got == next_text) is at_once
+    if not at_once:
+        assert got == "00123.4"
