@@ -85,9 +85,6 @@ MAX_ROWS = 6
 #: Lone clusters read as short lines beside the rows found, per polarity.
 MAX_NEAR_SINGLES = 2
 
-# Share of (4x subsampled) pixels whose brightest channel exceeds gray by 40 levels above
-# which a frame counts as coloured (`_coloured`).
-COLOUR_SHARE = 0.001
 
 #: Weight, in the ranking of rows, of the extra digits a wide cluster may hold.
 MERGED_WEIGHT = 0.7
@@ -693,11 +690,6 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
         strip = 255 - strip
     y0 = round(mg * STRIP_DIGIT_PX)
     y1 = y0 + STRIP_DIGIT_PX
-    # Most rows of a frame without a display are clutter with no cell in them: that shows
-    # before the deslant search (the costly part), so they stop here.
-    b0, _solid = _lit_binary(strip)
-    if not find_cells(b0, float(y0), float(y1)):
-        return None
     # vertical edges only: horizontal bars look the same at every shear
     gx = np.abs(cv2.Sobel(strip, cv2.CV_32F, 1, 0, ksize=3))
     k = _best_shear(gx, (y0, round(y0 + 0.85 * STRIP_DIGIT_PX)))
@@ -1028,8 +1020,15 @@ def decode_strip(
     img = strip.image
     top, bottom = strip.top, strip.bottom
     f = img.astype(np.float32)
-    binary, _solid = _lit_binary(img)
+    _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     found = find_cells(binary, top, bottom) if cells is None else cells
+    if cells is None and len(found) <= 1:
+        # one cell or none: a bright bezel may have taken Otsu's split from dim segments
+        rebinary, solid = _lit_binary(img)
+        if solid.any():
+            refound = find_cells(rebinary, top, bottom)
+            if len(refound) > len(found):
+                binary, found = rebinary, refound
     if not found:
         return []
     cells = [c for c, _ in found]
@@ -1351,7 +1350,7 @@ def read_segment_displays(
     # Nothing read: a red or blue LED may be too dim in gray. Look again for lit segments
     # in the brightest channel (not always: there, glow and JPEG's coarse colour make
     # well-lit displays read worse than in gray).
-    bright = brightest_channel(image) if image is not None and _coloured(image) else None
+    bright = brightest_channel(image) if image is not None else None
     if bright is None or bright.shape != gray.shape:
         return out
     rows = find_rows(bright, min_digit_px=max(8, config.min_glyph_px),
@@ -1367,18 +1366,6 @@ def _inside(box: Box, shape: tuple[int, ...]) -> bool:
     cut by the edge does not show its whole number anyway."""
     m = 0.1 * box.h
     return box.x >= -m and box.y >= -m and box.x2 <= shape[1] + m and box.y2 <= shape[0] + m
-
-
-def _coloured(image: NDArray[Any]) -> bool:
-    """Whether some of a BGR frame is strongly coloured (its brightest channel well above
-    its gray level), so that lit segments may show in `brightest_channel` and not in gray.
-    Looked at on every 4th pixel: a few digits' segments are enough."""
-    if image.ndim != 3 or image.shape[2] < 3 or image.dtype != np.uint8:
-        return False
-    small = np.ascontiguousarray(image[::4, ::4, :3])
-    mx = small.max(axis=2)
-    g = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-    return float(np.count_nonzero(cv2.subtract(mx, g) > 40)) >= COLOUR_SHARE * mx.size
 
 
 def _n_digit_glyphs(glyphs: tuple[Glyph, ...]) -> int:

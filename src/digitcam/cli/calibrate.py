@@ -192,8 +192,8 @@ def auto_corners(
     from digitcam.config import ReaderConfig
     from digitcam.pipeline import read_frame
 
-    # Look for both kinds of display: printed digits and seven-segment cells.
-    both = ReaderConfig(seven_segment=True)
+    # Both kinds of display: printed digits and seven-segment cells (the default reader).
+    both = ReaderConfig()
     best: tuple[float, list[Any]] | None = None
     for img in frames:
         r = read_frame(img, model, both)
