@@ -284,3 +284,23 @@ def test_line_cap_keeps_the_longest_and_says_what_it_did():
     assert notes == ["3 candidate lines; gated the 2 longest"]
     assert len(cap_lines([line(2)], 2, notes, what="x", done="y")) == 1
     assert len(notes) == 1  # nothing cut, nothing said
+
+
+@pytest.mark.parametrize(
+    ("seed", "held_out", "why"),
+    [
+        (30070, True, "a grille of bars below the number decodes as 11111?11113?1"),
+        (20092, False, "a printed '-0.8' decoded as segments '-8.8' took its place"),
+        (20267, False, "clutter bars cut by the frame's edge decode as '11.1'"),
+        (40057, False, "two bars of clutter decode as segments '17'"),
+    ],
+)
+def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
+    model, heldout_faces, seed, held_out, why
+):
+    # given a printed camera scene where the seven-segment reader (on by default) once
+    # added or replaced a line (found by comparing with `--reader printed`)
+    faces = heldout_faces if held_out else synth.printed_faces()
+    scene = synth.make_scene(seed, faces=faces, size=(640, 480), difficulty="camera")
+    # then the default reads exactly the printed numbers
+    assert read_frame(scene.image, model).text == scene.text, why

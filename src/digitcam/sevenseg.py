@@ -1241,6 +1241,9 @@ def line_from_cells(
         return None  # a bar or two (a frame's edges, clutter) is not a reading
     if len(digits) == 1 and not (short_line or evidence):
         return None  # a lone bar or hook of clutter decodes as a 7 or a 4 all too easily
+    ones = sum(1 for c in digits if c.char == "1")
+    if unknown and ones >= 3 and ones >= 0.75 * len(digits):
+        return None  # a comb of bars (a ruler, a grille, hatching) with a blob among them
     # A row with no display evidence is accepted on its decoding alone but scores and
     # claims less, so the printed reader wins where it reads the same place (unless the
     # frame is known to show a display).
