@@ -294,6 +294,7 @@ def segment_reading(image: np.ndarray, *, color: bool = True) -> str:
         (33032, "a two-line display whose second line is a lone 1"),
         (5047, "a bright bezel beside dim blue segments would take Otsu's split"),
         (5133, "a small red LED, dim in gray: read in the brightest channel"),
+        (5093, "two lines set tight: digits one above the other are not a digit's halves"),
     ],
 )
 def test_hard_scenes_read_exactly(seed: int, why: str) -> None:

@@ -299,6 +299,9 @@ def _stack_halves(
     wmin = np.minimum(w[:, None], w[None, :])
     ok = (gap > -0.2 * hmin) & (gap <= 0.3 * hmin) & (ox >= 0.5 * wmin) & (hmax <= 1.8 * hmin)
     ok &= w[:, None] <= 1.5 * h[:, None]  # halves, not rows of merged digits
+    # two whole digits one above the other are a two-line display's lines, not halves
+    whole = (w >= 0.3 * h) & (w <= 0.8 * h)
+    ok &= ~(whole[:, None] & whole[None, :])
     ii, jj = np.nonzero(ok)
     if len(ii) == 0:
         return cl, members
