@@ -452,6 +452,10 @@ def assemble(
     return kept
 
 
+#: Beside a display line, a printed line with a glyph less sure than this is clutter.
+BESIDE_DISPLAY_CONFIDENCE = 0.7
+
+
 def resolve(
     candidates: list[tuple[Box, tuple[Glyph, ...], float]],
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
@@ -463,15 +467,34 @@ def resolve(
     Beside printed numbers and no display line, a segment reading of one or two digits is
     clutter too (bars or hooks decoded as "17" or "11", or a printed "-0.8" decoded as
     "-8.8"): it is dropped and the places are resolved again without it, so that what it
-    displaced comes back.
+    displaced comes back. Beside a display line read whole, a printed line elsewhere with
+    an unsure glyph (below `BESIDE_DISPLAY_CONFIDENCE`) is clutter read as digits.
     """
     candidates = _prefer_segment_detail(candidates)
     kept = _resolve_once(candidates)
+    dropped: set[Box] = set()
+    displays = [
+        b
+        for b, g, _ in kept
+        if _n_digits(g) >= 3 and _segments_only(g) and all(x.char != UNKNOWN for x in g)
+    ]
+    if displays:
+        unsure = {
+            b
+            for b, g, _ in kept
+            if not _has_segments(g)
+            and not any(b.iou(d) > 0 for d in displays)
+            and min(x.confidence for x in g) < BESIDE_DISPLAY_CONFIDENCE
+        }
+        if unsure:
+            dropped |= unsure
+            kept = _resolve_once([c for c in candidates if c[0] not in dropped])
     printed = any(_n_digits(g) >= 3 and not _has_segments(g) for _, g, _ in kept)
     if printed and not any(_n_digits(g) >= 3 and _has_segments(g) for _, g, _ in kept):
         clutter = {b for b, g, _ in kept if _segments_only(g) and _n_digits(g) <= 2}
         if clutter:
-            kept = _resolve_once([c for c in candidates if c[0] not in clutter])
+            dropped |= clutter
+            kept = _resolve_once([c for c in candidates if c[0] not in dropped])
     return kept
 
 
@@ -510,8 +533,9 @@ def _prefer_segment_detail(
     The printed classifier reads many seven-segment digits right, but drops the decimal
     point (a separate dot in the gap the segment reader checks) and rejects ('?') digits
     whose segments it sees as loose pieces. Where the segment reader read every place,
-    its digits agree with the printed ones up to those '?', and it adds a '.' or fills a
-    '?', it wins the place whatever the two scores say.
+    its digits agree with the printed ones up to those '?' (and one more digit where there
+    is a '?'), and it adds a '.' or fills a '?', it wins the place whatever the two scores
+    say.
     """
     seg = [i for i, (_b, g, _s) in enumerate(candidates) if _segments_only(g) and _has_segments(g)]
     if not seg:
@@ -530,7 +554,9 @@ def _prefer_segment_detail(
             unknown = p_text.count(UNKNOWN)
             adds = unknown > 0 or ("." in s_text and "." not in p_text)
             p_dig = "".join(c for c in p_text if c.isdigit() or c == UNKNOWN)
-            if adds and levenshtein(p_dig, s_dig) <= unknown:
+            # where the printed reader refused a digit it is unsure of its neighbours too:
+            # one more disagreement is allowed
+            if adds and levenshtein(p_dig, s_dig) <= unknown + (1 if unknown else 0):
                 out[i] = (bs, gs, sp * 1.01)
     return out
 
