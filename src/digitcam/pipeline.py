@@ -473,29 +473,38 @@ def resolve(
     candidates = _prefer_segment_detail(candidates)
     kept = _resolve_once(candidates)
     dropped: set[Box] = set()
+    for clutter_of in (_unsure_beside_display, _short_segment_clutter):
+        clutter = clutter_of(kept)
+        if clutter:
+            dropped |= clutter
+            kept = _resolve_once([c for c in candidates if c[0] not in dropped])
+    return kept
+
+
+def _unsure_beside_display(kept: list[tuple[Box, tuple[Glyph, ...], float]]) -> set[Box]:
+    """Printed lines with an unsure glyph away from a display line read whole."""
     displays = [
         b
         for b, g, _ in kept
         if _n_digits(g) >= 3 and _segments_only(g) and all(x.char != UNKNOWN for x in g)
     ]
-    if displays:
-        unsure = {
-            b
-            for b, g, _ in kept
-            if not _has_segments(g)
-            and not any(b.iou(d) > 0 for d in displays)
-            and min(x.confidence for x in g) < BESIDE_DISPLAY_CONFIDENCE
-        }
-        if unsure:
-            dropped |= unsure
-            kept = _resolve_once([c for c in candidates if c[0] not in dropped])
+    if not displays:
+        return set()
+    return {
+        b
+        for b, g, _ in kept
+        if not _has_segments(g)
+        and not any(b.iou(d) > 0 for d in displays)
+        and min(x.confidence for x in g) < BESIDE_DISPLAY_CONFIDENCE
+    }
+
+
+def _short_segment_clutter(kept: list[tuple[Box, tuple[Glyph, ...], float]]) -> set[Box]:
+    """Segment lines of one or two digits beside printed numbers and no display line."""
     printed = any(_n_digits(g) >= 3 and not _has_segments(g) for _, g, _ in kept)
-    if printed and not any(_n_digits(g) >= 3 and _has_segments(g) for _, g, _ in kept):
-        clutter = {b for b, g, _ in kept if _segments_only(g) and _n_digits(g) <= 2}
-        if clutter:
-            dropped |= clutter
-            kept = _resolve_once([c for c in candidates if c[0] not in dropped])
-    return kept
+    if not printed or any(_n_digits(g) >= 3 and _has_segments(g) for _, g, _ in kept):
+        return set()
+    return {b for b, g, _ in kept if _segments_only(g) and _n_digits(g) <= 2}
 
 
 def _resolve_once(
@@ -515,13 +524,6 @@ def _resolve_once(
             or (_display_line(k[0], displays) and any(k[0].iou(b) >= 0.5 for b in lone_segments))
         ]
     return kept
-
-
-def _overlap(a: Box, b: Box) -> float:
-    """Intersection over the smaller box's area."""
-    ix = max(0, min(a.x2, b.x2) - max(a.x, b.x))
-    iy = max(0, min(a.y2, b.y2) - max(a.y, b.y))
-    return ix * iy / max(1, min(a.area, b.area))
 
 
 def _prefer_segment_detail(
@@ -548,7 +550,7 @@ def _prefer_segment_detail(
             continue
         s_dig = "".join(c for c in s_text if c.isdigit())
         for bp, gp, sp in candidates:
-            if _has_segments(gp) or sp <= out[i][2] or _overlap(bs, bp) < 0.5:
+            if _has_segments(gp) or sp <= out[i][2] or bs.overlap(bp) < 0.5:
                 continue
             p_text = "".join(g.char for g in gp)
             unknown = p_text.count(UNKNOWN)
@@ -737,16 +739,7 @@ def _resolve_overlaps(
     order = sorted(range(len(lines)), key=lambda i: -lines[i][2])
     kept: list[int] = []
     for i in order:
-        bi = lines[i][0]
-        clash = False
-        for j in kept:
-            bj = lines[j][0]
-            ix = max(0, min(bi.x2, bj.x2) - max(bi.x, bj.x))
-            iy = max(0, min(bi.y2, bj.y2) - max(bi.y, bj.y))
-            if ix * iy > 0.25 * min(bi.area, bj.area):
-                clash = True
-                break
-        if not clash:
+        if not any(lines[i][0].overlap(lines[j][0]) > 0.25 for j in kept):
             kept.append(i)
     return [lines[i] for i in kept]
 

@@ -75,11 +75,19 @@ class Box:
     def as_list(self) -> list[int]:
         return [int(self.x), int(self.y), int(self.w), int(self.h)]
 
-    def iou(self, other: Box) -> float:
-        """Intersection over union with another box (0 when disjoint)."""
+    def intersection(self, other: Box) -> int:
+        """Area shared with another box (0 when disjoint)."""
         ix = max(0, min(self.x2, other.x2) - max(self.x, other.x))
         iy = max(0, min(self.y2, other.y2) - max(self.y, other.y))
-        inter = ix * iy
+        return ix * iy
+
+    def overlap(self, other: Box) -> float:
+        """Intersection over the smaller box's area (1 when one holds the other)."""
+        return self.intersection(other) / max(1, min(self.area, other.area))
+
+    def iou(self, other: Box) -> float:
+        """Intersection over union with another box (0 when disjoint)."""
+        inter = self.intersection(other)
         union = self.area + other.area - inter
         return inter / union if union else 0.0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import typer
 
@@ -21,3 +22,13 @@ class ReaderKind(str, Enum):
     AUTO = "auto"
     PRINTED = "printed"
     SEVEN_SEGMENT = "seven-segment"
+
+
+#: The `--reader` option, shared by `read` and `run`.
+ReaderOption = Annotated[
+    ReaderKind,
+    typer.Option(
+        help="Digits to expect: auto (printed and seven-segment), printed (faster), "
+        "seven-segment (segment readings trusted). Overrides the profile's 'display'."
+    ),
+]

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from digitcam.cli.app import ReaderKind, app
+from digitcam.cli.app import ReaderKind, ReaderOption, app
 from digitcam.errors import DigitcamError, InputError
 
 
@@ -37,13 +37,7 @@ def read(
             show_default=False,
         ),
     ] = None,
-    reader: Annotated[
-        ReaderKind,
-        typer.Option(
-            help="Digits to expect: auto (printed and seven-segment), printed (faster), "
-            "seven-segment (segment readings trusted). Overrides the profile's 'display'."
-        ),
-    ] = ReaderKind.AUTO,
+    reader: ReaderOption = ReaderKind.AUTO,
 ) -> None:
     """Read the digits in each image and print them (lines joined by newlines)."""
     from digitcam.classify import load_model, require_image_model
@@ -59,9 +53,8 @@ def read(
 
         profile = load_profile(calibration)
     mdl = require_image_model(load_model(model, classifier=classifier))
-    config = ReaderConfig() if profile is None else profile.reader_config()
-    if reader is not ReaderKind.AUTO:
-        config = config.with_reader(reader.value)
+    base = ReaderConfig() if profile is None else profile.reader_config()
+    config = base.with_reader(reader.value)  # "auto" keeps the profile's (or default) kind
     overlay = None
     if annotate is not None:
         from digitcam.overlay import Overlay

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from digitcam.cli.app import ReaderKind, app
+from digitcam.cli.app import ReaderKind, ReaderOption, app
 from digitcam.display import Display, NullDisplay, display_available
 from digitcam.loop import Limits, RunSummary, Sink, run
 from digitcam.memory import MemoryTrimmer
@@ -157,9 +157,8 @@ def _make_step(
     from digitcam.config import ReaderConfig
     from digitcam.pipeline import read_frame
 
-    config = ReaderConfig() if profile is None else profile.reader_config()
-    if reader != "auto":
-        config = config.with_reader(reader)
+    base = ReaderConfig() if profile is None else profile.reader_config()
+    config = base.with_reader(reader)  # "auto" keeps the profile's (or default) kind
     state = {"model": model, "next_poll": 0.0}
     watcher = None
     if watch is not None:
@@ -338,13 +337,7 @@ def run_command(
             show_default=False,
         ),
     ] = None,
-    reader: Annotated[
-        ReaderKind,
-        typer.Option(
-            help="Digits to expect: auto (printed and seven-segment), printed (faster), "
-            "seven-segment (segment readings trusted). Overrides the profile's 'display'."
-        ),
-    ] = ReaderKind.AUTO,
+    reader: ReaderOption = ReaderKind.AUTO,
 ) -> None:
     """Read digits live: source → reader → overlay → window, recording, log and stats."""
     from digitcam.classify import load_model, require_image_model
