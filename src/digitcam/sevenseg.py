@@ -82,6 +82,14 @@ MAX_RECUTS = 6
 #: Rows examined per polarity (a cluttered frame cannot ask for more).
 MAX_ROWS = 6
 
+#: Ink density (of the row's polarity) around a row, within 0.4 of its height, below which
+#: the row stands on plain ground (a display window, a card) rather than in texture.
+CLEAN_SURROUND = 0.05
+
+#: Rows on plain ground examined per polarity beyond the `MAX_ROWS` best-ranked: in a
+#: textured scene, clutter outranks a small display whose window is plain.
+MAX_CLEAN_ROWS = 6
+
 #: Lone clusters read as short lines beside the rows found, per polarity.
 MAX_NEAR_SINGLES = 2
 
@@ -334,6 +342,35 @@ def _chain(cl: NDArray[np.float64]) -> list[NDArray[np.intp]]:
     return [g[np.argsort(x[g])] for g in groups]
 
 
+def _surround_ink(integ: NDArray[np.int32], c: NDArray[np.float64], hr: float) -> float:
+    """Share of inked pixels in a ring 0.4 `hr` wide around the box of clusters `c`.
+
+    Args:
+        integ: (H+1) x (W+1) integral image of a 0/1 ink mask (`cv2.integral`).
+        c: K x 5 clusters (x, y, w, h, area) in the mask's coordinates.
+        hr: the row's digit height.
+
+    Returns:
+        0.0 (plain ground) to 1.0 (solid ink).
+    """
+    hh, ww = integ.shape[0] - 1, integ.shape[1] - 1
+
+    def ink(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float]:
+        a, b = int(max(0, x0)), int(max(0, y0))
+        cc, d = int(min(ww, x1)), int(min(hh, y1))
+        if cc <= a or d <= b:
+            return 0.0, 0.0
+        n = integ[d, cc] - integ[b, cc] - integ[d, a] + integ[b, a]
+        return float(n), float((cc - a) * (d - b))
+
+    x0, y0 = c[:, 0].min(), c[:, 1].min()
+    x1, y1 = (c[:, 0] + c[:, 2]).max(), (c[:, 1] + c[:, 3]).max()
+    m = 0.4 * hr
+    ink_o, area_o = ink(x0 - m, y0 - m, x1 + m, y1 + m)
+    ink_i, area_i = ink(x0, y0, x1, y1)
+    return (ink_o - ink_i) / max(area_o - area_i, 1.0)
+
+
 def _full_height_points(
     mask: NDArray[np.uint8], cl: NDArray[np.float64], h_row: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -460,6 +497,7 @@ def find_rows(
     max_h = max_digit_frac * sh
     rows: list[SegmentRow] = []
     for pol, mask in pols:
+        integ = cv2.integral(mask // 255)  # for `_surround_ink`
         n, _lab, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
         st = stats[1:n]
         keep = (st[:, 4] >= 3) & (np.maximum(st[:, 2], st[:, 3]) >= 2) & (st[:, 3] <= max_h)
@@ -483,7 +521,14 @@ def find_rows(
                     continue
                 if round(asp_all[k] / 0.6) < 2:
                     if asp_all[k] >= 0.3:
-                        single.append((float(np.sqrt(cl[k, 3])), cl[g], float(cl[k, 3])))
+                        single.append(
+                            (
+                                float(np.sqrt(cl[k, 3])),
+                                cl[g],
+                                float(cl[k, 3]),
+                                _surround_ink(integ, cl[g], float(cl[k, 3])),
+                            )
+                        )
                     continue
             c = cl[g]
             hr = float(np.median(c[:, 3]))
@@ -514,21 +559,28 @@ def find_rows(
                 hs = c[digitish, 3]
                 if len(hs) > 1:
                     score *= max(0.3, 1.0 - 2.0 * max(0.0, float(np.std(hs) / np.mean(hs)) - 0.1))
+            sur = _surround_ink(integ, c, hr)
             if n_dig >= 2:
-                multi.append((score, c, hr))
+                multi.append((score, c, hr, sur))
             elif 0.3 * hr <= width:
-                single.append((score, c, hr))
+                single.append((score, c, hr, sur))
         # a lone cluster is read only when the frame has no row of several, or as a short
-        # line of a display beside (above or below) one of the rows
+        # line of a display beside (above or below) one of the rows. Beyond the best-ranked,
+        # rows on plain ground are read too: texture makes many rows that outrank a display.
         multi.sort(key=lambda t: -t[0])
         single.sort(key=lambda t: -t[0])
         if multi:
             top_rows = multi[: 2 if noisy else MAX_ROWS]
-            near = _near_singles(gray, single, [c for _s, c, _h in top_rows], f)
+            top_rows += [t for t in multi[len(top_rows) :] if t[3] <= CLEAN_SURROUND][
+                :MAX_CLEAN_ROWS
+            ]
+            near = _near_singles(gray, single, [c for _s, c, _h, _u in top_rows], f)
             cands = [(t, False) for t in top_rows] + [(t, True) for t in near[:MAX_NEAR_SINGLES]]
         else:
-            cands = [(t, False) for t in single[: 2 if noisy else MAX_ROWS]]
-        for (_s, c, hr), short in cands:
+            top_s = single[: 2 if noisy else MAX_ROWS]
+            top_s += [t for t in single[len(top_s) :] if t[3] <= CLEAN_SURROUND][:MAX_CLEAN_ROWS]
+            cands = [(t, False) for t in top_s]
+        for (_s, c, hr, _sur), short in cands:
             pt, pb = _full_height_points(mask, c, hr)
             if len(pt) < 2:
                 continue
@@ -649,6 +701,31 @@ def _best_shear(binary: NDArray[np.float32], band: tuple[int, int]) -> float:
     return best_k
 
 
+def _blurred_roi(
+    gray: NDArray[np.uint8], quad: NDArray[np.float32], m: NDArray[np.float64], sigma: float
+) -> tuple[NDArray[np.uint8], NDArray[np.float64]]:
+    """The part of `gray` a warp of `quad` (4 x 2 float32) reads, low-passed with `sigma`,
+    and the frame-to-strip homography `m` made to read from it (blurring the whole frame
+    for each row would cost more than the rest of the row's reading).
+
+    Returns:
+        (h x w uint8 blurred region, 3x3 homography region → strip).
+    """
+    hh, ww = gray.shape
+    pad = int(np.ceil(4 * sigma)) + 2
+    # the deslanted strip reads up to half the strip's height beyond the quad's sides
+    pad_x = pad + int(np.ceil(0.5 * np.ptp(quad[:, 1])))
+    x0 = max(0, int(np.floor(quad[:, 0].min())) - pad_x)
+    y0 = max(0, int(np.floor(quad[:, 1].min())) - pad)
+    x1 = min(ww, int(np.ceil(quad[:, 0].max())) + pad_x + 1)
+    y1 = min(hh, int(np.ceil(quad[:, 1].max())) + pad + 1)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return cv2.GaussianBlur(gray, (0, 0), sigma), m
+    roi = cv2.GaussianBlur(gray[y0:y1, x0:x1], (0, 0), sigma)
+    shift = np.array([[1.0, 0.0, x0], [0.0, 1.0, y0], [0.0, 0.0, 1.0]])
+    return roi, m @ shift
+
+
 def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
     """Warp a row to an upright, deslanted strip with digits `STRIP_DIGIT_PX` high."""
     h0 = row.height
@@ -684,10 +761,10 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
     hs = round(STRIP_DIGIT_PX * (1 + 2 * mg))
     dst = np.float32([[0, 0], [ws, 0], [ws, hs], [0, hs]])
     m = cv2.getPerspectiveTransform(src, dst).astype(np.float64)
-    src_img = gray
+    src_img, m_src = gray, m
     if scale < 0.5:  # downscaling a lot: low-pass first so thin segments do not alias
-        src_img = cv2.GaussianBlur(gray, (0, 0), 0.4 / scale)
-    strip = cv2.warpPerspective(src_img, m, (ws, hs), flags=cv2.INTER_LINEAR,
+        src_img, m_src = _blurred_roi(gray, src, m, 0.4 / scale)
+    strip = cv2.warpPerspective(src_img, m_src, (ws, hs), flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     if row.polarity is Polarity.DARK_ON_LIGHT:
         strip = 255 - strip
@@ -699,7 +776,7 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
     s = _shear(k, y1)
     w2 = ws + int(abs(k) * y1) + 2
     m2 = s @ m
-    strip = cv2.warpPerspective(src_img, m2, (w2, hs), flags=cv2.INTER_LINEAR,
+    strip = cv2.warpPerspective(src_img, s @ m_src, (w2, hs), flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     if row.polarity is Polarity.DARK_ON_LIGHT:
         strip = 255 - strip
