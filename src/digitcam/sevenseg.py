@@ -97,6 +97,10 @@ MAX_NEAR_SINGLES = 2
 #: Weight, in the ranking of rows, of the extra digits a wide cluster may hold.
 MERGED_WEIGHT = 0.7
 
+#: Level, between the background (0) and the lit threshold (1), at which a dim dot's
+#: pixels count.
+DIM_DOT_LEVEL = 0.6
+
 #: Confidence of a decimal point or minus decided by the line's own lit/ghost threshold.
 MARK_CONFIDENCE = 0.9
 
@@ -1246,14 +1250,29 @@ def _find_dots(
         # ink range: look from where the digit's lower right bar ends
         xs = _clip(a.ink[0] + 0.5 * (a.ink[1] - a.ink[0]), 0, ws - 1)
         lower = np.flatnonzero(binary[l0:l1, xs:e0].any(axis=0)) if l1 > l0 else []
-        if len(lower) and "c" in a.segments:  # no c bar (a 2): its d bar ends the digit
+        if len(lower) and "c" in a.segments:
             c0 = min(e0, xs + int(lower[-1]) + 1)
+        elif "b" in a.segments and l0 > u0:
+            # no c bar (a 2): its d bar ends the digit where its b bar does, above the dot
+            upper = np.flatnonzero(binary[u0:l0, xs:e0].any(axis=0))
+            if len(upper):
+                c0 = min(e0, xs + int(upper[-1]) + 1)
         c1 = _clip(min(b.ink[0], a.ink[1] + 0.45 * hd), 1, ws)
         if c1 - c0 < 1:
             continue
         ink = binary[r0:r1, c0:c1]
         area = float(ink.sum())
         above = float(binary[u0:u1, e0:c1].sum()) if u1 > u0 and c1 > e0 else 0.0
+        if area < 0.35 * t * t and above <= 0.15 * t * t:
+            # blur spreads a dot, small as it is, below the bars' lit level: a dimmer blob
+            # that peaks apart from both digits' edges is still a dot
+            win = f[r0:r1, c0:c1]
+            cols = win.max(axis=0)
+            j = int(np.argmax(cols))
+            drop = cols[j] - max(cols[0], cols[-1])
+            if 0 < j < len(cols) - 1 and drop >= 0.1 * contrast:
+                ink = win > bg + DIM_DOT_LEVEL * (thr - bg)
+                area = float(ink.sum())
         if area >= 0.35 * t * t and above <= 0.15 * t * t:
             rows = np.flatnonzero(ink.any(axis=1))
             if rows[-1] - rows[0] + 1 > 2.4 * t:
