@@ -472,13 +472,25 @@ def resolve(
     """
     candidates = _prefer_segment_detail(candidates)
     kept = _resolve_once(candidates)
-    dropped: set[Box] = set()
     for clutter_of in (_unsure_beside_display, _short_segment_clutter):
-        clutter = clutter_of(kept)
+        clutter = [c for c in kept if c[0] in clutter_of(kept)]
         if clutter:
-            dropped |= clutter
-            kept = _resolve_once([c for c in candidates if c[0] not in dropped])
+            # the same reader's other readings of that place (a display window read on its
+            # own gives a second one) are the same clutter
+            candidates = [
+                c for c in candidates if not any(_same_reading_place(c, d) for d in clutter)
+            ]
+            kept = _resolve_once(candidates)
     return kept
+
+
+def _same_reading_place(
+    a: tuple[Box, tuple[Glyph, ...], float], b: tuple[Box, tuple[Glyph, ...], float]
+) -> bool:
+    """Whether two candidate lines are one reader's readings of one place."""
+    return a[0] == b[0] or (
+        _segments_only(a[1]) == _segments_only(b[1]) and a[0].overlap(b[0]) > 0.5
+    )
 
 
 def _unsure_beside_display(kept: list[tuple[Box, tuple[Glyph, ...], float]]) -> set[Box]:

@@ -90,6 +90,12 @@ CLEAN_SURROUND = 0.05
 #: textured scene, clutter outranks a small display whose window is plain.
 MAX_CLEAN_ROWS = 6
 
+#: Display windows read on their own per frame (the largest).
+MAX_WINDOWS = 4
+
+#: Rows read in a window (a display has one or two lines).
+WINDOW_ROWS = 3
+
 #: Lone clusters read as short lines beside the rows found, per polarity.
 MAX_NEAR_SINGLES = 2
 
@@ -466,7 +472,13 @@ def _same_window(
 
 
 def find_rows(
-    gray: NDArray[np.uint8], *, min_digit_px: int, max_digit_frac: float, polarity: Polarity | None
+    gray: NDArray[np.uint8],
+    *,
+    min_digit_px: int,
+    max_digit_frac: float,
+    polarity: Polarity | None,
+    max_rows: int = MAX_ROWS,
+    max_clean_rows: int = MAX_CLEAN_ROWS,
 ) -> list[SegmentRow]:
     """Rows of seven-segment-like clusters, both polarities (or the given one).
 
@@ -475,9 +487,11 @@ def find_rows(
         min_digit_px: smallest digit height searched for.
         max_digit_frac: largest digit height as a fraction of the frame height.
         polarity: force one polarity, or None for both.
+        max_rows: rows kept per polarity, best-ranked first.
+        max_clean_rows: rows on plain ground kept beyond those.
 
     Returns:
-        Rows in frame coordinates, at most `MAX_ROWS` per polarity.
+        Rows in frame coordinates, per polarity at most `max_rows` (+ `max_clean_rows`).
     """
     hh, ww = gray.shape
     f = 0.5 if min(hh, ww) >= 200 else 1.0
@@ -574,15 +588,15 @@ def find_rows(
         multi.sort(key=lambda t: -t[0])
         single.sort(key=lambda t: -t[0])
         if multi:
-            top_rows = multi[: 2 if noisy else MAX_ROWS]
+            top_rows = multi[: min(2, max_rows) if noisy else max_rows]
             top_rows += [t for t in multi[len(top_rows) :] if t[3] <= CLEAN_SURROUND][
-                :MAX_CLEAN_ROWS
+                :max_clean_rows
             ]
             near = _near_singles(gray, single, [c for _s, c, _h, _u in top_rows], f)
             cands = [(t, False) for t in top_rows] + [(t, True) for t in near[:MAX_NEAR_SINGLES]]
         else:
-            top_s = single[: 2 if noisy else MAX_ROWS]
-            top_s += [t for t in single[len(top_s) :] if t[3] <= CLEAN_SURROUND][:MAX_CLEAN_ROWS]
+            top_s = single[: min(2, max_rows) if noisy else max_rows]
+            top_s += [t for t in single[len(top_s) :] if t[3] <= CLEAN_SURROUND][:max_clean_rows]
             cands = [(t, False) for t in top_s]
         for (_s, c, hr, _sur), short in cands:
             pt, pb = _full_height_points(mask, c, hr)
@@ -1419,6 +1433,105 @@ def brightest_channel(image: NDArray[Any]) -> NDArray[np.uint8] | None:
     return cv2.GaussianBlur(m, (3, 3), 0)
 
 
+def find_windows(gray: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
+    """Display windows (or whole displays): convex quadrilaterals outlined by edges.
+
+    A display sits in a bezel and shows its digits in a plain window; both are four-sided
+    outlines that perspective keeps four-sided. Reading inside one, with its own threshold,
+    finds digits that the frame-wide search loses to clutter or glues to the bezel.
+
+    Args:
+        gray: HxW uint8, denoised.
+
+    Returns:
+        Up to `MAX_WINDOWS` quads, 4 x 2 float32 (top-left, top-right, bottom-right,
+        bottom-left) in frame coordinates, largest first; nearly identical ones once.
+    """
+    hh, ww = gray.shape
+    f = 2 if min(hh, ww) >= 200 else 1
+    small = cv2.resize(gray, (ww // f, hh // f), interpolation=cv2.INTER_AREA) if f > 1 else gray
+    edges = cv2.dilate(cv2.Canny(small, 30, 90), np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    area_min, area_max = 0.002 * small.size, 0.7 * small.size
+    found: list[tuple[float, NDArray[np.float32]]] = []
+    for c in contours:
+        a = cv2.contourArea(c)
+        if not area_min <= a <= area_max:
+            continue
+        p = cv2.approxPolyDP(c, 0.04 * cv2.arcLength(c, True), True)
+        if len(p) != 4 or not cv2.isContourConvex(p):
+            continue
+        _c, (rw, rh), _a = cv2.minAreaRect(p)
+        if a < 0.8 * rw * rh:
+            continue
+        q = _corner_order(p.reshape(4, 2).astype(np.float32) * f)
+        w = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+        h = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+        # a window is wider than tall (digits side by side) and tall enough for digits
+        if h < 12 or not 0.9 * h <= w <= 12 * h:
+            continue
+        found.append((a, q))
+    found.sort(key=lambda t: -t[0])
+    out: list[NDArray[np.float32]] = []
+    for _a, q in found:
+        if all(_quad_iou(q, o) < 0.8 for o in out):
+            out.append(q)
+        if len(out) >= MAX_WINDOWS:
+            break
+    return out
+
+
+def _corner_order(q: NDArray[np.float32]) -> NDArray[np.float32]:
+    """4 x 2 points as top-left, top-right, bottom-right, bottom-left."""
+    s, d = q.sum(axis=1), q[:, 1] - q[:, 0]
+    return np.float32([q[np.argmin(s)], q[np.argmin(d)], q[np.argmax(s)], q[np.argmax(d)]])
+
+
+def _quad_iou(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
+    inter, _p = cv2.intersectConvexConvex(a, b)
+    union = cv2.contourArea(a) + cv2.contourArea(b) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+def _read_window(
+    image: NDArray[Any], gray: NDArray[np.uint8], quad: NDArray[np.float32], config: ReaderConfig
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Lines read inside one window, warped upright at its own scale; boxes in the frame."""
+    tl, tr, br, bl = quad
+    w = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    h = float(np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    m = 0.1 * h  # a margin: digits may touch the window's edge
+    dst = np.float32([[m, m], [w + m, m], [w + m, h + m], [m, h + m]])
+    hom = cv2.getPerspectiveTransform(quad, dst)
+    size = (round(w + 2 * m), round(h + 2 * m))
+    crop_gray = cv2.warpPerspective(gray, hom, size, flags=cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    crop = None
+    if image.ndim == 3:
+        crop = cv2.warpPerspective(image, hom, size, flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    if config.polarity is None:
+        # the window's plain background is most of it: lit segments are the far tail
+        inner = crop_gray[round(m) : round(m + h), round(m) : round(m + w)]
+        lo, mid, hi = np.percentile(inner, (2, 50, 98))
+        pol = Polarity.LIGHT_ON_DARK if hi - mid > mid - lo else Polarity.DARK_ON_LIGHT
+        config = config.with_(polarity=pol)
+    lines = _read_rows(crop_gray, config, image=crop, max_rows=WINDOW_ROWS, max_clean_rows=0,
+                       lone_digits=True)  # fmt: skip
+    inv = np.linalg.inv(hom)
+    return [(_map_box(b, inv), tuple(replace(g, box=_map_box(g.box, inv)) for g in gl), sc)
+            for b, gl, sc in lines]  # fmt: skip
+
+
+def _map_box(box: Box, m: NDArray[np.float64]) -> Box:
+    """The axis-aligned box around `box` mapped by homography `m`."""
+    pts = np.float64([[box.x, box.y], [box.x2, box.y], [box.x2, box.y2], [box.x, box.y2]])
+    q = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), m).reshape(-1, 2)
+    x0, y0 = (float(v) for v in q.min(axis=0))
+    x1, y1 = (float(v) for v in q.max(axis=0))
+    return Box(round(x0), round(y0), round(x1 - x0), round(y1 - y0))
+
+
 def read_segment_displays(
     gray: NDArray[np.uint8],
     config: ReaderConfig,
@@ -1426,6 +1539,9 @@ def read_segment_displays(
     image: NDArray[Any] | None = None,
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     """Candidate seven-segment lines in a gray frame: (bbox, glyphs, score) each.
+
+    Rows are looked for in the whole frame, and again inside each display window found
+    (`find_windows`) when `image` is given.
 
     Args:
         gray: HxW uint8, denoised.
@@ -1440,8 +1556,34 @@ def read_segment_displays(
         `GlyphKind.MARK` '.'/'-'; the score is comparable to `pipeline.assemble`'s (sum of
         confidences times the square root of the median digit height).
     """
+    out = _read_rows(gray, config, image=image)
+    if image is not None and image.shape[:2] == gray.shape:
+        # Window readings join the frame's rather than replace them: a window found may be
+        # part of a display only (its lines cut short), and the frame-wide reading of a
+        # place is as often the better one (measured).
+        for quad in find_windows(gray):
+            lines = _read_window(image, gray, quad, config)
+            out += [ln for ln in lines if _inside(ln[0], gray.shape)]
+    return out
+
+
+def _read_rows(
+    gray: NDArray[np.uint8],
+    config: ReaderConfig,
+    *,
+    image: NDArray[Any] | None = None,
+    max_rows: int = MAX_ROWS,
+    max_clean_rows: int = MAX_CLEAN_ROWS,
+    lone_digits: bool = False,
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """`read_segment_displays` in one image, without looking for windows (`lone_digits`:
+    a row may read as a single digit, as a display window's may)."""
+    limits = {"max_rows": max_rows, "max_clean_rows": max_clean_rows}
     rows = find_rows(gray, min_digit_px=max(8, config.min_glyph_px),
-                     max_digit_frac=config.max_glyph_frac, polarity=config.polarity)  # fmt: skip
+                     max_digit_frac=config.max_glyph_frac, polarity=config.polarity,
+                     **limits)  # fmt: skip
+    if lone_digits:
+        rows = [replace(r, short_line=True) for r in rows]
     trusted = config.segments_trusted
     out = [line for row in rows if (line := read_row(gray, row, trusted=trusted)) is not None]
     out = [line for line in out if _inside(line[0], gray.shape)]
@@ -1457,7 +1599,9 @@ def read_segment_displays(
         return out
     rows = find_rows(bright, min_digit_px=max(8, config.min_glyph_px),
                      max_digit_frac=config.max_glyph_frac,
-                     polarity=Polarity.LIGHT_ON_DARK)  # fmt: skip
+                     polarity=Polarity.LIGHT_ON_DARK, **limits)  # fmt: skip
+    if lone_digits:
+        rows = [replace(r, short_line=True) for r in rows]
     out += [line for row in rows if (line := read_row(bright, row, trusted=trusted)) is not None]
     return [line for line in out if _inside(line[0], gray.shape)]
 
