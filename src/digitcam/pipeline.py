@@ -472,7 +472,7 @@ def resolve(
     """
     candidates = _prefer_segment_detail(candidates)
     kept = _resolve_once(candidates)
-    for clutter_of in (_unsure_beside_display, _short_segment_clutter):
+    for clutter_of in (_unsure_beside_display, _short_segment_clutter, _short_printed_clutter):
         clutter = [c for c in kept if c[0] in clutter_of(kept)]
         if clutter:
             # the same reader's other readings of that place (a display window read on its
@@ -508,6 +508,19 @@ def _unsure_beside_display(kept: list[tuple[Box, tuple[Glyph, ...], float]]) -> 
         if not _has_segments(g)
         and not any(b.iou(d) > 0 for d in displays)
         and min(x.confidence for x in g) < BESIDE_DISPLAY_CONFIDENCE
+    }
+
+
+def _short_printed_clutter(kept: list[tuple[Box, tuple[Glyph, ...], float]]) -> set[Box]:
+    """Printed lines of one or two digits away from a display's line: letters and shapes
+    of the scene read as digits (a number a display shows is read by the segment reader)."""
+    displays = [b for b, g, _ in kept if _segments_only(g) and _n_digits(g) >= 1]
+    if not displays:
+        return set()
+    return {
+        b
+        for b, g, _ in kept
+        if not _has_segments(g) and _n_digits(g) <= 2 and not any(b.iou(d) > 0 for d in displays)
     }
 
 

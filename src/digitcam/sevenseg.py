@@ -1470,6 +1470,10 @@ def find_windows(gray: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
         # a window is wider than tall (digits side by side) and tall enough for digits
         if h < 12 or not 0.9 * h <= w <= 12 * h:
             continue
+        # and upright, within rotation and perspective (a diamond of clutter is no window)
+        dx, dy = q[1] - q[0]
+        if abs(dy) > 0.35 * abs(dx) or not (q[0, 1] < q[3, 1] and q[1, 1] < q[2, 1]):
+            continue
         found.append((a, q))
     found.sort(key=lambda t: -t[0])
     out: list[NDArray[np.float32]] = []
