@@ -486,6 +486,43 @@ def test_a_segment_line_that_adds_detail_wins_the_place(printed, segments, winne
     assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner]
 
 
+@pytest.mark.parametrize(
+    ("printed", "segments", "winner"),
+    [
+        ("74?359059.59", "359059.54", "359059.54"),  # clutter with a '?' glued on
+        ("74435905959", "359059.54", "74435905959"),  # no '?': the glyphs may be digits
+        ("74?359059.59", "359089.54", "74?359059.59"),  # inside, two digits disagree
+    ],
+)
+def test_a_segment_line_wins_over_a_printed_one_running_into_clutter(
+    printed, segments, winner
+) -> None:
+    # given a printed line whose first three glyphs lie left of the segment line of the
+    # same place (20 px a glyph), scoring higher
+    p = _mixed_line(Box(100, 100, 20 * len(printed), 40), printed, GlyphKind.CLASSIFIED, 1.0)
+    s = _mixed_line(Box(160, 100, 20 * (len(printed) - 3), 40), segments, GlyphKind.SEGMENTS, 0.6)
+    assert p[2] > s[2]
+    kept = resolve([p, s])
+    # then the segment reading wins where the glued glyphs hold a '?' and it agrees inside
+    assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner]
+
+
+def test_beside_a_display_both_readers_agree_on_an_unsure_printed_line_is_clutter() -> None:
+    # given a display that both readers read alike (the printed reading scoring higher)
+    # and, elsewhere, a printed line with an unsure glyph
+    printed = _mixed_line(Box(100, 100, 200, 40), "28623", GlyphKind.CLASSIFIED, conf=1.0)
+    seg = _mixed_line(Box(101, 100, 198, 40), "28623", GlyphKind.SEGMENTS, conf=0.4)
+    unsure = _mixed_line(Box(300, 20, 60, 20), "680", GlyphKind.CLASSIFIED, conf=1.0)
+    g = unsure[1]
+    unsure = (unsure[0], (replace(g[0], confidence=0.65), *g[1:]), unsure[2])
+    kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([printed, seg, unsure])]
+    # then only the display's number is read
+    assert kept == ["28623"]
+    # and without the segment reading, the unsure line stays
+    kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([printed, unsure])]
+    assert sorted(kept) == ["28623", "680"]
+
+
 def test_a_two_digit_segment_reading_beside_printed_numbers_is_clutter() -> None:
     # given printed numbers and, elsewhere, a segment reading of two digits (bars of clutter)
     printed = _mixed_line(Box(100, 200, 200, 40), "4817.5", GlyphKind.CLASSIFIED)

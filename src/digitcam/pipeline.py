@@ -467,13 +467,15 @@ def resolve(
     Beside printed numbers and no display line, a segment reading of one or two digits is
     clutter too (bars or hooks decoded as "17" or "11", or a printed "-0.8" decoded as
     "-8.8"): it is dropped and the places are resolved again without it, so that what it
-    displaced comes back. Beside a display line read whole, a printed line elsewhere with
-    an unsure glyph (below `BESIDE_DISPLAY_CONFIDENCE`) is clutter read as digits.
+    displaced comes back. Beside a display line read whole (by the segment reader, or by
+    both readers alike), a printed line elsewhere with an unsure glyph (below
+    `BESIDE_DISPLAY_CONFIDENCE`) is clutter read as digits, and beside any segment line so
+    is a printed reading of one or two characters.
     """
     candidates = _prefer_segment_detail(candidates)
     kept = _resolve_once(candidates)
     for clutter_of in (_unsure_beside_display, _short_segment_clutter, _short_printed_clutter):
-        clutter = [c for c in kept if c[0] in clutter_of(kept)]
+        clutter = [c for c in kept if c[0] in clutter_of(kept, _agreed_displays(kept, candidates))]
         if clutter:
             # the same reader's other readings of that place (a display window read on its
             # own gives a second one) are the same clutter
@@ -493,13 +495,35 @@ def _same_reading_place(
     )
 
 
-def _unsure_beside_display(kept: list[tuple[Box, tuple[Glyph, ...], float]]) -> set[Box]:
-    """Printed lines with an unsure glyph away from a display line read whole."""
+def _agreed_displays(
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[Box]:
+    """Kept printed lines that the segment reader read the same (a display that the
+    printed classifier reads right, and with a higher score)."""
+    seg = [(b, _text(g)) for b, g, _ in candidates if _segments_only(g) and _has_segments(g)]
+    return [
+        b
+        for b, g, _ in kept
+        if not _has_segments(g) and any(t == _text(g) and b.overlap(sb) > 0.5 for sb, t in seg)
+    ]
+
+
+def _text(glyphs: tuple[Glyph, ...]) -> str:
+    return "".join(g.char for g in glyphs)
+
+
+def _unsure_beside_display(
+    kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
+) -> set[Box]:
+    """Printed lines with an unsure glyph away from a display line read whole (by the
+    segment reader, or by both readers alike: `agreed`)."""
     displays = [
         b
         for b, g, _ in kept
         if _n_digits(g) >= 3 and _segments_only(g) and all(x.char != UNKNOWN for x in g)
     ]
+    displays += [b for b in agreed if b not in displays]
     if not displays:
         return set()
     return {
@@ -511,20 +535,26 @@ def _unsure_beside_display(kept: list[tuple[Box, tuple[Glyph, ...], float]]) -> 
     }
 
 
-def _short_printed_clutter(kept: list[tuple[Box, tuple[Glyph, ...], float]]) -> set[Box]:
-    """Printed lines of one or two digits away from a display's line: letters and shapes
-    of the scene read as digits (a number a display shows is read by the segment reader)."""
+def _short_printed_clutter(
+    kept: list[tuple[Box, tuple[Glyph, ...], float]], _agreed: list[Box]
+) -> set[Box]:
+    """Printed lines of one or two characters away from a display's line: letters and
+    shapes of the scene read as digits (a number a display shows is read by the segment
+    reader; a printed number of three characters or more stays)."""
+    # (not the lines both readers agree on: those are as often printed numbers)
     displays = [b for b, g, _ in kept if _segments_only(g) and _n_digits(g) >= 1]
     if not displays:
         return set()
     return {
         b
         for b, g, _ in kept
-        if not _has_segments(g) and _n_digits(g) <= 2 and not any(b.iou(d) > 0 for d in displays)
+        if not _has_segments(g) and len(g) <= 2 and not any(b.iou(d) > 0 for d in displays)
     }
 
 
-def _short_segment_clutter(kept: list[tuple[Box, tuple[Glyph, ...], float]]) -> set[Box]:
+def _short_segment_clutter(
+    kept: list[tuple[Box, tuple[Glyph, ...], float]], _agreed: list[Box]
+) -> set[Box]:
     """Segment lines of one or two digits beside printed numbers and no display line."""
     printed = any(_n_digits(g) >= 3 and not _has_segments(g) for _, g, _ in kept)
     if not printed or any(_n_digits(g) >= 3 and _has_segments(g) for _, g, _ in kept):
@@ -562,7 +592,8 @@ def _prefer_segment_detail(
     whose segments it sees as loose pieces. Where the segment reader read every place,
     its digits agree with the printed ones up to those '?' (and one more digit where there
     is a '?'), and it adds a '.' or fills a '?', it wins the place whatever the two scores
-    say.
+    say. So it does where the printed line runs on past its ends into a few glyphs holding
+    a '?' (clutter glued to the number), with one digit inside allowed to disagree.
     """
     seg = [i for i, (_b, g, _s) in enumerate(candidates) if _segments_only(g) and _has_segments(g)]
     if not seg:
@@ -577,13 +608,22 @@ def _prefer_segment_detail(
         for bp, gp, sp in candidates:
             if _has_segments(gp) or sp <= out[i][2] or bs.overlap(bp) < 0.5:
                 continue
-            p_text = "".join(g.char for g in gp)
+            # glyphs of the printed line beyond the segment line's ends are clutter glued
+            # to the number when they hold a refused glyph (a few at most)
+            inside = [g for g in gp if g.box.cx >= bs.x and g.box.cx <= bs.x2]
+            outside = len(gp) - len(inside)
+            junk = 0 < outside <= 3 and any(
+                g.char == UNKNOWN for g in gp if g.box.cx < bs.x or g.box.cx > bs.x2
+            )
+            if outside and not junk:
+                inside = list(gp)
+            p_text = "".join(g.char for g in inside)
             unknown = p_text.count(UNKNOWN)
-            adds = unknown > 0 or ("." in s_text and "." not in p_text)
+            adds = junk or unknown > 0 or ("." in s_text and "." not in p_text)
             p_dig = "".join(c for c in p_text if c.isdigit() or c == UNKNOWN)
             # where the printed reader refused a digit it is unsure of its neighbours too:
             # one more disagreement is allowed
-            if adds and levenshtein(p_dig, s_dig) <= unknown + (1 if unknown else 0):
+            if adds and levenshtein(p_dig, s_dig) <= unknown + (1 if unknown or junk else 0):
                 out[i] = (bs, gs, sp * 1.01)
     return out
 
