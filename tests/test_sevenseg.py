@@ -298,16 +298,7 @@ def segment_reading(image: np.ndarray, *, color: bool = True) -> str:
         (21043, "thin bars: a 0's top bar alone barely marks its middle columns"),
         (21044, "a two-line display whose second line is one digit"),
         (33032, "a two-line display whose second line is a lone 1"),
-        pytest.param(
-            5047,
-            "a bright bezel beside dim blue segments would take Otsu's split",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known: read inside its window, the blurred italic 8 loses its left "
-                "bars (375464) and that reading outscores the frame-wide 875464",
-            ),
-        ),
-        (5133, "a small red LED, dim in gray: read in the brightest channel"),
+        (5047, "a bright bezel beside dim blue segments would take Otsu's split"),
         (5093, "two lines set tight: digits one above the other are not a digit's halves"),
         (5065, "thin digits in a plain window, outranked by rows of a wavy texture"),
         (5130, "a small display on plain ground in a textured scene"),

@@ -96,6 +96,14 @@ MAX_WINDOWS = 4
 #: Rows read in a window (a display has one or two lines).
 WINDOW_ROWS = 3
 
+#: A frame-wide reading in gray with a line of this many digits is not looked at again in
+#: the brightest colour channel.
+BRIGHT_SKIP = 2
+
+#: A window whose brightest channel exceeds its gray by this much (98th percentile) shows
+#: coloured light: it is read in both, whatever gray reads (gray weighs blue and red low).
+COLOUR_GATE = 50.0
+
 #: Lone clusters read as short lines beside the rows found, per polarity.
 MAX_NEAR_SINGLES = 2
 
@@ -1520,8 +1528,14 @@ def _read_window(
         lo, mid, hi = np.percentile(inner, (2, 50, 98))
         pol = Polarity.LIGHT_ON_DARK if hi - mid > mid - lo else Polarity.DARK_ON_LIGHT
         config = config.with_(polarity=pol)
+    colourful = False
+    if crop is not None and config.polarity is not Polarity.DARK_ON_LIGHT:
+        bright = brightest_channel(crop)
+        if bright is not None:
+            diff = cv2.subtract(bright, crop_gray)
+            colourful = float(np.percentile(diff, 98)) >= COLOUR_GATE
     lines = _read_rows(crop_gray, config, image=crop, max_rows=WINDOW_ROWS, max_clean_rows=0,
-                       lone_digits=True)  # fmt: skip
+                       lone_digits=True, always_bright=colourful)  # fmt: skip
     inv = np.linalg.inv(hom)
     return [(_map_box(b, inv), tuple(replace(g, box=_map_box(g.box, inv)) for g in gl), sc)
             for b, gl, sc in lines]  # fmt: skip
@@ -1579,9 +1593,11 @@ def _read_rows(
     max_rows: int = MAX_ROWS,
     max_clean_rows: int = MAX_CLEAN_ROWS,
     lone_digits: bool = False,
+    always_bright: bool = False,
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     """`read_segment_displays` in one image, without looking for windows (`lone_digits`:
-    a row may read as a single digit, as a display window's may)."""
+    a row may read as a single digit, as a display window's may; `always_bright`: look in
+    the brightest channel too even when gray reads a line)."""
     limits = {"max_rows": max_rows, "max_clean_rows": max_clean_rows}
     rows = find_rows(gray, min_digit_px=max(8, config.min_glyph_px),
                      max_digit_frac=config.max_glyph_frac, polarity=config.polarity,
@@ -1591,13 +1607,15 @@ def _read_rows(
     trusted = config.segments_trusted
     out = [line for row in rows if (line := read_row(gray, row, trusted=trusted)) is not None]
     out = [line for line in out if _inside(line[0], gray.shape)]
+    skip = 99 if always_bright else BRIGHT_SKIP
     if config.polarity is Polarity.DARK_ON_LIGHT or any(
-        _n_digit_glyphs(g) >= 2 for _b, g, _s in out
+        _n_digit_glyphs(g) >= skip for _b, g, _s in out
     ):
         return out
-    # Nothing read: a red or blue LED may be too dim in gray. Look again for lit segments
-    # in the brightest channel (not always: there, glow and JPEG's coarse colour make
-    # well-lit displays read worse than in gray).
+    # Nothing read (or a window of coloured light): a red or blue LED may be too dim in
+    # gray. Look again for lit segments in the brightest channel (not always: there, glow
+    # and JPEG's coarse colour make well-lit displays read worse than in gray; the readings
+    # of both compete).
     bright = brightest_channel(image) if image is not None else None
     if bright is None or bright.shape != gray.shape:
         return out
