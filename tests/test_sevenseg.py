@@ -465,16 +465,22 @@ def _mixed_line(box: Box, text: str, kind: GlyphKind, conf: float = 0.9):
         ("6?33552", "6.433562", "6.433562"),  # beside a '?', one more digit may disagree
         ("6?33552", "6.493162", "6?33552"),  # but not two
         ("92.5", "92.5", "92.5"),
+        ("-3923!", "-39236", "-39236"),  # '!': a printed digit read unsure (5, 0.66)
+        ("-39235", "-39236", "-39235"),  # but not one read sure
+        ("-39!3!", "-39236", "-39236"),  # two unsure, both disagreeing
     ],
 )
 def test_a_segment_line_that_adds_detail_wins_the_place(printed, segments, winner) -> None:
     # given a printed reading that scores higher than the segment reading of the same place
     box = Box(100, 100, 210, 40)
-    p = _mixed_line(box, printed, GlyphKind.CLASSIFIED, conf=1.0)
+    p = _mixed_line(box, printed.replace("!", "5"), GlyphKind.CLASSIFIED, conf=1.0)
+    p = (p[0], tuple(replace(g, confidence=0.66) if c == "!" else g
+                     for g, c in zip(p[1], printed, strict=True)), p[2])  # fmt: skip
     s = _mixed_line(Box(101, 100, 208, 40), segments, GlyphKind.SEGMENTS, conf=0.6)
     kept = resolve([p, s])
-    # then the segment line wins only where it agrees and adds a '.' or fills a '?'
-    assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner]
+    # then the segment line wins only where it agrees and adds a '.' or fills a '?', or
+    # disagrees only where the printed reader was unsure
+    assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner.replace("!", "5")]
 
 
 @pytest.mark.parametrize(

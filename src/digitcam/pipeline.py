@@ -593,7 +593,8 @@ def _prefer_segment_detail(
     its digits agree with the printed ones up to those '?' (and one more digit where there
     is a '?'), and it adds a '.' or fills a '?', it wins the place whatever the two scores
     say. So it does where the printed line runs on past its ends into a few glyphs holding
-    a '?' (clutter glued to the number), with one digit inside allowed to disagree.
+    a '?' (clutter glued to the number), with one digit inside allowed to disagree, and
+    where the two differ only in digits the printed classifier was unsure of.
     """
     seg = [i for i, (_b, g, _s) in enumerate(candidates) if _segments_only(g) and _has_segments(g)]
     if not seg:
@@ -623,9 +624,21 @@ def _prefer_segment_detail(
             p_dig = "".join(c for c in p_text if c.isdigit() or c == UNKNOWN)
             # where the printed reader refused a digit it is unsure of its neighbours too:
             # one more disagreement is allowed
-            if adds and levenshtein(p_dig, s_dig) <= unknown + (1 if unknown or junk else 0):
+            agrees = adds and levenshtein(p_dig, s_dig) <= unknown + (1 if unknown or junk else 0)
+            if agrees or (not outside and _differs_where_unsure(inside, s_text)):
                 out[i] = (bs, gs, sp * 1.01)
     return out
+
+
+def _differs_where_unsure(printed: list[Glyph], s_text: str) -> bool:
+    """Whether a segment reading differs from a printed line, glyph for glyph, only where
+    the printed classifier was unsure (below `BESIDE_DISPLAY_CONFIDENCE`)."""
+    if len(printed) != len(s_text):
+        return False
+    diff = [g for g, c in zip(printed, s_text, strict=True) if g.char != c]
+    return bool(diff) and all(
+        g.confidence < BESIDE_DISPLAY_CONFIDENCE and g.char.isdigit() for g in diff
+    )
 
 
 def _has_segments(glyphs: tuple[Glyph, ...]) -> bool:
