@@ -1519,7 +1519,7 @@ def _read_window(
     crop_gray = cv2.warpPerspective(gray, hom, size, flags=cv2.INTER_LINEAR,
                                     borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     crop = None
-    if image.ndim == 3:
+    if image.ndim == 3 and image.shape[2] >= 3 and image.dtype == np.uint8:  # colour frames
         crop = cv2.warpPerspective(image, hom, size, flags=cv2.INTER_LINEAR,
                                    borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     if config.polarity is None:

@@ -123,6 +123,22 @@ def test_any_array_gives_a_reading_or_a_one_line_error_quickly(model, image: np.
     np.testing.assert_array_equal(image, before)
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.uint16, np.float32, np.float64])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_a_display_window_in_a_frame_of_any_dtype_is_read_without_error(
+    model, dtype, channels
+) -> None:
+    # given a frame of another dtype (one channel or three) holding a rectangular outline,
+    # which the seven-segment reader takes for a display window and reads on its own
+    img = np.full((120, 200, channels), 10, np.uint8)
+    cv2.rectangle(img, (30, 30), (170, 90), (120, 120, 120), 3)
+    image = img.astype(dtype)
+    # when read / then a Reading, not an error (an OpenCV one escaped here once)
+    out, _took = _read(image, model)
+    _valid(out)
+    assert isinstance(out, Reading)
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [
