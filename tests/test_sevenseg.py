@@ -305,6 +305,8 @@ def segment_reading(image: np.ndarray, *, color: bool = True) -> str:
         (21007, "a display showing one digit (blank leading cells)"),
         (5128, "a dot blurred below the bars' lit level"),
         (5147, "a dot right after a 2, whose d bar runs on to it"),
+        (21080, "a bar below the display, outside its window, read as a lone 7"),
+        (21027, "a display of one digit and, far from its window, a bar read as 1"),
     ],
 )
 def test_hard_scenes_read_exactly(seed: int, why: str) -> None:

@@ -1559,7 +1559,9 @@ def read_segment_displays(
     """Candidate seven-segment lines in a gray frame: (bbox, glyphs, score) each.
 
     Rows are looked for in the whole frame, and again inside each display window found
-    (`find_windows`) when `image` is given.
+    (`find_windows`) when `image` is given; where a window reads, a frame-wide reading of
+    a lone digit outside every window that reads is dropped (a display's short line sits in
+    its window).
 
     Args:
         gray: HxW uint8, denoised.
@@ -1579,9 +1581,27 @@ def read_segment_displays(
         # Window readings join the frame's rather than replace them: a window found may be
         # part of a display only (its lines cut short), and the frame-wide reading of a
         # place is as often the better one (measured).
+        read: list[NDArray[np.float32]] = []
+        win: list[tuple[Box, tuple[Glyph, ...], float]] = []
         for quad in find_windows(gray):
             lines = _read_window(image, gray, quad, config)
-            out += [ln for ln in lines if _inside(ln[0], gray.shape)]
+            lines = [ln for ln in lines if _inside(ln[0], gray.shape)]
+            if lines:
+                read.append(quad)
+            win += lines
+        if read:
+            # a display's short line sits in its window: beside displays read in their
+            # windows, a lone digit outside them is a bar or hook of clutter
+            out = [
+                ln
+                for ln in out
+                if _n_digit_glyphs(ln[1]) > 1
+                or any(
+                    cv2.pointPolygonTest(q.reshape(-1, 1, 2), (ln[0].cx, ln[0].cy), False) >= 0
+                    for q in read
+                )
+            ]
+        out += win
     return out
 
 
