@@ -307,6 +307,7 @@ def segment_reading(image: np.ndarray, *, color: bool = True) -> str:
         (5147, "a dot right after a 2, whose d bar runs on to it"),
         (21080, "a bar below the display, outside its window, read as a lone 7"),
         (21027, "a display of one digit and, far from its window, a bar read as 1"),
+        (21135, "thin italic LCD digits in a window, one decoded with low confidence"),
     ],
 )
 def test_hard_scenes_read_exactly(seed: int, why: str) -> None:

@@ -96,6 +96,10 @@ MAX_WINDOWS = 4
 #: Rows read in a window (a display has one or two lines).
 WINDOW_ROWS = 3
 
+#: Mean confidence a line of three digits or more needs in a display window (or as the short
+#: line beside a display) instead of 0.55: the window is evidence of a display already.
+WINDOW_LINE_CONFIDENCE = 0.45
+
 #: A frame-wide reading in gray with a line of this many digits is not looked at again in
 #: the brightest colour channel.
 BRIGHT_SKIP = 2
@@ -171,7 +175,8 @@ class SegmentRow:
         clusters: K x 4 float (x, y, w, h) of its digit clusters, left to right.
         points_top, points_bottom: N x 2 (x, y) where a digit spans its full height.
         short_line: a lone cluster beside another row in the same display window (a
-            two-line meter's short line), which may read as a single digit.
+            two-line meter's short line), or a row inside a display window found: it may
+            read as a single digit, and a longer line needs less confidence.
     """
 
     polarity: Polarity
@@ -1326,9 +1331,10 @@ def line_from_cells(
 
     Leading blank cells give nothing; a cell left of the first cluster (`n_clusters_x`, the
     strip x-range the row's clusters cover) is kept only as a '-'. A single digit needs
-    evidence of a display (ghosts, gaps between bars) or to be a `short_line` beside one.
-    A line without such evidence scores less (`NO_EVIDENCE_FACTOR`) unless `trusted` (the
-    frame is known to show a display).
+    evidence of a display (ghosts, gaps between bars) or to be a `short_line` beside one
+    (or in a display window), where a longer line also needs less confidence
+    (`WINDOW_LINE_CONFIDENCE`). A line without such evidence scores less
+    (`NO_EVIDENCE_FACTOR`) unless `trusted` (the frame is known to show a display).
     """
     minv = np.linalg.inv(strip.m)
     top, bottom = strip.top, strip.bottom
@@ -1355,6 +1361,8 @@ def line_from_cells(
     confs = np.array([c.confidence for c in cs if c.char != "-"])
     mean_conf = float(confs.mean())
     need = 0.55 if len(digits) >= 3 else 0.7 if len(digits) == 2 else 0.85
+    if short_line and len(digits) >= 3:
+        need = WINDOW_LINE_CONFIDENCE
     if mean_conf < need:
         return None
     evidence = all(c.evidence for c in cs)
