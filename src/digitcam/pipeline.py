@@ -8,7 +8,7 @@ line plausibility, overlaps between polarities, reading order).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -475,7 +475,8 @@ def resolve(
     candidates = _prefer_segment_detail(candidates)
     kept = _resolve_once(candidates)
     for clutter_of in (_unsure_beside_display, _short_segment_clutter, _short_printed_clutter):
-        clutter = [c for c in kept if c[0] in clutter_of(kept, _agreed_displays(kept, candidates))]
+        boxes = clutter_of(kept, _agreed_displays(kept, candidates))
+        clutter = [c for c in kept if c[0] in boxes]
         if clutter:
             # the same reader's other readings of that place (a display window read on its
             # own gives a second one) are the same clutter
@@ -509,7 +510,7 @@ def _agreed_displays(
     ]
 
 
-def _text(glyphs: tuple[Glyph, ...]) -> str:
+def _text(glyphs: Iterable[Glyph]) -> str:
     return "".join(g.char for g in glyphs)
 
 
@@ -602,7 +603,7 @@ def _prefer_segment_detail(
     out = list(candidates)
     for i in seg:
         bs, gs, _ss = candidates[i]
-        s_text = "".join(g.char for g in gs)
+        s_text = _text(gs)
         if UNKNOWN in s_text:
             continue
         s_dig = "".join(c for c in s_text if c.isdigit())
@@ -618,7 +619,7 @@ def _prefer_segment_detail(
             )
             if outside and not junk:
                 inside = list(gp)
-            p_text = "".join(g.char for g in inside)
+            p_text = _text(inside)
             unknown = p_text.count(UNKNOWN)
             adds = junk or unknown > 0 or ("." in s_text and "." not in p_text)
             p_dig = "".join(c for c in p_text if c.isdigit() or c == UNKNOWN)

@@ -37,6 +37,7 @@ How a frame is read:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any
 
 import cv2
@@ -365,6 +366,12 @@ def _chain(cl: NDArray[np.float64]) -> list[NDArray[np.intp]]:
     return [g[np.argsort(x[g])] for g in groups]
 
 
+def _plain_ground(rows: list[Any], integ: NDArray[np.int32], n: int) -> list[Any]:
+    """The first `n` of ranked rows (score, K x 5 clusters, digit height) that stand on
+    plain ground (`_surround_ink` at most `CLEAN_SURROUND`), looked at in rank order."""
+    return list(islice((t for t in rows if _surround_ink(integ, t[1], t[2]) <= CLEAN_SURROUND), n))
+
+
 def _surround_ink(integ: NDArray[np.int32], c: NDArray[np.float64], hr: float) -> float:
     """Share of inked pixels in a ring 0.4 `hr` wide around the box of clusters `c`.
 
@@ -552,14 +559,7 @@ def find_rows(
                     continue
                 if round(asp_all[k] / 0.6) < 2:
                     if asp_all[k] >= 0.3:
-                        single.append(
-                            (
-                                float(np.sqrt(cl[k, 3])),
-                                cl[g],
-                                float(cl[k, 3]),
-                                _surround_ink(integ, cl[g], float(cl[k, 3])),
-                            )
-                        )
+                        single.append((float(np.sqrt(cl[k, 3])), cl[g], float(cl[k, 3])))
                     continue
             c = cl[g]
             hr = float(np.median(c[:, 3]))
@@ -590,11 +590,10 @@ def find_rows(
                 hs = c[digitish, 3]
                 if len(hs) > 1:
                     score *= max(0.3, 1.0 - 2.0 * max(0.0, float(np.std(hs) / np.mean(hs)) - 0.1))
-            sur = _surround_ink(integ, c, hr)
             if n_dig >= 2:
-                multi.append((score, c, hr, sur))
+                multi.append((score, c, hr))
             elif 0.3 * hr <= width:
-                single.append((score, c, hr, sur))
+                single.append((score, c, hr))
         # a lone cluster is read only when the frame has no row of several, or as a short
         # line of a display beside (above or below) one of the rows. Beyond the best-ranked,
         # rows on plain ground are read too: texture makes many rows that outrank a display.
@@ -602,16 +601,14 @@ def find_rows(
         single.sort(key=lambda t: -t[0])
         if multi:
             top_rows = multi[: min(2, max_rows) if noisy else max_rows]
-            top_rows += [t for t in multi[len(top_rows) :] if t[3] <= CLEAN_SURROUND][
-                :max_clean_rows
-            ]
-            near = _near_singles(gray, single, [c for _s, c, _h, _u in top_rows], f)
+            top_rows += _plain_ground(multi[len(top_rows) :], integ, max_clean_rows)
+            near = _near_singles(gray, single, [c for _s, c, _h in top_rows], f)
             cands = [(t, False) for t in top_rows] + [(t, True) for t in near[:MAX_NEAR_SINGLES]]
         else:
             top_s = single[: min(2, max_rows) if noisy else max_rows]
-            top_s += [t for t in single[len(top_s) :] if t[3] <= CLEAN_SURROUND][:max_clean_rows]
+            top_s += _plain_ground(single[len(top_s) :], integ, max_clean_rows)
             cands = [(t, False) for t in top_s]
-        for (_s, c, hr, _sur), short in cands:
+        for (_s, c, hr), short in cands:
             pt, pb = _full_height_points(mask, c, hr)
             if len(pt) < 2:
                 continue
@@ -1545,17 +1542,11 @@ def _read_window(
     lines = _read_rows(crop_gray, config, image=crop, max_rows=WINDOW_ROWS, max_clean_rows=0,
                        lone_digits=True, always_bright=colourful)  # fmt: skip
     inv = np.linalg.inv(hom)
-    return [(_map_box(b, inv), tuple(replace(g, box=_map_box(g.box, inv)) for g in gl), sc)
-            for b, gl, sc in lines]  # fmt: skip
 
+    def back(b: Box) -> Box:
+        return _to_frame_box(inv, b.x, b.y, b.x2, b.y2)
 
-def _map_box(box: Box, m: NDArray[np.float64]) -> Box:
-    """The axis-aligned box around `box` mapped by homography `m`."""
-    pts = np.float64([[box.x, box.y], [box.x2, box.y], [box.x2, box.y2], [box.x, box.y2]])
-    q = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), m).reshape(-1, 2)
-    x0, y0 = (float(v) for v in q.min(axis=0))
-    x1, y1 = (float(v) for v in q.max(axis=0))
-    return Box(round(x0), round(y0), round(x1 - x0), round(y1 - y0))
+    return [(back(b), tuple(replace(g, box=back(g.box)) for g in gl), sc) for b, gl, sc in lines]
 
 
 def read_segment_displays(
@@ -1626,19 +1617,21 @@ def _read_rows(
     """`read_segment_displays` in one image, without looking for windows (`lone_digits`:
     a row may read as a single digit, as a display window's may; `always_bright`: look in
     the brightest channel too even when gray reads a line)."""
-    limits = {"max_rows": max_rows, "max_clean_rows": max_clean_rows}
-    rows = find_rows(gray, min_digit_px=max(8, config.min_glyph_px),
-                     max_digit_frac=config.max_glyph_frac, polarity=config.polarity,
-                     **limits)  # fmt: skip
-    if lone_digits:
-        rows = [replace(r, short_line=True) for r in rows]
     trusted = config.segments_trusted
-    out = [line for row in rows if (line := read_row(gray, row, trusted=trusted)) is not None]
-    out = [line for line in out if _inside(line[0], gray.shape)]
-    skip = 99 if always_bright else BRIGHT_SKIP
-    if config.polarity is Polarity.DARK_ON_LIGHT or any(
-        _n_digit_glyphs(g) >= skip for _b, g, _s in out
-    ):
+
+    def read(img: NDArray[np.uint8], polarity: Polarity | None) -> list[Any]:
+        rows = find_rows(img, min_digit_px=max(8, config.min_glyph_px),
+                         max_digit_frac=config.max_glyph_frac, polarity=polarity,
+                         max_rows=max_rows, max_clean_rows=max_clean_rows)  # fmt: skip
+        if lone_digits:
+            rows = [replace(r, short_line=True) for r in rows]
+        lines = (read_row(img, row, trusted=trusted) for row in rows)
+        return [ln for ln in lines if ln is not None and _inside(ln[0], gray.shape)]
+
+    out = read(gray, config.polarity)
+    if config.polarity is Polarity.DARK_ON_LIGHT:
+        return out
+    if not always_bright and any(_n_digit_glyphs(g) >= BRIGHT_SKIP for _b, g, _s in out):
         return out
     # Nothing read (or a window of coloured light): a red or blue LED may be too dim in
     # gray. Look again for lit segments in the brightest channel (not always: there, glow
@@ -1647,13 +1640,7 @@ def _read_rows(
     bright = brightest_channel(image) if image is not None else None
     if bright is None or bright.shape != gray.shape:
         return out
-    rows = find_rows(bright, min_digit_px=max(8, config.min_glyph_px),
-                     max_digit_frac=config.max_glyph_frac,
-                     polarity=Polarity.LIGHT_ON_DARK, **limits)  # fmt: skip
-    if lone_digits:
-        rows = [replace(r, short_line=True) for r in rows]
-    out += [line for row in rows if (line := read_row(bright, row, trusted=trusted)) is not None]
-    return [line for line in out if _inside(line[0], gray.shape)]
+    return out + read(bright, Polarity.LIGHT_ON_DARK)
 
 
 def _inside(box: Box, shape: tuple[int, ...]) -> bool:
