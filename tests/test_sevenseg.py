@@ -259,19 +259,47 @@ def test_read_cell_decodes_a_single_digit_crop() -> None:
     assert g.char == "5"
 
 
-def test_real_lcd_crops_read_with_read_cell() -> None:
-    # given a sample of the real seven-segment LCD crops (skipped where the data is absent)
-    labels = REAL / "kazuhito_7seg_crops" / "labels.jsonl"
+@pytest.mark.parametrize(
+    ("folder", "lcd_only", "at_least"),
+    [
+        # measured on every 4th crop: 90.2 %, 92.1 %, 61.1 % (full sets: benchmarks/sevenseg.py)
+        ("kazuhito_7seg_crops", False, 0.85),
+        ("gaspumpocr_crops", False, 0.85),
+        # small crops cut across neighbours, hollow and dot-matrix faces among them
+        ("haverland_meterdigits", True, 0.55),
+    ],
+)
+def test_real_seven_segment_crops_read_with_read_cell(
+    folder: str, lcd_only: bool, at_least: float
+) -> None:
+    # given every 4th real seven-segment crop of a set (skipped where the data is absent);
+    # nothing in the reader was trained on them
+    labels = REAL / folder / "labels.jsonl"
     if not labels.is_file():
         pytest.skip(f"real data not found at {labels.parent}")
-    rows = [json.loads(x) for x in labels.read_text().splitlines()][::40]
+    rows = [json.loads(x) for x in labels.read_text().splitlines()]
+    rows = [r for r in rows if not lcd_only or r.get("display_type") == "lcd"][::4]
     ok = 0
     for r in rows:
-        img = cv2.imread(str(labels.parent / r["file"]), cv2.IMREAD_GRAYSCALE)
+        img = cv2.imread(str(labels.parent / r["file"]))
         g = read_cell(img)
         ok += g is not None and g.char == r["text"]
-    # then most read right (full figures: benchmarks/sevenseg.py --real)
-    assert ok >= 0.35 * len(rows), f"{ok}/{len(rows)}"
+    # then the share read right is what was measured
+    assert ok >= at_least * len(rows), f"{ok}/{len(rows)}"
+
+
+def test_read_cell_reads_an_eight_whose_bars_fill_the_crop() -> None:
+    # given a tight crop of an 8 with thick bars and small counters (a gas pump's face):
+    # lit bars cover most of the crop, which on a row means "background between glyphs"
+    gray = display_image([CellSpec("8")], LOOKS["polygon"], height=60, light=False)
+    ys, xs = np.nonzero(gray < 128)
+    crop = gray[ys.min() - 1 : ys.max() + 2, xs.min() - 1 : xs.max() + 2]
+    crop = cv2.erode(crop, np.ones((3, 3), np.uint8))  # thicker dark bars: 70 % of the crop
+    # when it is read as a one-digit crop
+    g = read_cell(crop)
+    # then it is an 8
+    assert g is not None
+    assert g.char == "8"
 
 
 # -- hard cases found by measuring on generated scenes (benchmarks/sevenseg.py) ---------------

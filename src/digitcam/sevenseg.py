@@ -130,6 +130,11 @@ NO_EVIDENCE_FACTOR = 0.6
 FIT_SLACK = 0.3
 
 
+# Where a lone digit's bars count as lit, between its background (counters) and its
+# brightest bars: ghosts of LCDs stay below a third of the way.
+ONE_DIGIT_LEVEL = 0.45
+
+
 def segment_code(segments: str) -> int:
     """The 7-bit code of a set of lit segments (bit i = `SEGMENT_ORDER[i]`)."""
     code = 0
@@ -1121,10 +1126,14 @@ class DecodedCell:
 
 
 def decode_strip(
-    strip: Strip, cells: list[tuple[tuple[float, float], tuple[float, float]]] | None = None
+    strip: Strip,
+    cells: list[tuple[tuple[float, float], tuple[float, float]]] | None = None,
+    *,
+    one_digit: bool = False,
 ) -> list[DecodedCell]:
     """Find (unless given as (cell, ink) x-ranges) and decode the cells of a rectified
-    strip; blank cells are included with char ''."""
+    strip; blank cells are included with char ''. With `one_digit` (a crop of one digit)
+    the lit bars may cover most of the band."""
     img = strip.image
     top, bottom = strip.top, strip.bottom
     f = img.astype(np.float32)
@@ -1152,7 +1161,11 @@ def decode_strip(
     lo, hi_t = bg + 0.4 * contrast, bg + 0.7 * contrast
     thr = _otsu_1d(v.ravel(), lo, hi_t)
     on, off = v[v > thr], v[v <= thr]
-    if on.size and off.size:
+    if one_digit:
+        # seven values split no better than by level: an 8 has no unlit bar to split from,
+        # and a 0 only one (its counters and ghosts give the background level)
+        thr = bg + ONE_DIGIT_LEVEL * contrast
+    elif on.size and off.size:
         # midway between the typical lit and unlit (ghost) levels: Otsu's split wanders
         # toward the few in-between values (a bar's glow in a narrow cell)
         thr = float(np.clip((np.median(on) + np.median(off)) / 2, lo, hi_t))
@@ -1161,7 +1174,7 @@ def decode_strip(
     # row, this is the other polarity's background between glyphs.
     xa, xb = int(max(0, cells[0][0])), int(cells[-1][1]) + 1
     band = img[int(top) : int(bottom) + 1, xa:xb]
-    if band.size == 0 or float((band > thr).mean()) > 0.5:
+    if band.size == 0 or (not one_digit and float((band > thr).mean()) > 0.5):
         return []
     holes_a = np.array(holes)
     # line thickness: rows/cols above the threshold in lit horizontal segments
@@ -1677,58 +1690,97 @@ def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> G
     g = cv2.resize(gray, (max(8, round(w0 * scale)), 80), interpolation=cv2.INTER_AREA
                    if scale < 1 else cv2.INTER_LINEAR)  # fmt: skip
     g = cv2.GaussianBlur(g, (3, 3), 0)
-    h, w = g.shape
+    h = g.shape[0]
     pad = 40
     best: Glyph | None = None
     pols = [polarity] if polarity is not None else [Polarity.DARK_ON_LIGHT, Polarity.LIGHT_ON_DARK]
     for pol in pols:
-        norm = 255 - g if pol is Polarity.DARK_ON_LIGHT else g
-        # top-hat: bars thinner than a quarter of the height stay, the background (light
-        # falloff, the crop's edges) goes
-        ker = cv2.getStructuringElement(cv2.MORPH_RECT, (h // 4 | 1, h // 4 | 1))
-        norm = cv2.morphologyEx(norm, cv2.MORPH_TOPHAT, ker)
-        img = cv2.copyMakeBorder(norm, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
-        _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-        n, _lab, st, cen = cv2.connectedComponentsWithStats(binary, connectivity=8)
-        st, cen = st[1:n], cen[1:n]
-        mid = (cen[:, 0] >= pad + 0.15 * w) & (cen[:, 0] <= pad + 0.85 * w)
-        big = mid & (st[:, 3] >= 0.15 * h) & (st[:, 3] <= 1.2 * h)
-        if not big.any():
-            continue
-        sel = st[big]
-        top = float(sel[:, 1].min())
-        bottom = float((sel[:, 1] + sel[:, 3]).max())
-        if bottom - top < 0.4 * h:
-            continue
-        gx = np.abs(cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=3))
-        k = _best_shear(gx, (int(top), int(top + 0.85 * (bottom - top))))
-        m = _shear(k, int(bottom))
-        w2 = img.shape[1] + int(abs(k) * bottom) + 2
-        warped = cv2.warpPerspective(img, m, (w2, img.shape[0]), flags=cv2.INTER_LINEAR,
-                                     borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
-        # one digit: its cell is the ink of the central blobs (a '1' is right-aligned)
-        _t, bw = cv2.threshold(warped, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-        n2, _l2, st2, cen2 = cv2.connectedComponentsWithStats(bw, connectivity=8)
-        st2, cen2 = st2[1:n2], cen2[1:n2]
-        hd = bottom - top
-        cx = pad + w / 2 + k * (top + bottom) / 2
-        keep = (np.abs(cen2[:, 0] - cx) <= 0.4 * w) & (st2[:, 3] >= 0.15 * hd)
-        if not keep.any():
-            continue
-        x0, x1 = float(st2[keep, 0].min()), float((st2[keep, 0] + st2[keep, 2]).max())
-        ink = (x0, x1)
-        if x1 - x0 < 0.35 * hd:
-            x0 = x1 - 0.55 * hd
-        cells = [c for c in decode_strip(Strip(warped, m, top, bottom), [((x0, x1), ink)])
-                 if c.char]  # fmt: skip
-        if not cells:
-            continue
-        c = cells[0]
-        minv = np.linalg.inv(m)
-        box = _to_frame_box(minv, c.cell[0], top, c.cell[1], bottom)
-        box = Box(round((box.x - pad) / scale), round((box.y - pad) / scale),
-                  max(1, round(box.w / scale)), max(1, round(box.h / scale)))  # fmt: skip
-        gl = Glyph(box, c.char, c.confidence, ((c.char, c.confidence),), GlyphKind.SEGMENTS)
-        if best is None or gl.confidence > best.confidence:
-            best = gl
+        inv = 255 - g if pol is Polarity.DARK_ON_LIGHT else g
+        # top-hat: bars thinner than the kernel stay, the background (light falloff, the
+        # crop's edges) goes; a quarter of the height keeps thin bars apart from a bright
+        # surround, half of it keeps the corners of thick bars (a gas pump's) whole
+        for size in (h // 4, h // 2):
+            ker = cv2.getStructuringElement(cv2.MORPH_RECT, (size | 1, size | 1))
+            norm = cv2.morphologyEx(inv, cv2.MORPH_TOPHAT, ker)
+            img = cv2.copyMakeBorder(norm, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+            for top, bottom in _cell_bands(img, pad):
+                gl = _decode_cell(img, top, bottom, pad, scale)
+                # a decoded digit beats an undecodable pattern (of the other polarity or band)
+                if gl is not None and (
+                    best is None
+                    or (gl.char != UNKNOWN, gl.confidence) > (best.char != UNKNOWN, best.confidence)
+                ):
+                    best = gl
     return best
+
+
+def _cell_bands(img: NDArray[np.uint8], pad: int) -> list[tuple[float, float]]:
+    """Candidate digit bands (top, bottom) of a padded one-digit crop (segments bright): the
+    union of the tall blobs in the middle, and that band grown over the flat blobs just
+    above and below it (a display whose bars are apart has its a and d bars on their own)."""
+    h, w = img.shape[0] - 2 * pad, img.shape[1] - 2 * pad
+    _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    n, _lab, st, cen = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    st, cen = st[1:n], cen[1:n]
+    mid = (cen[:, 0] >= pad + 0.15 * w) & (cen[:, 0] <= pad + 0.85 * w)
+    tall = (st[:, 3] >= 0.15 * h) & (st[:, 3] <= 1.2 * h)
+    big = mid & tall
+    if not big.any():
+        # a '1' is right-aligned in its cell: its bars may stand at the crop's right edge
+        big = tall & (cen[:, 0] >= pad + 0.5 * w) & (st[:, 3] >= 0.3 * h)
+        if not big.any():
+            return []
+    sel = st[big]
+    top = float(sel[:, 1].min())
+    bottom = float((sel[:, 1] + sel[:, 3]).max())
+    bands = [(top, bottom)]
+    reach = 0.3 * (bottom - top)
+    flat = (mid & ~big & (st[:, 2] >= 0.25 * w) & (st[:, 3] < 0.15 * h)
+            & (st[:, 1] >= top - reach) & (st[:, 1] + st[:, 3] <= bottom + reach))  # fmt: skip
+    if flat.any():
+        grown = (
+            min(top, float(st[flat, 1].min())),
+            max(bottom, float((st[flat, 1] + st[flat, 3]).max())),
+        )
+        bands.append(grown)
+    return [(t, b) for t, b in bands if b - t >= 0.4 * h]
+
+
+def _decode_cell(
+    img: NDArray[np.uint8], top: float, bottom: float, pad: int, scale: float
+) -> Glyph | None:
+    """Decode the digit in band [top, bottom) of a padded one-digit crop (segments bright);
+    the box is mapped back to the unpadded, unscaled crop."""
+    w = img.shape[1] - 2 * pad
+    gx = np.abs(cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=3))
+    k = _best_shear(gx, (int(top), int(top + 0.85 * (bottom - top))))
+    m = _shear(k, int(bottom))
+    w2 = img.shape[1] + int(abs(k) * bottom) + 2
+    warped = cv2.warpPerspective(img, m, (w2, img.shape[0]), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    # one digit: its cell is the ink of the central blobs (a '1' is right-aligned)
+    _t, bw = cv2.threshold(warped, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    n2, _l2, st2, cen2 = cv2.connectedComponentsWithStats(bw, connectivity=8)
+    st2, cen2 = st2[1:n2], cen2[1:n2]
+    hd = bottom - top
+    cx = pad + w / 2 + k * (top + bottom) / 2
+    keep = (np.abs(cen2[:, 0] - cx) <= 0.4 * w) & (st2[:, 3] >= 0.15 * hd)
+    if not keep.any():
+        return None
+    x0, x1 = float(st2[keep, 0].min()), float((st2[keep, 0] + st2[keep, 2]).max())
+    ink = (x0, x1)
+    if x1 - x0 < 0.35 * hd:
+        x0 = x1 - 0.55 * hd
+    cells = [
+        c
+        for c in decode_strip(Strip(warped, m, top, bottom), [((x0, x1), ink)], one_digit=True)
+        if c.char
+    ]
+    if not cells:
+        return None
+    c = cells[0]
+    minv = np.linalg.inv(m)
+    box = _to_frame_box(minv, c.cell[0], top, c.cell[1], bottom)
+    box = Box(round((box.x - pad) / scale), round((box.y - pad) / scale),
+              max(1, round(box.w / scale)), max(1, round(box.h / scale)))  # fmt: skip
+    return Glyph(box, c.char, c.confidence, ((c.char, c.confidence),), GlyphKind.SEGMENTS)
