@@ -304,12 +304,3 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
     scene = synth.make_scene(seed, faces=faces, size=(640, 480), difficulty="camera")
     # then the default reads exactly the printed numbers
     assert read_frame(scene.image, model).text == scene.text, why
-
-
-def test_a_point_fused_to_the_digit_after_it_is_read(model, heldout_faces):
-    # given a camera scene of a bold face set tight at 21 px, whose point in "215.36"
-    # joins the 3 after it into one blob (found in the held-out accuracy set)
-    scene = synth.make_scene(20074, faces=heldout_faces, size=(640, 480), difficulty="camera")
-    assert scene.text == "215.36"
-    # then the point is cut off the 3 and read
-    assert read_frame(scene.image, model).text == "215.36"

@@ -776,9 +776,6 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
                 # On a tie the first alternative wins: the blob as it is, unless the tail
                 # is a bar at mid-height, above where a 4's crossbar sits (a minus, surely).
                 alts = cut_alts + alts if strong else alts + cut_alts
-                # a point fused on the left wins only where the blob reads worse whole
-                # (put first, it split the feet of 1s and 2s off as points)
-                alts += _with_head_cut(geo, a0, b0, est_w)
                 if len(alts) == 1:
                     units.extend(alts[0])
                 else:
@@ -934,32 +931,6 @@ def _with_tail_cut(
     # The crossbar of a 4 sits low, about 0.7 of the digit height from its top; a minus
     # sits at mid-height. A bar up there is a minus, whatever its length.
     return alts, mark == "-" and (y + h / 2) <= geo.top + STRONG_MINUS_CY * lh
-
-
-def _with_head_cut(geo: _PieceGeometry, a0: int, b0: int, est_w: float) -> list[list[Unit]]:
-    """Alternatives for a blob with a point fused on its left (".2" of a bold face set
-    tight): the point, then the rest. Found as a tail cut of the mirrored blob.
-    """
-    lh = geo.bottom - geo.top
-    gw = int(geo.sub.shape[1])
-    mirrored = geo.sub[:, ::-1]
-    cut = _tail_cut(mirrored, gw - b0, gw - a0, geo.gy, top=geo.top, lh=lh)
-    if cut < 0:
-        return []
-    c = gw - cut  # the point is columns a0..c
-    head = geo.sub[:, a0:c]
-    rows = np.flatnonzero(head.any(axis=1))
-    y0, y1 = int(rows[0]), int(rows[-1]) + 1
-    x, y, w, h = geo.gx + a0, geo.gy + y0, c - a0, y1 - y0
-    mark = _mark_kind(
-        x, y, w, h, head[y0:y1], top=geo.top, bottom=geo.bottom, ink=geo.ink, ink_ref=geo.ink_ref
-    )
-    if mark != ".":
-        return []
-    unit = Unit(_to_frame_box(geo.inv, x, y, w, h), None, mark, h / lh)
-    height = int(geo.sub.shape[0])
-    alts = [[unit, *_pieces(geo, c, b0, n)] for n in _split_options(b0 - c, height, est_w)]
-    return alts
 
 
 def _split_options(width: int, height: int, est_w: float) -> list[int]:
