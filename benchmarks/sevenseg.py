@@ -20,7 +20,8 @@ and real crops, in one run.
   `stable` accuracy after the first second, and whether `stable` ever showed a value the
   display never showed.
 * Real crops (`../shared/data/real`): kazuhito, gaspump and the LCD part of haverland, read by
-  `sevenseg.read_cell` (the crop path) and by `read_frame` (seven-segment path on) on the crop
+  `sevenseg.read_cell` (the crop path), by `read_frame` with the default config on the crop as
+  given (`digitcam read crop.png`), and by `read_frame` (seven-segment path on) on the crop
   padded with a margin.
 
 Exact % = frames whose text equals the truth; char % = 1 - edit distance / truth length.
@@ -212,7 +213,7 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             continue
         rows = [json.loads(x) for x in labels.read_text().splitlines()]
         rows = [r for r in rows if keep(r)][:: args.real_step]
-        cell, frame = Tally(), Tally()
+        cell, frame, given = Tally(), Tally(), Tally()
         for r in rows:
             img = cv2.imread(str(folder / r["file"]))
             t0 = time.perf_counter()
@@ -223,7 +224,12 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             bgv = [int(v) for v in np.median(img.reshape(-1, 3), 0)]
             pad = cv2.copyMakeBorder(img, m, m, m, m, cv2.BORDER_CONSTANT, value=bgv)
             frame.add(read_frame(pad, model, seg_on).text, r["text"])
-        out[name] = {"read_cell (crop path)": cell.row(), "read_frame (padded crop)": frame.row()}
+            given.add(read_frame(img, model).text, r["text"])
+        out[name] = {
+            "read_cell (crop path)": cell.row(),
+            "read_frame (crop as given, default config)": given.row(),
+            "read_frame (padded crop)": frame.row(),
+        }
     return out
 
 

@@ -33,7 +33,7 @@ from digitcam.segment import (
     order_lines,
     refine_line,
 )
-from digitcam.sevenseg import beside_line, read_segment_displays
+from digitcam.sevenseg import beside_line, read_cell, read_segment_displays
 from digitcam.types import (
     MARKS,
     NOT_GLYPH,
@@ -823,6 +823,31 @@ def _resolve_overlaps(
     return [lines[i] for i in kept]
 
 
+#: An image this small (px, its longer side) and upright (height / width) may be a crop of
+#: one digit: camera frames are wider than tall or far larger.
+ONE_CELL_MAX_PX = 400
+ONE_CELL_ASPECT = (1.0, 3.5)
+
+
+#: A crop's variance left after a blur of 1/30 of its size, at least: digits are shapes
+#: (99.5 % of real crops keep 0.5 or more), denoised sensor noise is not (at most 0.40).
+ONE_CELL_STRUCTURE = 0.45
+
+
+def _one_cell_image(gray: NDArray[np.uint8], min_px: int) -> bool:
+    """Whether an image may be a crop of one digit: small, upright, and holding shapes."""
+    h, w = gray.shape[:2]
+    if not (
+        min_px <= min(h, w)
+        and max(h, w) <= ONE_CELL_MAX_PX
+        and ONE_CELL_ASPECT[0] <= h / w <= ONE_CELL_ASPECT[1]
+    ):
+        return False
+    f = gray.astype(np.float32)
+    smooth = cv2.GaussianBlur(f, (0, 0), max(1.0, min(h, w) / 30))
+    return float(smooth.var()) >= ONE_CELL_STRUCTURE * max(float(f.var()), 1e-6)
+
+
 def read_frame(
     image: NDArray[Any],
     model: Model,
@@ -863,6 +888,12 @@ def read_frame(
         candidates += read_segment_displays(gray, cfg, image=image)
     t5 = clock()
     kept = resolve(candidates)
+    if not kept and cfg.seven_segment and _one_cell_image(gray, cfg.min_glyph_px):
+        # a crop of one display digit (a dataset's, or cut by the user): its bars touch the
+        # edges and a lone digit is no line, so the frame-wide readers find nothing there
+        cell = read_cell(gray)
+        if cell is not None and cell.char.isdigit():
+            kept = [(cell.box, (cell,), cell.confidence)]
     order = order_lines([b for b, _, _ in kept])
     lines = tuple("".join(g.char for g in kept[i][1]) for i in order)
     glyphs = tuple(kept[i][1] for i in order)

@@ -1696,6 +1696,7 @@ def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> G
     pols = [polarity] if polarity is not None else [Polarity.DARK_ON_LIGHT, Polarity.LIGHT_ON_DARK]
     for pol in pols:
         inv = 255 - g if pol is Polarity.DARK_ON_LIGHT else g
+        raw = cv2.copyMakeBorder(inv, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
         # top-hat: bars thinner than the kernel stay, the background (light falloff, the
         # crop's edges) goes; a quarter of the height keeps thin bars apart from a bright
         # surround, half of it keeps the corners of thick bars (a gas pump's) whole
@@ -1704,7 +1705,7 @@ def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> G
             norm = cv2.morphologyEx(inv, cv2.MORPH_TOPHAT, ker)
             img = cv2.copyMakeBorder(norm, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
             for top, bottom in _cell_bands(img, pad):
-                gl = _decode_cell(img, top, bottom, pad, scale)
+                gl = _decode_cell(img, top, bottom, pad, scale, raw=raw)
                 # a decoded digit beats an undecodable pattern (of the other polarity or band)
                 if gl is not None and (
                     best is None
@@ -1747,10 +1748,12 @@ def _cell_bands(img: NDArray[np.uint8], pad: int) -> list[tuple[float, float]]:
 
 
 def _decode_cell(
-    img: NDArray[np.uint8], top: float, bottom: float, pad: int, scale: float
-) -> Glyph | None:
-    """Decode the digit in band [top, bottom) of a padded one-digit crop (segments bright);
-    the box is mapped back to the unpadded, unscaled crop."""
+    img: NDArray[np.uint8], top: float, bottom: float, pad: int, scale: float, *,
+    raw: NDArray[np.uint8],
+) -> Glyph | None:  # fmt: skip
+    """Decode the digit in band [top, bottom) of a padded one-digit crop (segments bright,
+    background removed; `raw` the same crop before the top-hat); the box is mapped back to
+    the unpadded, unscaled crop."""
     w = img.shape[1] - 2 * pad
     gx = np.abs(cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=3))
     k = _best_shear(gx, (int(top), int(top + 0.85 * (bottom - top))))
@@ -1779,8 +1782,32 @@ def _decode_cell(
     if not cells:
         return None
     c = cells[0]
+    if c.char != UNKNOWN and not _counters_dark(raw, m, c, top, bottom):
+        return None
     minv = np.linalg.inv(m)
     box = _to_frame_box(minv, c.cell[0], top, c.cell[1], bottom)
     box = Box(round((box.x - pad) / scale), round((box.y - pad) / scale),
               max(1, round(box.w / scale)), max(1, round(box.h / scale)))  # fmt: skip
     return Glyph(box, c.char, c.confidence, ((c.char, c.confidence),), GlyphKind.SEGMENTS)
+
+
+def _counters_dark(
+    raw: NDArray[np.uint8], m: NDArray[np.float64], cell: DecodedCell, top: float, bottom: float
+) -> bool:
+    """Whether a decoded cell's counters are dark in the crop before the top-hat: a solid
+    block is a ring of edges after it (a 0), and must not read as a digit."""
+    w2 = raw.shape[1] + int(abs(m[0, 1]) * bottom) + 2
+    warped = cv2.warpPerspective(raw, m, (w2, raw.shape[0]), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    v, holes = segment_values(cv2.integral(warped, sdepth=cv2.CV_64F), cell.cell, top, bottom)
+    lit = np.array([s in cell.segments for s in SEGMENT_ORDER])
+    if not lit.any():
+        return True
+    level = float(np.median(v[lit]))
+    ground = min(float(v.min()), float(holes.min()))
+    return float(holes.max()) <= ground + COUNTER_LEVEL * (level - ground)
+
+
+#: A one-digit crop's counters must stay below this share of the way from its background to
+#: its lit bars (measured before the top-hat that takes the background away).
+COUNTER_LEVEL = 0.65
