@@ -321,6 +321,19 @@ def test_a_crop_of_one_display_digit_reads_as_that_digit(model):
     assert read_frame(np.full_like(crop, 200), model).text == ""
 
 
+def test_a_narrow_crop_of_a_display_one_reads_as_one(model):
+    # given a crop of a seven-segment 1 with a little margin: a bar five times taller than wide
+    from digitcam.synth7 import CellSpec, SegmentLook, render_cells
+
+    lit, _ghost, _ = render_cells([CellSpec("1")], SegmentLook("polygon"), height=60)
+    ys, xs = np.nonzero(lit > 0.5)
+    cover = lit[ys.min() - 2 : ys.max() + 3, xs.min() - 3 : xs.max() + 4]
+    crop = np.clip(30 + 200 * cover, 0, 255).astype(np.uint8)  # a lit LED bar
+    assert 3.5 < crop.shape[0] / crop.shape[1] <= 6.0
+    # when the whole image is read, then it is a 1
+    assert read_frame(crop, model).text == "1"
+
+
 def test_real_display_digit_crops_read_as_given(model):
     # given every 8th real seven-segment crop (skipped where the data is absent)
     import json
@@ -336,7 +349,7 @@ def test_real_display_digit_crops_read_as_given(model):
         read_frame(cv2.imread(str(labels.parent / r["file"])), model).text == r["text"]
         for r in rows
     )
-    # then most read right (measured on every 3rd: 94.1 %)
+    # then most read right (measured on every 8th: 94.6 %, every 3rd: 94.7 %)
     assert ok >= 0.88 * len(rows), f"{ok}/{len(rows)}"
     # and blank cells of the same displays mostly read nothing (measured: 10 of 118 read)
     blanks = [json.loads(x) for x in (labels.parent / "reject.jsonl").read_text().splitlines()]

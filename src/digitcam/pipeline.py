@@ -826,7 +826,7 @@ def _resolve_overlaps(
 #: An image this small (px, its longer side) and upright (height / width) may be a crop of
 #: one digit: camera frames are wider than tall or far larger.
 ONE_CELL_MAX_PX = 400
-ONE_CELL_ASPECT = (1.0, 3.5)
+ONE_CELL_ASPECT = (1.0, 6.0)  # a crop of a 1 is a narrow bar
 
 
 #: A crop's variance left after a blur of 1/30 of its size, at least: digits are shapes
@@ -891,7 +891,8 @@ def read_frame(
     if not kept and cfg.seven_segment and _one_cell_image(gray, cfg.min_glyph_px):
         # a crop of one display digit (a dataset's, or cut by the user): its bars touch the
         # edges and a lone digit is no line, so the frame-wide readers find nothing there
-        cell = read_cell(gray)
+        # the frame's own gray: the denoising blur merges the thick bars of small crops
+        cell = read_cell(to_gray(image))
         if cell is not None and cell.char.isdigit():
             kept = [(cell.box, (cell,), cell.confidence)]
     order = order_lines([b for b, _, _ in kept])

@@ -1731,6 +1731,10 @@ def _cell_bands(img: NDArray[np.uint8], pad: int) -> list[tuple[float, float]]:
         big = tall & (cen[:, 0] >= pad + 0.5 * w) & (st[:, 3] >= 0.3 * h)
         if not big.any():
             return []
+    # a bar at the crop's edge below or above the middle blobs (a 4's c bar in a tight
+    # crop) is the digit's own where it shares their columns; a neighbour's does not
+    x0, x1 = st[big, 0].min(), (st[big, 0] + st[big, 2]).max()
+    big |= tall & (st[:, 0] < x1) & (st[:, 0] + st[:, 2] > x0)
     sel = st[big]
     top = float(sel[:, 1].min())
     bottom = float((sel[:, 1] + sel[:, 3]).max())
