@@ -21,8 +21,8 @@ and real crops, in one run.
   display never showed.
 * Real crops (`../shared/data/real`): kazuhito, gaspump and the LCD part of haverland, read by
   `sevenseg.read_cell` (the crop path), by `read_frame` with the default config on the crop as
-  given (`digitcam read crop.png`), and by `read_frame` (seven-segment path on) on the crop
-  padded with a margin.
+  given (`digitcam read crop.png`), by `read_frame` (seven-segment path on) on the crop
+  padded with a margin, and by ssocr on the crop as given.
 
 Exact % = frames whose text equals the truth; char % = 1 - edit distance / truth length.
 """
@@ -213,7 +213,8 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             continue
         rows = [json.loads(x) for x in labels.read_text().splitlines()]
         rows = [r for r in rows if keep(r)][:: args.real_step]
-        cell, frame, given = Tally(), Tally(), Tally()
+        cell, frame, given, peer = Tally(), Tally(), Tally(), Tally()
+        use_ssocr = not args.no_ssocr and shutil.which("ssocr") is not None
         for r in rows:
             img = cv2.imread(str(folder / r["file"]))
             t0 = time.perf_counter()
@@ -225,11 +226,16 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             pad = cv2.copyMakeBorder(img, m, m, m, m, cv2.BORDER_CONSTANT, value=bgv)
             frame.add(read_frame(pad, model, seg_on).text, r["text"])
             given.add(read_frame(img, model).text, r["text"])
+            if use_ssocr:  # all three sets show dark bars on a light ground
+                text, ms = ssocr(img, light=False)
+                peer.add(text, r["text"], ms)
         out[name] = {
             "read_cell (crop path)": cell.row(),
             "read_frame (crop as given, default config)": given.row(),
             "read_frame (padded crop)": frame.row(),
         }
+        if use_ssocr:
+            out[name]["ssocr -d -1 (crop as given)"] = peer.row()
     return out
 
 
