@@ -890,8 +890,8 @@ def read_frame(
     kept = resolve(candidates)
     if not kept and cfg.seven_segment and _one_cell_image(gray, cfg.min_glyph_px):
         # a crop of one display digit (a dataset's, or cut by the user): its bars touch the
-        # edges and a lone digit is no line, so the frame-wide readers find nothing there
-        # the frame's own gray: the denoising blur merges the thick bars of small crops
+        # edges and a lone digit is no line, so the frame-wide readers find nothing there.
+        # It is read in the frame's own gray: denoising merges the thick bars of small crops.
         cell = read_cell(to_gray(image))
         if cell is not None and cell.char.isdigit():
             kept = [(cell.box, (cell,), cell.confidence)]

@@ -130,9 +130,13 @@ NO_EVIDENCE_FACTOR = 0.6
 FIT_SLACK = 0.3
 
 
-# Where a lone digit's bars count as lit, between its background (counters) and its
-# brightest bars: ghosts of LCDs stay below a third of the way.
+#: Where a lone digit's bars count as lit, between its background (counters) and its
+#: brightest bars: ghosts of LCDs stay below a third of the way.
 ONE_DIGIT_LEVEL = 0.45
+
+#: A one-digit crop's counters must stay below this share of the way from its background to
+#: its lit bars (measured before the top-hat that takes the background away).
+COUNTER_LEVEL = 0.65
 
 
 def segment_code(segments: str) -> int:
@@ -1786,8 +1790,11 @@ def _decode_cell(
     if not cells:
         return None
     c = cells[0]
-    if c.char != UNKNOWN and not _counters_dark(raw, m, c, top, bottom):
-        return None
+    if c.char != UNKNOWN:
+        raw_warped = cv2.warpPerspective(raw, m, (w2, raw.shape[0]), flags=cv2.INTER_LINEAR,
+                                         borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+        if not _counters_dark(raw_warped, c, top, bottom):
+            return None
     minv = np.linalg.inv(m)
     box = _to_frame_box(minv, c.cell[0], top, c.cell[1], bottom)
     box = Box(round((box.x - pad) / scale), round((box.y - pad) / scale),
@@ -1795,14 +1802,10 @@ def _decode_cell(
     return Glyph(box, c.char, c.confidence, ((c.char, c.confidence),), GlyphKind.SEGMENTS)
 
 
-def _counters_dark(
-    raw: NDArray[np.uint8], m: NDArray[np.float64], cell: DecodedCell, top: float, bottom: float
-) -> bool:
-    """Whether a decoded cell's counters are dark in the crop before the top-hat: a solid
-    block is a ring of edges after it (a 0), and must not read as a digit."""
-    w2 = raw.shape[1] + int(abs(m[0, 1]) * bottom) + 2
-    warped = cv2.warpPerspective(raw, m, (w2, raw.shape[0]), flags=cv2.INTER_LINEAR,
-                                 borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+def _counters_dark(warped: NDArray[np.uint8], cell: DecodedCell, top: float, bottom: float) -> bool:
+    """Whether a decoded cell's counters are dark in the deslanted crop as it was before the
+    top-hat: the other polarity's ground around and between a digit's bars, its broad parts
+    taken away by the top-hat, leaves a ring that decodes as a 0."""
     v, holes = segment_values(cv2.integral(warped, sdepth=cv2.CV_64F), cell.cell, top, bottom)
     lit = np.array([s in cell.segments for s in SEGMENT_ORDER])
     if not lit.any():
@@ -1810,8 +1813,3 @@ def _counters_dark(
     level = float(np.median(v[lit]))
     ground = min(float(v.min()), float(holes.min()))
     return float(holes.max()) <= ground + COUNTER_LEVEL * (level - ground)
-
-
-#: A one-digit crop's counters must stay below this share of the way from its background to
-#: its lit bars (measured before the top-hat that takes the background away).
-COUNTER_LEVEL = 0.65
