@@ -355,3 +355,36 @@ def test_real_display_digit_crops_read_as_given(model):
     blanks = [json.loads(x) for x in (labels.parent / "reject.jsonl").read_text().splitlines()]
     read = [read_frame(cv2.imread(str(labels.parent / r["file"])), model).text for r in blanks[::2]]
     assert sum(t != "" for t in read) <= 0.15 * len(read), read
+
+
+def test_of_two_readings_of_one_place_the_one_with_its_point_wins():
+    from digitcam.pipeline import resolve
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    # Given the same digits read twice at one place, once with the point between them,
+    # the reading without the point scoring a little higher (its boxes came out taller)
+    plain = _glyphs("086", 100)
+    dotted = (plain[0], Glyph(Box(124, 136, 4, 4), ".", 0.9, (), GlyphKind.MARK), *plain[1:])
+    lines = [(_line(plain)[0], plain, 20.0), (_line(dotted)[0], dotted, 19.5)]
+    # When resolved
+    got = ["".join(g.char for g in gl) for _, gl, _ in resolve(lines)]
+    # Then the reading with the point is kept
+    assert got == ["0.86"]
+
+
+def test_a_point_does_not_lower_its_lines_score(model):
+    from digitcam.pipeline import assemble, classify_units, segment_frame
+    from digitcam.preprocess import denoise
+
+    # Given a card reading "-0.8" in a plain face (two marks among two digits), and the
+    # same digits without the marks
+    scores = []
+    for text in ("-0.8", "08"):
+        gray = denoise(_card(text, inverted=False))
+        det, classes = classify_units(segment_frame(gray, ReaderConfig(), model), model)
+        cands = assemble(det, classes, ReaderConfig(), model.reject_threshold)
+        best = max(cands, key=lambda c: c[2])
+        assert "".join(g.char for g in best[1]) == text
+        scores.append(best[2])
+    # Then both score alike: the marks' small boxes are not part of the line's height
+    assert scores[0] == pytest.approx(scores[1], rel=0.05)

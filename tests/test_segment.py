@@ -298,3 +298,35 @@ def test_union_labels_match_a_plain_union_find(n, pairs) -> None:
     assert [g.tolist() for g in groups] == [
         [i for i in range(n) if want[i] == r] for r in sorted(set(want))
     ]
+
+
+def test_a_small_blurred_point_is_a_point_by_its_core():
+    from digitcam.segment import _mark_kind
+
+    # Given a 6 x 6 faint-ink box whose clear ink is only a 4 x 4 core (a blurred dot):
+    # 12 of 36 pixels, a fill far under a point's
+    sub = np.zeros((6, 6), np.uint8)
+    sub[1:5, 1:5] = 1
+    sub[[1, 1, 4, 4], [1, 4, 1, 4]] = 0
+    # When its kind is asked on the baseline of a 40 px line
+    kind = _mark_kind(100, 34, 6, 6, sub, top=0.0, bottom=40.0, ink=80.0, ink_ref=80.0)
+    # Then it is a point: its core is compact
+    assert kind == "."
+    # and a diagonal stroke's fragment of the same size is not
+    diag = np.eye(6, dtype=np.uint8)
+    assert _mark_kind(100, 34, 6, 6, diag, top=0.0, bottom=40.0, ink=80.0, ink_ref=80.0) == ""
+
+
+def test_a_fused_point_is_found_when_the_blobs_box_ends_in_faint_ink():
+    from digitcam.segment import _tail_cut
+
+    # Given a digit-like bar with a point fused at its lower right, in a box whose last
+    # columns hold no clear ink (its faint ink reaches further)
+    sub = np.zeros((40, 34), np.uint8)
+    sub[0:40, 4:14] = 1  # the digit's stem
+    sub[30:38, 14:24] = 1  # the point, fused to the stem's foot
+    sub[37:40, 14:16] = 1
+    # When the tail cut is looked for over the whole box
+    cut = _tail_cut(sub, 0, 34, 0, top=0.0, lh=40.0)
+    # Then the point's columns are offered as the cut
+    assert cut == 14

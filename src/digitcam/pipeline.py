@@ -446,8 +446,10 @@ def assemble(
         bbox = _union([g.box for g in glyphs])
         # Overlaps are won by confident digits, and among equals by taller ones: the
         # counters of 0/6/8/9 form rows of small "0"s inside the real glyphs and must lose
-        # to them, but one tall blob of clutter must not outweigh a row of digits.
-        score = float(confs.sum()) * float(np.sqrt(np.median([g.box.h for g in glyphs])))
+        # to them, but one tall blob of clutter must not outweigh a row of digits. The
+        # height is the digits' own: a point or minus must not make its line lose the place
+        # to a reading of the same digits without it.
+        score = float(confs.sum()) * float(np.sqrt(np.median([u.box.h for u, _ in glyph_units])))
         kept.append((bbox, tuple(glyphs), score))
     return kept
 
@@ -812,10 +814,31 @@ def _union(boxes: list[Box]) -> Box:
     return Box(x0, y0, x1 - x0, y1 - y0)
 
 
+def _marks(glyphs: tuple[Glyph, ...]) -> int:
+    return sum(1 for g in glyphs if g.kind is GlyphKind.MARK)
+
+
+def _same_digits_more_marks(
+    a: tuple[Box, tuple[Glyph, ...], float], b: tuple[Box, tuple[Glyph, ...], float]
+) -> bool:
+    """Whether printed line `a` reads the same digits as `b`, in the same place, plus marks
+    `b` lacks."""
+    if _has_segments(a[1]) or _has_segments(b[1]) or a[0].overlap(b[0]) < 0.8:
+        return False
+    digits = ["".join(g.char for g in gl if g.kind is not GlyphKind.MARK) for gl in (a[1], b[1])]
+    return digits[0] == digits[1] and _marks(a[1]) > _marks(b[1])
+
+
 def _resolve_overlaps(
     lines: list[tuple[Box, tuple[Glyph, ...], float]],
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     order = sorted(range(len(lines)), key=lambda i: -lines[i][2])
+    # Two readings of one place with the same digits differ in score by how tight their
+    # boxes came out; the one that also found a point or minus says more.
+    for k in range(len(order) - 1):
+        i, j = order[k], order[k + 1]
+        if _same_digits_more_marks(lines[j], lines[i]):
+            order[k], order[k + 1] = j, i
     kept: list[int] = []
     for i in order:
         if not any(lines[i][0].overlap(lines[j][0]) > 0.25 for j in kept):

@@ -858,6 +858,12 @@ def _tail_cut(sub: NDArray[np.uint8], a0: int, b0: int, gy: int, *, top: float, 
     this only offers the cut: the classifier decides whether the glyph reads better
     with or without it.
     """
+    # The blob's box is its faint ink's, its mask the clear ink: the last columns of the
+    # box may hold no clear ink; the runs end at the last column that does.
+    inked = np.flatnonzero(sub[:, a0:b0].any(axis=0))
+    if len(inked) == 0:
+        return -1
+    b0 = a0 + int(inked[-1]) + 1
     # Both runs end at the last column: most blobs' last column is neither low nor a bar,
     # and then there is no run to measure (the tests below, on that column alone).
     edge = np.flatnonzero(sub[:, b0 - 1])
@@ -1048,7 +1054,13 @@ def _mark_kind(
         and fill >= 0.5
     ):
         return "-"
-    if _point_shaped(y, w, h, fill, bottom=bottom, lh=lh):
+    # A small point blurs into a disc whose clear ink is only its core: its fill is the
+    # core's within the core's own box (a stroke's fragment stays thin there too).
+    ys, xs = np.nonzero(sub)
+    core = 0.0
+    if len(xs):
+        core = len(xs) / float((xs.max() - xs.min() + 1) * (ys.max() - ys.min() + 1))
+    if _point_shaped(y, w, h, max(fill, core), bottom=bottom, lh=lh):
         return "."
     return ""
 
