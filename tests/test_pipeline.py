@@ -388,3 +388,21 @@ def test_a_point_does_not_lower_its_lines_score(model):
         scores.append(best[2])
     # Then both score alike: the marks' small boxes are not part of the line's height
     assert scores[0] == pytest.approx(scores[1], rel=0.05)
+
+
+@pytest.mark.parametrize(("cut_merit", "expected"), [(0.93, ""), (0.99, ".")])
+def test_a_mark_cut_off_a_blob_must_read_clearly_better(cut_merit, expected):
+    from digitcam.pipeline import CUT_MARGIN, _choose
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a blob read whole (merit 0.92) and with a point cut off its end
+    patch = np.zeros((4, 4), np.float32)
+    whole = (Unit(Box(0, 0, 30, 40), patch, "", 1.0),)
+    cut = (Unit(Box(0, 0, 24, 40), patch, "", 1.0), Unit(Box(25, 34, 5, 6), None, ".", 0.15))
+    merits = {id(whole): 0.92, id(cut): cut_merit}
+    assert (cut_merit - 0.92 >= CUT_MARGIN) == (expected == ".")
+    # When the split is chosen
+    got = _choose((whole, cut), lambda alt: merits[id(alt)])
+    # Then the cut wins only by a clear margin (a 2's tail reads as well either way)
+    assert [u.mark for u in got][-1] == expected
