@@ -330,3 +330,16 @@ def test_a_fused_point_is_found_when_the_blobs_box_ends_in_faint_ink():
     cut = _tail_cut(sub, 0, 34, 0, top=0.0, lh=40.0)
     # Then the point's columns are offered as the cut
     assert cut == 14
+
+
+def test_a_thin_blurred_minus_is_a_minus_by_its_core():
+    from digitcam.segment import _mark_kind
+
+    # Given a 15 x 5 faint-ink box at mid-height whose clear ink is a 12 x 3 bar inside
+    # (a thin face's minus, blurred): 36 of 75 pixels, under a minus's fill
+    sub = np.zeros((5, 15), np.uint8)
+    sub[1:4, 2:14] = 1
+    # When its kind is asked in a 38 px line
+    kind = _mark_kind(19, 44, 15, 5, sub, top=23.0, bottom=61.0, ink=58.0, ink_ref=64.0)
+    # Then it is a minus
+    assert kind == "-"

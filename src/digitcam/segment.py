@@ -1040,9 +1040,16 @@ def _mark_kind(
     lh = bottom - top
     if ink < 0.5 * ink_ref:
         return ""  # fainter than the digits: a speck of noise or a shadow
-    # The mask is 0/1, so its mean is its count of ink over its size (np.mean's setup
-    # costs several times the count).
-    fill = int(np.count_nonzero(sub)) / sub.size
+    # A small mark blurs: its faint ink (the box) reaches beyond its clear ink (the mask),
+    # so its fill is the clear ink's within the clear ink's own box (a stroke's fragment
+    # stays thin there too).
+    ys, xs = np.nonzero(sub)
+    if len(xs) == 0:
+        return ""
+    fill = max(
+        len(xs) / sub.size,
+        len(xs) / float((xs.max() - xs.min() + 1) * (ys.max() - ys.min() + 1)),
+    )
     cy = y + h / 2
     if (
         # A minus is a thin bar, but blur at small sizes (14 px digits) swells it to over
@@ -1054,13 +1061,7 @@ def _mark_kind(
         and fill >= 0.5
     ):
         return "-"
-    # A small point blurs into a disc whose clear ink is only its core: its fill is the
-    # core's within the core's own box (a stroke's fragment stays thin there too).
-    ys, xs = np.nonzero(sub)
-    core = 0.0
-    if len(xs):
-        core = len(xs) / float((xs.max() - xs.min() + 1) * (ys.max() - ys.min() + 1))
-    if _point_shaped(y, w, h, max(fill, core), bottom=bottom, lh=lh):
+    if _point_shaped(y, w, h, fill, bottom=bottom, lh=lh):
         return "."
     return ""
 
