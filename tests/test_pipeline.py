@@ -406,3 +406,17 @@ def test_a_mark_cut_off_a_blob_must_read_clearly_better(cut_merit, expected):
     got = _choose((whole, cut), lambda alt: merits[id(alt)])
     # Then the cut wins only by a clear margin (a 2's tail reads as well either way)
     assert [u.mark for u in got][-1] == expected
+
+
+def test_a_minus_cut_by_the_frames_side_is_not_read():
+    from digitcam.pipeline import _drop_edge_marks
+
+    # Given a line whose leading minus touches the frame's left side, and one whose
+    # minus stands inside the frame
+    at_edge = _glyphs("-284", 0)
+    inside = _glyphs("-284", 40, y=200)
+    lines = [_line(at_edge), _line(inside)]
+    # When lines are finished in a 640 px wide frame
+    got = ["".join(g.char for g in gl) for _, gl, _ in _drop_edge_marks(lines, 640)]
+    # Then the bar cut by the side is dropped, the other minus kept
+    assert got == ["284", "-284"]

@@ -875,6 +875,26 @@ ONE_CELL_ASPECT = (1.0, 6.0)  # a crop of a 1 is a narrow bar
 ONE_CELL_STRUCTURE = 0.45
 
 
+def _drop_edge_marks(
+    lines: list[tuple[Box, tuple[Glyph, ...], float]], width: int
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """A line's leading or trailing mark that touches the frame's side is dropped: a bar
+    of clutter cut by the frame edge looks like a minus, and a sign the frame cuts off is
+    no sure reading either."""
+    out = []
+    for box, glyphs, score in lines:
+        gl = list(glyphs)
+        if len(gl) > 1 and gl[0].kind is GlyphKind.MARK and gl[0].box.x <= 0:
+            gl.pop(0)
+        if len(gl) > 1 and gl[-1].kind is GlyphKind.MARK and gl[-1].box.x2 >= width:
+            gl.pop()
+        if len(gl) == len(glyphs):
+            out.append((box, glyphs, score))
+        else:
+            out.append((_union([g.box for g in gl]), tuple(gl), score))
+    return out
+
+
 def _one_cell_image(gray: NDArray[np.uint8], min_px: int) -> bool:
     """Whether an image may be a crop of one digit: small, upright, and holding shapes."""
     h, w = gray.shape[:2]
@@ -928,7 +948,7 @@ def read_frame(
     if cfg.seven_segment:
         candidates += read_segment_displays(gray, cfg, image=image)
     t5 = clock()
-    kept = resolve(candidates)
+    kept = _drop_edge_marks(resolve(candidates), gray.shape[1])
     if not kept and cfg.seven_segment and _one_cell_image(gray, cfg.min_glyph_px):
         # a crop of one display digit (a dataset's, or cut by the user): its bars touch the
         # edges and a lone digit is no line, so the frame-wide readers find nothing there.
