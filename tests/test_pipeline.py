@@ -420,3 +420,28 @@ def test_a_minus_cut_by_the_frames_side_is_not_read():
     got = ["".join(g.char for g in gl) for _, gl, _ in _drop_edge_marks(lines, 640)]
     # Then the bar cut by the side is dropped, the other minus kept
     assert got == ["284", "-284"]
+
+
+@pytest.mark.parametrize(("lead", "read"), [("-", ["-36"]), ("", [])])
+def test_two_digits_after_a_minus_need_less_confidence_than_a_pair(lead, read):
+    from digitcam.pipeline import Detection, assemble
+    from digitcam.segment import RefinedLine, Unit
+    from digitcam.types import Box
+
+    # Given a line of two digits the model reads "3" (0.67) and "6" (1.0), with or
+    # without a minus before them
+    patch = np.zeros((4, 4), np.float32)
+    units = [Unit(Box(30, 115, 14, 5), None, "-", 0.1)] if lead else []
+    units += [
+        Unit(Box(50, 100, 22, 40), patch, "", 1.0),
+        Unit(Box(80, 100, 22, 40), patch, "", 1.0),
+    ]
+    classes = [("-", 0.9, (("-", 0.9),))] if lead else []
+    classes += [("3", 0.67, (("3", 0.67),)), ("6", 1.0, (("6", 1.0),))]
+    det = Detection((RefinedLine(tuple(units), Polarity.DARK_ON_LIGHT, Box(30, 100, 72, 40)),), ())
+    # When assembled into lines
+    got = [
+        "".join(g.char for g in gl) for _, gl, _ in assemble(det, [classes], ReaderConfig(), 0.3)
+    ]
+    # Then the signed pair is a reading; the bare pair, as unsure, is not
+    assert got == read

@@ -31,7 +31,8 @@ class ReaderConfig:
         min_line_confidence: a line whose mean digit confidence is below this is dropped
             as clutter (a line of one glyph needs `single_glyph_confidence`).
         single_glyph_confidence: a lone glyph (no neighbours) needs this much confidence.
-        short_line_confidence: a line of two glyphs needs this much mean confidence.
+        short_line_confidence: a line of two glyphs needs this much mean confidence (two
+            digits after a minus need at most `pipeline.SIGNED_PAIR_CONFIDENCE`).
         seven_segment: also decode seven-segment cells (segments are separate blobs), so
             meters and displays read with no flag; its lines compete with the printed
             reader's for each place. Off (`with_reader("printed")`) saves its time on

@@ -77,6 +77,10 @@ CONTEXT_DIGIT_SCORE = 0.3
 MARK_CONFIDENCE = 0.9
 # A blob read with a mark cut off its end must read this much better than read whole.
 CUT_MARGIN = 0.05
+# Two digits after a minus need this mean confidence, not a two-glyph line's: the minus
+# (a bar at mid-height, set close before them) is evidence of a number that clutter
+# seldom gives.
+SIGNED_PAIR_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True)
@@ -432,6 +436,8 @@ def assemble(
             if len(glyph_units) == 2
             else config.min_line_confidence
         )
+        if len(glyph_units) == 2 and len(units) == 3 and units[0][0].mark == "-":
+            need = min(need, SIGNED_PAIR_CONFIDENCE)
         if trimmed_clutter and len(glyph_units) <= SHORT_AFTER_CLUTTER:
             need = max(need, config.short_line_confidence)
         if detection.noisy:
