@@ -1043,13 +1043,11 @@ def _mark_kind(
     # A small mark blurs: its faint ink (the box) reaches beyond its clear ink (the mask),
     # so its fill is the clear ink's within the clear ink's own box (a stroke's fragment
     # stays thin there too).
-    ys, xs = np.nonzero(sub)
-    if len(xs) == 0:
+    # (That box lies inside the mask's, so this fill is never lower than the mask's.)
+    _x, _y, cw, ch = cv2.boundingRect(sub)
+    if cw == 0:
         return ""
-    fill = max(
-        len(xs) / sub.size,
-        len(xs) / float((xs.max() - xs.min() + 1) * (ys.max() - ys.min() + 1)),
-    )
+    fill = cv2.countNonZero(sub) / (cw * ch)
     cy = y + h / 2
     if (
         # A minus is a thin bar, but blur at small sizes (14 px digits) swells it to over
