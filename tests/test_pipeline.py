@@ -408,6 +408,41 @@ def test_a_mark_cut_off_a_blob_must_read_clearly_better(cut_merit, expected):
     assert [u.mark for u in got][-1] == expected
 
 
+@pytest.mark.parametrize(
+    ("whole_w", "line_w", "expected"), [(34, 24, "."), (26, 24, ""), (34, None, "")]
+)
+def test_a_point_that_makes_its_blob_too_wide_is_cut(whole_w, line_w, expected):
+    from digitcam.pipeline import WIDE_CUT, _choose
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a blob that reads "2" whole and "2" plus a point when cut, equally surely
+    # (a point fused to the 2's foot), in a line whose other digits are `line_w` wide
+    patch = np.zeros((4, 4), np.float32)
+    whole = (Unit(Box(0, 0, whole_w, 40), patch, "", 1.0),)
+    cut = (Unit(Box(0, 0, 24, 40), patch, "", 1.0), Unit(Box(26, 34, 6, 6), None, ".", 0.15))
+    if line_w is not None:
+        assert (whole_w >= WIDE_CUT * line_w) == (expected == ".")
+    # When the split is chosen
+    got = _choose(
+        (whole, cut),
+        lambda alt: 1.0,
+        chars=lambda alt: "2",
+        digit_width=None if line_w is None else float(line_w),
+    )
+    # Then the point is cut only when it is what makes the blob wider than the line's
+    # digits (a 2's tail is as wide in every 2), and never without digits to compare to
+    assert [u.mark for u in got][-1] == expected
+
+
+def test_the_lines_digit_width_leaves_out_ones_and_unsure_glyphs():
+    from digitcam.pipeline import _digit_width
+
+    labels = [("1", 1.0, ()), ("4", 1.0, ()), ("7", 0.3, ()), ("8", 0.9, ()), ("_", 1.0, ())]
+    assert _digit_width(labels, [8, 20, 99, 22, 50]) == pytest.approx(21.0)
+    assert _digit_width(labels[:2], [8, 20]) is None
+
+
 def test_a_minus_cut_by_the_frames_side_is_not_read():
     from digitcam.pipeline import _drop_edge_marks
 
@@ -422,26 +457,32 @@ def test_a_minus_cut_by_the_frames_side_is_not_read():
     assert got == ["284", "-284"]
 
 
-@pytest.mark.parametrize(("lead", "read"), [("-", ["-36"]), ("", [])])
-def test_two_digits_after_a_minus_need_less_confidence_than_a_pair(lead, read):
+@pytest.mark.parametrize(
+    ("text", "read"), [("-36", ["-36"]), ("3-6", ["3-6"]), ("36", []), ("36-", [])]
+)
+def test_two_digits_with_a_minus_need_less_confidence_than_a_pair(text, read):
     from digitcam.pipeline import Detection, assemble
     from digitcam.segment import RefinedLine, Unit
     from digitcam.types import Box
 
-    # Given a line of two digits the model reads "3" (0.67) and "6" (1.0), with or
-    # without a minus before them
+    # Given a line of two digits the model reads "3" (0.67) and "6" (1.0), with a minus
+    # before them, between them, after them, or none
     patch = np.zeros((4, 4), np.float32)
-    units = [Unit(Box(30, 115, 14, 5), None, "-", 0.1)] if lead else []
-    units += [
-        Unit(Box(50, 100, 22, 40), patch, "", 1.0),
-        Unit(Box(80, 100, 22, 40), patch, "", 1.0),
-    ]
-    classes = [("-", 0.9, (("-", 0.9),))] if lead else []
-    classes += [("3", 0.67, (("3", 0.67),)), ("6", 1.0, (("6", 1.0),))]
-    det = Detection((RefinedLine(tuple(units), Polarity.DARK_ON_LIGHT, Box(30, 100, 72, 40)),), ())
+    units, classes = [], []
+    for i, ch in enumerate(text):
+        x = 30 + 28 * i
+        if ch == "-":
+            units.append(Unit(Box(x, 115, 14, 5), None, "-", 0.1))
+            classes.append(("-", 0.9, (("-", 0.9),)))
+        else:
+            units.append(Unit(Box(x, 100, 22, 40), patch, "", 1.0))
+            conf = 0.67 if ch == "3" else 1.0
+            classes.append((ch, conf, ((ch, conf),)))
+    det = Detection((RefinedLine(tuple(units), Polarity.DARK_ON_LIGHT, Box(30, 100, 90, 40)),), ())
     # When assembled into lines
     got = [
         "".join(g.char for g in gl) for _, gl, _ in assemble(det, [classes], ReaderConfig(), 0.3)
     ]
-    # Then the signed pair is a reading; the bare pair, as unsure, is not
+    # Then a minus before or between them makes it a reading ("-36", "3-6" as in a range
+    # or a code); the bare pair, as unsure, is not, and a trailing bar is no sign
     assert got == read

@@ -32,7 +32,8 @@ class ReaderConfig:
             as clutter (a line of one glyph needs `single_glyph_confidence`).
         single_glyph_confidence: a lone glyph (no neighbours) needs this much confidence.
         short_line_confidence: a line of two glyphs needs this much mean confidence (two
-            digits after a minus need at most `pipeline.SIGNED_PAIR_CONFIDENCE`).
+            digits with a minus before or between them need at most
+            `pipeline.SIGNED_PAIR_CONFIDENCE`).
         seven_segment: also decode seven-segment cells (segments are separate blobs), so
             meters and displays read with no flag; its lines compete with the printed
             reader's for each place. Off (`with_reader("printed")`) saves its time on

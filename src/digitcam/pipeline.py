@@ -77,9 +77,13 @@ CONTEXT_DIGIT_SCORE = 0.3
 MARK_CONFIDENCE = 0.9
 # A blob read with a mark cut off its end must read this much better than read whole.
 CUT_MARGIN = 0.05
-# Two digits after a minus need this mean confidence, not a two-glyph line's: the minus
-# (a bar at mid-height, set close before them) is evidence of a number that clutter
-# seldom gives.
+# ...unless the blob is this much wider than the line's other digits and, cut, no wider
+# (and reads the same digits, surely): then the extra width is the point.
+WIDE_CUT = 1.15
+WIDE_CUT_CONFIDENCE = 0.9
+# Two digits with a minus before or between them ("-36", "3-6") need this mean
+# confidence, not a two-glyph line's: the minus (a bar at mid-height, set close to them)
+# is evidence of a number that clutter seldom gives.
 SIGNED_PAIR_CONFIDENCE = 0.8
 
 
@@ -362,13 +366,18 @@ def classify_units(detection: Detection, model: Model) -> tuple[Detection, list[
         scores = [0.0 if c[0] == NOT_GLYPH else c[1] for c in map(label, alt) if c[0] not in MARKS]
         return float(np.mean(scores)) if scores else 0.0
 
+    def chars(alt: tuple[Unit, ...]) -> str:
+        return "".join(label(u)[0] for u in alt if u.patch is not None)
+
     lines: list[RefinedLine] = []
     out: list[list[Classified]] = []
     for ln in detection.lines:
+        plain = [u for u in ln.units if u.patch is not None and not u.alternatives]
+        width = _digit_width([label(u) for u in plain], [u.box.w for u in plain])
         units: list[Unit] = []
         for u in ln.units:
             if u.alternatives:
-                units.extend(_choose(u.alternatives, merit))
+                units.extend(_choose(u.alternatives, merit, chars=chars, digit_width=width))
             else:
                 units.append(u)
         lines.append(RefinedLine(tuple(units), ln.polarity, ln.bbox))
@@ -376,19 +385,49 @@ def classify_units(detection: Detection, model: Model) -> tuple[Detection, list[
     return Detection(tuple(lines), detection.notes, detection.noisy), out
 
 
+def _digit_width(labels: list[Classified], widths: list[int]) -> float | None:
+    """The line's typical digit width (px): the median of its sure digits other than 1s;
+    None with fewer than two of them."""
+    ws = [w for (c, conf, _t), w in zip(labels, widths, strict=True)
+          if c.isdigit() and c != "1" and conf >= 0.5]  # fmt: skip
+    return float(np.median(ws)) if len(ws) >= 2 else None
+
+
 def _choose(
-    alternatives: tuple[tuple[Unit, ...], ...], merit: Callable[[tuple[Unit, ...]], float]
+    alternatives: tuple[tuple[Unit, ...], ...],
+    merit: Callable[[tuple[Unit, ...]], float],
+    *,
+    chars: Callable[[tuple[Unit, ...]], str] | None = None,
+    digit_width: float | None = None,
 ) -> tuple[Unit, ...]:
     """The best way to split a blob; a mark cut off its end (offered second: a point's
     place is where a 2's tail or a 4's crossbar ends too) must read better by
-    `CUT_MARGIN`, not by a hair."""
+    `CUT_MARGIN`, not by a hair, or be what makes the blob too wide (`WIDE_CUT`)."""
     best = max(alternatives, key=merit)
     if best is alternatives[0] or not best[-1].mark:
+        whole = best
+        if chars is None or digit_width is None or not best or best[-1].patch is None:
+            return best
+        # A point fused to a digit with the digit's own reading: the whole reads as well
+        # as the cut, so only the width tells. A 2's tail or a 4's bar is as wide in every
+        # 2 or 4 of the line; a point makes its blob wider than the line's digits.
+        for alt in alternatives:
+            if (
+                len(alt) > 1
+                and alt[-1].mark == "."
+                and alt[-2].patch is not None
+                and chars(alt) == chars(whole)
+                and chars(alt).isdigit()
+                and merit(alt) >= WIDE_CUT_CONFIDENCE
+                and whole[-1].box.w >= WIDE_CUT * digit_width
+                and alt[-2].box.w <= WIDE_CUT * digit_width
+            ):
+                return alt
         return best
-    whole = [a for a in alternatives if not a[-1].mark]
-    if not whole:
+    whole_alts = [a for a in alternatives if not a[-1].mark]
+    if not whole_alts:
         return best
-    plain = max(whole, key=merit)
+    plain = max(whole_alts, key=merit)
     return best if merit(best) >= merit(plain) + CUT_MARGIN else plain
 
 
@@ -436,7 +475,11 @@ def assemble(
             if len(glyph_units) == 2
             else config.min_line_confidence
         )
-        if len(glyph_units) == 2 and len(units) == 3 and units[0][0].mark == "-":
+        if (
+            len(glyph_units) == 2
+            and len(units) == 3
+            and "-" in (units[0][0].mark, units[1][0].mark)
+        ):
             need = min(need, SIGNED_PAIR_CONFIDENCE)
         if trimmed_clutter and len(glyph_units) <= SHORT_AFTER_CLUTTER:
             need = max(need, config.short_line_confidence)
