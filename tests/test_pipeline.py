@@ -435,12 +435,26 @@ def test_a_point_that_makes_its_blob_too_wide_is_cut(whole_w, line_w, expected):
     assert [u.mark for u in got][-1] == expected
 
 
-def test_the_lines_digit_width_leaves_out_ones_and_unsure_glyphs():
+def test_the_lines_digit_width_leaves_out_ones_unsure_glyphs_and_lines_with_a_point():
     from digitcam.pipeline import _digit_width
+    from digitcam.segment import Unit
+    from digitcam.types import Box
 
-    labels = [("1", 1.0, ()), ("4", 1.0, ()), ("7", 0.3, ()), ("8", 0.9, ()), ("_", 1.0, ())]
-    assert _digit_width(labels, [8, 20, 99, 22, 50]) == pytest.approx(21.0)
-    assert _digit_width(labels[:2], [8, 20]) is None
+    patch = np.zeros((4, 4), np.float32)
+    chars = [("1", 1.0), ("4", 1.0), ("7", 0.3), ("8", 0.9), ("_", 1.0)]
+    widths = [8, 20, 99, 22, 50]
+    units = tuple(Unit(Box(30 * i, 0, w, 40), patch, "", 1.0) for i, w in enumerate(widths))
+    labels = {id(u): (c, p, ()) for u, (c, p) in zip(units, chars, strict=True)}
+
+    def label(u):
+        return labels[id(u)]
+
+    # Sure digits other than 1s give the width; too few of them give none
+    assert _digit_width(units, label) == pytest.approx(21.0)
+    assert _digit_width(units[:2], label) is None
+    # A line that already has its decimal point gets no width (no second point is cut)
+    point = Unit(Box(200, 34, 6, 6), None, ".", 0.15)
+    assert _digit_width((*units, point), label) is None
 
 
 def test_a_minus_cut_by_the_frames_side_is_not_read():

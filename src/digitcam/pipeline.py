@@ -372,8 +372,7 @@ def classify_units(detection: Detection, model: Model) -> tuple[Detection, list[
     lines: list[RefinedLine] = []
     out: list[list[Classified]] = []
     for ln in detection.lines:
-        plain = [u for u in ln.units if u.patch is not None and not u.alternatives]
-        width = _digit_width([label(u) for u in plain], [u.box.w for u in plain])
+        width = _digit_width(ln.units, label)
         units: list[Unit] = []
         for u in ln.units:
             if u.alternatives:
@@ -385,11 +384,15 @@ def classify_units(detection: Detection, model: Model) -> tuple[Detection, list[
     return Detection(tuple(lines), detection.notes, detection.noisy), out
 
 
-def _digit_width(labels: list[Classified], widths: list[int]) -> float | None:
-    """The line's typical digit width (px): the median of its sure digits other than 1s;
-    None with fewer than two of them."""
-    ws = [w for (c, conf, _t), w in zip(labels, widths, strict=True)
-          if c.isdigit() and c != "1" and conf >= 0.5]  # fmt: skip
+def _digit_width(units: tuple[Unit, ...], label: Callable[[Unit], Classified]) -> float | None:
+    """The line's typical digit width (px) for `_choose`'s width test: the median of its
+    sure digits other than 1s (plain units, not blobs to split); None with fewer than two
+    of them, or when the line already has a decimal point (a number has one: a wide blob
+    beside it is something else)."""
+    if any(u.mark == "." for u in units):
+        return None
+    ws = [u.box.w for u in units if u.patch is not None and not u.alternatives
+          and (c := label(u))[0].isdigit() and c[0] != "1" and c[1] >= 0.5]  # fmt: skip
     return float(np.median(ws)) if len(ws) >= 2 else None
 
 
