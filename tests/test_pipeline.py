@@ -471,6 +471,37 @@ def test_a_minus_cut_by_the_frames_side_is_not_read():
     assert got == ["284", "-284"]
 
 
+@pytest.mark.parametrize(("speck_x", "read"), [(150, ["-36"]), (100, [])])
+def test_clutter_trimmed_far_from_a_short_line_does_not_make_it_unsure(speck_x, read):
+    from digitcam.pipeline import CLUTTER_GAP, Detection, assemble
+    from digitcam.segment import RefinedLine, Unit
+    from digitcam.types import Box
+
+    # Given "-36" read 0.67 / 1.0 (a signed pair, enough at 0.8) and a speck of clutter
+    # after it, far off (> CLUTTER_GAP heights) or close, as a word's next letter would be
+    patch = np.zeros((4, 4), np.float32)
+    units = [
+        Unit(Box(30, 115, 14, 5), None, "-", 0.1),
+        Unit(Box(50, 100, 22, 40), patch, "", 1.0),
+        Unit(Box(76, 100, 22, 40), patch, "", 1.0),
+        Unit(Box(speck_x, 110, 10, 12), patch, "", 0.3),
+    ]
+    assert (speck_x - 98 > CLUTTER_GAP * 40) == bool(read)
+    classes = [
+        ("-", 0.9, (("-", 0.9),)),
+        ("3", 0.67, (("3", 0.67),)),
+        ("6", 1.0, (("6", 1.0),)),
+        ("_", 1.0, (("_", 1.0),)),
+    ]
+    det = Detection((RefinedLine(tuple(units), Polarity.DARK_ON_LIGHT, Box(30, 100, 130, 40)),), ())
+    # When assembled into lines
+    got = [
+        "".join(g.char for g in gl) for _, gl, _ in assemble(det, [classes], ReaderConfig(), 0.3)
+    ]
+    # Then only clutter close to the digits asks for a two-digit line's confidence
+    assert got == read
+
+
 @pytest.mark.parametrize(
     ("text", "read"), [("-36", ["-36"]), ("3-6", ["3-6"]), ("36", []), ("36-", [])]
 )

@@ -67,6 +67,9 @@ MAX_END_HEIGHT_DEV = 0.2
 #: A line of at most this many glyphs left after clutter was trimmed from its ends needs
 #: the confidence of a two-glyph line.
 SHORT_AFTER_CLUTTER = 3
+#: Clutter trimmed off a line within this many digit heights of what is left is part of
+#: what the line belongs to (a word); further off it is beside it.
+CLUTTER_GAP = 1.0
 #: How many blobs (or slices of fused blobs) per line the gate looks at.
 GATE_CELLS = 4
 #: A raw blob passes the line gate when some digit scores this much for it.
@@ -396,6 +399,18 @@ def _digit_width(units: tuple[Unit, ...], label: Callable[[Unit], Classified]) -
     return float(np.median(ws)) if len(ws) >= 2 else None
 
 
+def _clutter_beside(clutter: list[Unit], kept: list[Unit]) -> bool:
+    """Whether clutter trimmed off a line stood close to what is left (within
+    `CLUTTER_GAP` digit heights): a word's letters do; a speck or a shape further off
+    says nothing about the digits."""
+    if not clutter or not kept:
+        return bool(clutter)
+    x0 = min(u.box.x for u in kept)
+    x1 = max(u.box.x2 for u in kept)
+    h = float(np.median([u.box.h for u in kept if u.patch is not None] or [1.0]))
+    return any(max(x0 - c.box.x2, c.box.x - x1) <= CLUTTER_GAP * h for c in clutter)
+
+
 def _choose(
     alternatives: tuple[tuple[Unit, ...], ...],
     merit: Callable[[tuple[Unit, ...]], float],
@@ -459,7 +474,9 @@ def assemble(
         # Clutter cut off a line's ends (a word's letters, a shape's pieces) is a sign that
         # what is left is part of it: a short rest must be as sure as a two-digit line.
         left = {id(v) for v, _ in units}
-        trimmed_clutter = any(c[0] == NOT_GLYPH for u, c in run if id(u) not in left)
+        trimmed_clutter = _clutter_beside(
+            [u for u, c in run if id(u) not in left and c[0] == NOT_GLYPH], [u for u, _ in units]
+        )
         glyph_units = [(u, c) for u, c in units if u.patch is not None]
         n_marks = len(units) - len(glyph_units)
         # More marks than digits is specks and dashes of texture, not a number.
