@@ -81,7 +81,7 @@ MARK_CONFIDENCE = 0.9
 # A blob read with a mark cut off its end must read this much better than read whole.
 CUT_MARGIN = 0.05
 # ...unless the blob is this much wider than the line's other digits and, cut, no wider
-# (and reads the same digits, surely): then the extra width is the point.
+# (and reads the same digits, this surely): then the extra width is the point.
 WIDE_CUT = 1.15
 WIDE_CUT_CONFIDENCE = 0.9
 # Two digits with a minus before or between them ("-36", "3-6") need this mean
@@ -411,6 +411,37 @@ def _clutter_beside(clutter: list[Unit], kept: list[Unit]) -> bool:
     return any(max(x0 - c.box.x2, c.box.x - x1) <= CLUTTER_GAP * h for c in clutter)
 
 
+def _wide_point_cut(
+    alternatives: tuple[tuple[Unit, ...], ...],
+    whole: tuple[Unit, ...],
+    merit: Callable[[tuple[Unit, ...]], float],
+    chars: Callable[[tuple[Unit, ...]], str],
+    digit_width: float,
+) -> tuple[Unit, ...] | None:
+    """The alternative that cuts a point off `whole` when the point is what makes it too
+    wide, or None.
+
+    A point fused to a digit reads as well whole as cut, so only the width tells: a 2's
+    tail or a 4's bar is as wide in every 2 or 4 of the line; a point makes its blob wider
+    than the line's digits (`WIDE_CUT`), and cut off leaves a digit no wider than them.
+    """
+    if whole[-1].patch is None or whole[-1].box.w < WIDE_CUT * digit_width:
+        return None
+    text = chars(whole)
+    for alt in alternatives:
+        if (
+            len(alt) > 1
+            and alt[-1].mark == "."
+            and alt[-2].patch is not None
+            and alt[-2].box.w <= WIDE_CUT * digit_width
+            and text.isdigit()
+            and chars(alt) == text
+            and merit(alt) >= WIDE_CUT_CONFIDENCE
+        ):
+            return alt
+    return None
+
+
 def _choose(
     alternatives: tuple[tuple[Unit, ...], ...],
     merit: Callable[[tuple[Unit, ...]], float],
@@ -420,32 +451,17 @@ def _choose(
 ) -> tuple[Unit, ...]:
     """The best way to split a blob; a mark cut off its end (offered second: a point's
     place is where a 2's tail or a 4's crossbar ends too) must read better by
-    `CUT_MARGIN`, not by a hair, or be what makes the blob too wide (`WIDE_CUT`)."""
+    `CUT_MARGIN`, not by a hair, or be what makes the blob too wide (`_wide_point_cut`,
+    given the line's `digit_width` and a `chars` reader)."""
     best = max(alternatives, key=merit)
     if best is alternatives[0] or not best[-1].mark:
-        whole = best
-        if chars is None or digit_width is None or not best or best[-1].patch is None:
+        if chars is None or digit_width is None:
             return best
-        # A point fused to a digit with the digit's own reading: the whole reads as well
-        # as the cut, so only the width tells. A 2's tail or a 4's bar is as wide in every
-        # 2 or 4 of the line; a point makes its blob wider than the line's digits.
-        for alt in alternatives:
-            if (
-                len(alt) > 1
-                and alt[-1].mark == "."
-                and alt[-2].patch is not None
-                and chars(alt) == chars(whole)
-                and chars(alt).isdigit()
-                and merit(alt) >= WIDE_CUT_CONFIDENCE
-                and whole[-1].box.w >= WIDE_CUT * digit_width
-                and alt[-2].box.w <= WIDE_CUT * digit_width
-            ):
-                return alt
+        return _wide_point_cut(alternatives, best, merit, chars, digit_width) or best
+    whole = [a for a in alternatives if not a[-1].mark]
+    if not whole:
         return best
-    whole_alts = [a for a in alternatives if not a[-1].mark]
-    if not whole_alts:
-        return best
-    plain = max(whole_alts, key=merit)
+    plain = max(whole, key=merit)
     return best if merit(best) >= merit(plain) + CUT_MARGIN else plain
 
 
