@@ -52,3 +52,23 @@ def test_finds_glibc_malloc_trim_and_calls_it() -> None:
     trim = find_malloc_trim()
     assert trim is not None
     assert trim(0) in (0, 1)
+
+
+def test_finding_malloc_trim_starts_no_process() -> None:
+    # given an audit hook that records every process this interpreter starts (hooks cannot be
+    # removed, so it records only while `watching` holds)
+    started: list[object] = []
+    watching = [True]
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if watching[0] and event in ("subprocess.Popen", "os.posix_spawn", "os.fork"):
+            started.append(args[0])
+
+    sys.addaudithook(hook)
+    try:
+        # when the trim function is looked up (ctypes.util.find_library runs `ldconfig -p`)
+        find_malloc_trim()
+    finally:
+        watching[0] = False
+    # then no child process was started: a live run is one process
+    assert started == []

@@ -12,7 +12,6 @@ memory (a real leak still shows), and does nothing on a C library without `mallo
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import time
 from collections.abc import Callable
 
@@ -21,13 +20,12 @@ from digitcam.closing import Closing
 
 def find_malloc_trim() -> Callable[[int], int] | None:
     """glibc's `malloc_trim`, or None where the C library has none (musl, macOS, Windows)."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
+    # The process's own symbol table (dlopen(NULL)) already holds the C library Python is
+    # linked against. `ctypes.util.find_library("c")` would find it too, but by running
+    # `ldconfig -p` in a child process — a live run starts no processes.
     try:
-        libc = ctypes.CDLL(name)
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
         return None
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
