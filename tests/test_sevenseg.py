@@ -353,6 +353,7 @@ def segment_reading(image: np.ndarray, *, color: bool = True) -> str:
         (21080, "a bar below the display, outside its window, read as a lone 7"),
         (21027, "a display of one digit and, far from its window, a bar read as 1"),
         (21135, "thin italic LCD digits in a window, one decoded with low confidence"),
+        (33136, "a two-line display whose short second line clutter's rows outrank"),
     ],
 )
 def test_hard_scenes_read_exactly(seed: int, why: str) -> None:

@@ -109,8 +109,9 @@ BRIGHT_SKIP = 2
 #: coloured light: it is read in both, whatever gray reads (gray weighs blue and red low).
 COLOUR_GATE = 50.0
 
-#: Lone clusters read as short lines beside the rows found, per polarity.
-MAX_NEAR_SINGLES = 2
+#: Lone clusters, and rows outranked by clutter, read as short lines beside the rows found
+#: (each, per polarity).
+MAX_BESIDE = 2
 
 
 #: Weight, in the ranking of rows, of the extra digits a wide cluster may hold.
@@ -460,19 +461,23 @@ def beside_line(
     )
 
 
-def _near_singles(
-    gray: NDArray[np.uint8], singles: list[Any], rows: list[NDArray[np.float64]], f: float
+def _beside_rows(
+    gray: NDArray[np.uint8], cands: list[Any], rows: list[NDArray[np.float64]], f: float
 ) -> list[Any]:
-    """The lone clusters (score, K x 5 clusters, h) that sit beside one of `rows` (clusters
-    in find_rows' scale `f`) in the same display window: a two-line display's short line."""
-    if not singles or not rows:
+    """The candidate rows (score, K x 5 clusters, h) that sit beside one of `rows` (clusters
+    in find_rows' scale `f`) in the same display window: a two-line display's other line —
+    a lone cluster, or a short row that clutter outranked."""
+    if not cands or not rows:
         return []
     ext = [((r[:, 0].min(), r[:, 1].min(), (r[:, 0] + r[:, 2]).max(),
              (r[:, 1] + r[:, 3]).max()), float(np.median(r[:, 3])), r) for r in rows]  # fmt: skip
     out = []
-    for t in singles:
-        x, y, w, h = (float(v) for v in t[1][0, :4])
-        if any(beside_line(x, y, w, h, line=e, line_h=lh) and _same_window(gray, t[1] / f, r / f)
+    for t in cands:
+        c = t[1]
+        x, y = float(c[:, 0].min()), float(c[:, 1].min())
+        w, h = float((c[:, 0] + c[:, 2]).max()) - x, float((c[:, 1] + c[:, 3]).max()) - y
+        box = np.array([[x, y, w, h]])
+        if any(beside_line(x, y, w, h, line=e, line_h=lh) and _same_window(gray, box / f, r / f)
                for e, lh, r in ext):  # fmt: skip
             out.append(t)
     return out
@@ -611,8 +616,12 @@ def find_rows(
         if multi:
             top_rows = multi[: min(2, max_rows) if noisy else max_rows]
             top_rows += _plain_ground(multi[len(top_rows) :], integ, max_clean_rows)
-            near = _near_singles(gray, single, [c for _s, c, _h in top_rows], f)
-            cands = [(t, False) for t in top_rows] + [(t, True) for t in near[:MAX_NEAR_SINGLES]]
+            near = _beside_rows(gray, single, [c for _s, c, _h in top_rows], f)
+            kept = {id(t) for t in top_rows}
+            rest = [t for t in multi if id(t) not in kept]
+            near_rows = _beside_rows(gray, rest, [c for _s, c, _h in top_rows], f)
+            cands = [(t, False) for t in top_rows] + [(t, True) for t in near[:MAX_BESIDE]]
+            cands += [(t, True) for t in near_rows[:MAX_BESIDE]]
         else:
             top_s = single[: min(2, max_rows) if noisy else max_rows]
             top_s += _plain_ground(single[len(top_s) :], integ, max_clean_rows)
