@@ -453,6 +453,23 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
     return box, glyphs, 0.9 * len(text)
 
 
+@pytest.mark.parametrize(
+    ("seed", "why"),
+    [
+        (33009, "a glowing LED read in gray without display evidence or its point: its "
+                "brightest channel is read too, and shows the point"),
+        (5100, "of two readings of one place, the one with an undecoded cell between the "
+               "same digits loses"),
+    ],
+)  # fmt: skip
+def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:
+    # the default reader: printed and segment readers both, no display evidence assumed
+    from digitcam.classify import load_model
+
+    scene = make_display_scene(seed)
+    assert read_frame(scene.image, load_model(), ReaderConfig()).text == scene.text, why
+
+
 def test_a_lone_digit_is_kept_only_as_a_short_line_of_a_display() -> None:
     # given a display line, a lone segment digit right below it, and a lone printed digit
     # far away (clutter)

@@ -97,6 +97,9 @@ MAX_WINDOWS = 4
 #: Rows read in a window (a display has one or two lines).
 WINDOW_ROWS = 3
 
+#: What an undecoded cell ('?') takes off a segment line's score (in confidence units).
+UNKNOWN_COST = 0.5
+
 #: Mean confidence a line of three digits or more needs in a display window (or as the short
 #: line beside a display) instead of 0.55: the window is evidence of a display already.
 WINDOW_LINE_CONFIDENCE = 0.45
@@ -1427,8 +1430,13 @@ def line_from_cells(
     bbox = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
     hmed = float(np.median([g.box.h for g in glyphs if g.kind is GlyphKind.SEGMENTS]))
     # Marks and digits all count: the segment reader decided each from the line's geometry.
+    # An undecoded cell counts against the line: where another reading of the same place
+    # decodes every cell, the '?' is a cell cut wrong, not a digit the other missed.
     n_marks = sum(1 for g in glyphs if g.kind is GlyphKind.MARK)
-    score = (factor * float(confs.sum()) + 0.5 * MARK_CONFIDENCE * n_marks) * float(np.sqrt(hmed))
+    known = float(sum(c.confidence for c in cs if c.char not in ("-", UNKNOWN)))
+    score = (factor * known + 0.5 * MARK_CONFIDENCE * n_marks - UNKNOWN_COST * unknown) * float(
+        np.sqrt(hmed)
+    )
     return bbox, tuple(glyphs), score
 
 
@@ -1657,7 +1665,7 @@ def _read_rows(
     out = read(gray, config.polarity)
     if config.polarity is Polarity.DARK_ON_LIGHT:
         return out
-    if not always_bright and any(_n_digit_glyphs(g) >= BRIGHT_SKIP for _b, g, _s in out):
+    if not always_bright and any(_sure_line(g) for _b, g, _s in out):
         return out
     # Nothing read (or a window of coloured light): a red or blue LED may be too dim in
     # gray. Look again for lit segments in the brightest channel (not always: there, glow
@@ -1675,6 +1683,15 @@ def _inside(box: Box, shape: tuple[int, ...]) -> bool:
     cut by the edge does not show its whole number anyway."""
     m = 0.1 * box.h
     return box.x >= -m and box.y >= -m and box.x2 <= shape[1] + m and box.y2 <= shape[0] + m
+
+
+def _sure_line(glyphs: tuple[Glyph, ...]) -> bool:
+    """A line of `BRIGHT_SKIP` digits or more, every glyph read above the confidence of a
+    line with no display evidence (`NO_EVIDENCE_FACTOR`): a glow-blurred LED read in gray
+    without its point has none, and its brightest channel may show the point."""
+    return _n_digit_glyphs(glyphs) >= BRIGHT_SKIP and all(
+        g.confidence > NO_EVIDENCE_FACTOR for g in glyphs
+    )
 
 
 def _n_digit_glyphs(glyphs: tuple[Glyph, ...]) -> int:
