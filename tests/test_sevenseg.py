@@ -185,6 +185,18 @@ def test_a_large_decimal_point_is_no_cell_of_its_own() -> None:
     assert [c for c, _ in cells] == [(5.0, 25.0), (45.0, 65.0)]
 
 
+def test_a_lone_run_as_wide_as_tall_is_one_cell_and_a_wider_one_two() -> None:
+    # given a strip mask with one run 0.9 of the band high wide (a glowing 4, the display's
+    # only lit digit: no neighbours give the pitch)
+    binary = np.zeros((64, 120), np.uint8)
+    binary[12:52, 40:76] = 1
+    # then it is one cell, not split at the default pitch
+    assert [c for c, _ in find_cells(binary, 12, 52)] == [(40.0, 76.0)]
+    # and a lone run 1.3 band heights wide is still two digits
+    binary[12:52, 76:92] = 1
+    assert len(find_cells(binary, 12, 52)) == 2
+
+
 def test_a_short_minus_gets_a_cell_centred_on_it() -> None:
     # given a strip mask: a short bar at mid-height, then two digit-like runs
     binary = np.zeros((64, 90), np.uint8)

@@ -97,6 +97,9 @@ MAX_WINDOWS = 4
 #: Rows read in a window (a display has one or two lines).
 WINDOW_ROWS = 3
 
+#: Widest run, in digit heights, read as one cell when it is the strip's only run.
+LONE_CELL_MAX = 1.0
+
 #: What an undecoded cell ('?') takes off a segment line's score (in confidence units).
 UNKNOWN_COST = 0.5
 
@@ -891,6 +894,10 @@ def find_cells(
     # a digit cell is 0.3-0.85 of the digit height wide
     digit_like = widths[(widths >= 0.3 * hd) & (widths <= 0.85 * hd)]
     cw = float(np.median(digit_like)) if len(digit_like) else 0.55 * hd
+    if len(widths) == 1 and 0.3 * hd <= widths[0] <= LONE_CELL_MAX * hd:
+        # a lone run has no neighbours to give the pitch: a glowing or wide-faced 4 or 0
+        # is as wide as it is tall, and two digits would be wider still
+        cw = float(widths[0])
     cells: list[tuple[float, float]] = []
     inks: list[tuple[float, float]] = []
     for a, b in merged:
