@@ -25,6 +25,7 @@ from digitcam.sevenseg import (
     SEGMENT_ORDER,
     VARIANT_SEGMENTS,
     _band,
+    _coloured,
     _minus_like,
     _not_a_cell,
     brightest_channel,
@@ -418,6 +419,21 @@ def test_brightest_channel_is_the_per_pixel_maximum_of_colour_frames_only() -> N
     assert m[1, 1] > 200  # blurred, but the blue pixel stays the brightest
     assert brightest_channel(bgr[:, :, 0]) is None
     assert brightest_channel(bgr.astype(np.float32)) is None
+
+
+def test_coloured_light_is_told_from_plain_light_in_a_line_box() -> None:
+    # given a frame with white bars on the left and red bars on the right, on black
+    bgr = np.zeros((60, 200, 3), np.uint8)
+    bgr[20:40, 10:90:10] = 255
+    bgr[20:40, 110:190:10, 2] = 255
+    gray = denoise(to_gray(bgr))
+    bright = brightest_channel(bgr)
+    assert bright is not None
+    # then only the red line's box shows coloured light (gray weighs red low), and a box
+    # outside the frame shows none
+    assert not _coloured(gray, bright, Box(5, 15, 90, 30))
+    assert _coloured(gray, bright, Box(105, 15, 90, 30))
+    assert not _coloured(gray, bright, Box(300, 15, 40, 30))
 
 
 def test_a_decimal_point_fused_onto_its_digit_is_cut_from_the_run() -> None:

@@ -100,6 +100,9 @@ WINDOW_ROWS = 3
 #: Widest run, in digit heights, read as one cell when it is the strip's only run.
 LONE_CELL_MAX = 1.0
 
+#: Least lit area of a decimal point, in squared bar thicknesses.
+DOT_AREA = 0.35
+
 #: What an undecoded cell ('?') takes off a segment line's score (in confidence units).
 UNKNOWN_COST = 0.5
 
@@ -1323,7 +1326,7 @@ def _find_dots(
         ink = binary[r0:r1, c0:c1]
         area = float(ink.sum())
         above = float(binary[u0:u1, e0:c1].sum()) if u1 > u0 and c1 > e0 else 0.0
-        if area < 0.35 * t * t and above <= 0.15 * t * t:
+        if area < DOT_AREA * t * t and above <= 0.15 * t * t:
             # blur spreads a dot, small as it is, below the bars' lit level: a dimmer blob
             # that peaks apart from both digits' edges is still a dot
             win = f[r0:r1, c0:c1]
@@ -1333,7 +1336,7 @@ def _find_dots(
             if 0 < j < len(cols) - 1 and drop >= 0.1 * contrast:
                 ink = win > bg + DIM_DOT_LEVEL * (thr - bg)
                 area = float(ink.sum())
-        if area >= 0.35 * t * t and above <= 0.15 * t * t:
+        if area >= DOT_AREA * t * t and above <= 0.15 * t * t:
             rows = np.flatnonzero(ink.any(axis=1))
             if rows[-1] - rows[0] + 1 > 2.4 * t:
                 continue
@@ -1681,7 +1684,24 @@ def _read_rows(
     bright = brightest_channel(image) if image is not None else None
     if bright is None or bright.shape != gray.shape:
         return out
+    unsure = [b for b, g, _s in out if _n_digit_glyphs(g) >= BRIGHT_SKIP]
+    if not always_bright and unsure and not any(_coloured(gray, bright, b) for b in unsure):
+        # lines read without display evidence, in plain light: printed digits, mostly,
+        # which their brightest channel shows no better
+        return out
     return out + read(bright, Polarity.LIGHT_ON_DARK)
+
+
+def _coloured(gray: NDArray[np.uint8], bright: NDArray[np.uint8], box: Box) -> bool:
+    """Whether the brightest channel exceeds gray by `COLOUR_GATE` in a box (98th
+    percentile): coloured light there, which gray weighs low."""
+    hh, ww = gray.shape
+    x0, y0 = max(0, int(box.x)), max(0, int(box.y))
+    x1, y1 = min(ww, int(np.ceil(box.x2))), min(hh, int(np.ceil(box.y2)))
+    if x1 <= x0 or y1 <= y0:
+        return False
+    diff = cv2.subtract(bright[y0:y1, x0:x1], gray[y0:y1, x0:x1])
+    return float(np.percentile(diff, 98)) >= COLOUR_GATE
 
 
 def _inside(box: Box, shape: tuple[int, ...]) -> bool:
