@@ -145,6 +145,22 @@ def test_refine_finds_marks_by_position(inverted):
     assert kinds == "-GG.G"
 
 
+def test_refine_crops_again_upright_when_the_detected_slope_is_off():
+    # Given "-9132" rotated 4 degrees, and its line's slope made wrong the way clutter
+    # chained into the line makes it (tilted 10 % the other way)
+    from dataclasses import replace
+
+    img = np.full((200, 420), 255, np.uint8)
+    cv2.putText(img, "-9132", (60, 120), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 0, 4, cv2.LINE_AA)
+    rot = cv2.getRotationMatrix2D((210, 100), 4.0, 1.0)
+    img = cv2.warpAffine(img, rot, (420, 200), borderValue=255)
+    line = _detect_one_line(img, Polarity.DARK_ON_LIGHT)
+    tilted = replace(line, slope=0.10)
+    # Then refinement still finds the minus (it fell off the band in the tilted crop)
+    kinds = "".join(u.mark or "G" for u in refine_line(img, tilted).units)
+    assert kinds == "-GGGG"
+
+
 def test_refine_splits_touching_glyphs():
     # Given "00" drawn so the two glyphs touch
     img = np.full((120, 300), 255, np.uint8)
