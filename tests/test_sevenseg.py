@@ -28,6 +28,7 @@ from digitcam.sevenseg import (
     _coloured,
     _minus_like,
     _not_a_cell,
+    _stitched,
     brightest_channel,
     code_table,
     find_cells,
@@ -488,6 +489,7 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                 "brightest channel is read too, and shows the point"),
         (5100, "of two readings of one place, the one with an undecoded cell between the "
                "same digits loses"),
+        (40022, "a display line read in two overlapping parts, each missing an end"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:
@@ -496,6 +498,23 @@ def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:
 
     scene = make_display_scene(seed)
     assert read_frame(scene.image, load_model(), ReaderConfig()).text == scene.text, why
+
+
+def test_two_readings_that_each_lost_an_end_of_a_line_are_joined() -> None:
+    # given two segment readings of one line, 40 px digits: '660' and, from its right-hand
+    # digits, '607' (each lost an end), and a reading of the same place that disagrees
+    left = _line(Box(100, 50, 90, 40), "660", GlyphKind.SEGMENTS)
+    right = _line(Box(130, 50, 90, 40), "607", GlyphKind.SEGMENTS)
+    other = _line(Box(130, 50, 90, 40), "807", GlyphKind.SEGMENTS)
+    joined = _stitched([left, right])
+    # then the agreeing pair gives the whole line, over their joint box, scored above both
+    assert ["".join(g.char for g in gl) for _b, gl, _s in joined] == ["6607"]
+    box, _gl, score = joined[0]
+    assert (box.x, box.x2) == (100, 220)
+    assert score > max(left[2], right[2])
+    # and readings that disagree where they overlap, or lines far apart, are not joined
+    assert _stitched([left, other]) == []
+    assert _stitched([left, _line(Box(130, 150, 90, 40), "607", GlyphKind.SEGMENTS)]) == []
 
 
 def test_a_lone_digit_is_kept_only_as_a_short_line_of_a_display() -> None:

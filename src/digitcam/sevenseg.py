@@ -97,6 +97,10 @@ MAX_WINDOWS = 4
 #: Rows read in a window (a display has one or two lines).
 WINDOW_ROWS = 3
 
+#: Two readings of one display line agree within this share of the digit height (heights,
+#: top and bottom lines, digit centres).
+STITCH_TOL = 0.15
+
 #: Widest run, in digit heights, read as one cell when it is the strip's only run.
 LONE_CELL_MAX = 1.0
 
@@ -1645,6 +1649,54 @@ def read_segment_displays(
                 )
             ]
         out += win
+    return out + _stitched(out)
+
+
+def _stitched(
+    lines: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Lines joined from two readings of one display line that each lost an end.
+
+    A row found from part of a display's clusters reads only that part ('660' of
+    '660.7', found again from its right-hand digits as '60.7'). Where two readings of one
+    line overlap and agree on every digit they share (same digits, same places), the
+    left one's head and the right one are the whole line; it competes with both.
+    """
+    digits = [[g for g in gl if g.kind is GlyphKind.SEGMENTS] for _b, gl, _s in lines]
+    out = []
+    for i, (ba, ga, sa) in enumerate(lines):
+        da = digits[i]
+        if len(da) < 2:
+            continue
+        ha = float(np.median([g.box.h for g in da]))
+        for j, (bb, gb, sb) in enumerate(lines):
+            db = digits[j]
+            if i == j or len(db) < 2:
+                continue
+            hb = float(np.median([g.box.h for g in db]))
+            if abs(ha - hb) > STITCH_TOL * max(ha, hb):
+                continue
+            h = max(ha, hb)
+            # a on the left, b on the right, on one baseline, overlapping
+            if not (ba.x < bb.x - 0.3 * h and ba.x2 < bb.x2 - 0.3 * h and ba.x2 > bb.x + 0.3 * h):
+                continue
+            if abs(ba.y2 - bb.y2) > STITCH_TOL * h or abs(ba.y - bb.y) > STITCH_TOL * h:
+                continue
+            shared_a = [g for g in da if g.box.cx >= bb.x]
+            shared_b = [g for g in db if g.box.cx <= ba.x2]
+            if not shared_a or len(shared_a) != len(shared_b) or len(shared_a) == len(da):
+                continue
+            if any(
+                p.char != q.char or abs(p.box.cx - q.box.cx) > STITCH_TOL * h
+                for p, q in zip(shared_a, shared_b, strict=True)
+            ):
+                continue
+            head = tuple(g for g in ga if g.box.cx < shared_b[0].box.x)
+            joined = head + gb
+            head_digits = sum(1 for g in head if g.kind is GlyphKind.SEGMENTS)
+            score = sb + sa * head_digits / len(da)
+            box = Box(ba.x, min(ba.y, bb.y), bb.x2 - ba.x, max(ba.y2, bb.y2) - min(ba.y, bb.y))
+            out.append((box, joined, score))
     return out
 
 
