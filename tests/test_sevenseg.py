@@ -597,6 +597,25 @@ def test_a_segment_line_that_adds_detail_wins_the_place(printed, segments, winne
 
 
 @pytest.mark.parametrize(
+    ("segments", "winner"),
+    [
+        ("49252.69", "49252.69"),  # a digit the printed reader lost, beyond its box
+        ("19252.69", "9252.69"),  # a lone '1' there may be a bar of clutter
+        ("492.69", "9252.69"),  # not the printed text with more digits: scores decide
+        ("2449252.69", "9252.69"),  # three more digits: scores decide
+    ],
+)
+def test_a_segment_line_that_reads_a_digit_more_at_an_end_wins(segments, winner) -> None:
+    # given a printed reading '9252.69' and a segment reading that starts one glyph
+    # width further left, scoring less (no display evidence)
+    n = len(segments) - 7
+    p = _mixed_line(Box(100, 100, 210, 40), "9252.69", GlyphKind.CLASSIFIED, conf=1.0)
+    s = _mixed_line(Box(100 - 30 * n, 100, 210 + 30 * n, 40), segments, GlyphKind.SEGMENTS, 0.6)
+    kept = resolve([p, s])
+    assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner]
+
+
+@pytest.mark.parametrize(
     ("printed", "segments", "winner"),
     [
         ("74?359059.59", "359059.54", "359059.54"),  # clutter with a '?' glued on

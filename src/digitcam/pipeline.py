@@ -731,9 +731,34 @@ def _prefer_segment_detail(
             # where the printed reader refused a digit it is unsure of its neighbours too:
             # one more disagreement is allowed
             agrees = adds and levenshtein(p_dig, s_dig) <= unknown + (1 if unknown or junk else 0)
-            if agrees or (not outside and _differs_where_unsure(inside, s_text)):
+            if (
+                agrees
+                or (not outside and _differs_where_unsure(inside, s_text))
+                or (not outside and _extends(gs, s_text, p_text, bp))
+            ):
                 out[i] = (bs, gs, sp * 1.01)
     return out
+
+
+def _extends(segs: tuple[Glyph, ...], s_text: str, p_text: str, printed: Box) -> bool:
+    """Whether a segment line reads a printed line's text with one or two more digits at
+    an end, found beyond the printed line's box (a display digit the printed reader lost:
+    a thin 4 or 1 that is several loose bars to it). A lone extra '1' is not enough: a
+    bar of clutter beside a number reads as one."""
+    if len(s_text) <= len(p_text) or UNKNOWN in p_text or not p_text:
+        return False
+    if s_text.endswith(p_text):
+        extra = segs[: len(s_text) - len(p_text)]
+    elif s_text.startswith(p_text):
+        extra = segs[len(p_text) :]
+    else:
+        return False
+    return (
+        len(extra) <= 2
+        and all(g.char.isdigit() for g in extra)
+        and any(g.char != "1" for g in extra)
+        and all(g.box.cx < printed.x or g.box.cx > printed.x2 for g in extra)
+    )
 
 
 def _differs_where_unsure(printed: list[Glyph], s_text: str) -> bool:
