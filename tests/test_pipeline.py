@@ -471,6 +471,22 @@ def test_a_minus_cut_by_the_frames_side_is_not_read():
     assert got == ["284", "-284"]
 
 
+def test_a_short_line_the_frames_side_cuts_is_not_read():
+    from digitcam.pipeline import _drop_edge_marks
+
+    # Given two-glyph lines touching the frame's right side (a word's capitals cut by the
+    # edge read as "68") and its left side, a long line touching it, and one inside
+    at_right = _glyphs("68", 640 - 2 * 20)
+    at_left = _glyphs("68", 0, y=100)
+    long_line = _glyphs("6801", 0, y=200)
+    inside = _glyphs("68", 300, y=300)
+    lines = [_line(at_right), _line(at_left), _line(long_line), _line(inside)]
+    # When lines are finished in a 640 px wide frame
+    got = ["".join(g.char for g in gl) for _, gl, _ in _drop_edge_marks(lines, 640)]
+    # Then only the long line and the one inside are read
+    assert got == ["6801", "68"]
+
+
 @pytest.mark.parametrize(("speck_x", "read"), [(150, ["-36"]), (100, [])])
 def test_clutter_trimmed_far_from_a_short_line_does_not_make_it_unsure(speck_x, read):
     from digitcam.pipeline import CLUTTER_GAP, Detection, assemble

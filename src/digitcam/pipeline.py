@@ -88,6 +88,8 @@ WIDE_CUT_CONFIDENCE = 0.9
 # confidence, not a two-glyph line's: the minus (a bar at mid-height, set close to them)
 # is evidence of a number that clutter seldom gives.
 SIGNED_PAIR_CONFIDENCE = 0.8
+#: A line of at most this many glyphs that touches the frame's left or right side is dropped.
+EDGE_SHORT_LINE = 3
 
 
 @dataclass(frozen=True)
@@ -990,7 +992,7 @@ def _drop_edge_marks(
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     """A line's leading or trailing mark that touches the frame's side is dropped: a bar
     of clutter cut by the frame edge looks like a minus, and a sign the frame cuts off is
-    no sure reading either."""
+    no sure reading either. So is a short line (`EDGE_SHORT_LINE` glyphs) that touches it."""
     out = []
     for box, glyphs, score in lines:
         gl = list(glyphs)
@@ -998,6 +1000,10 @@ def _drop_edge_marks(
             gl.pop(0)
         if len(gl) > 1 and gl[-1].kind is GlyphKind.MARK and gl[-1].box.x2 >= width:
             gl.pop()
+        if len(gl) <= EDGE_SHORT_LINE and (gl[0].box.x <= 0 or gl[-1].box.x2 >= width):
+            # a short line the frame's side cuts is clutter (a word's capitals read as
+            # digits, "ER" as 68) or a number cut short: no sure reading either way
+            continue
         if len(gl) == len(glyphs):
             out.append((box, glyphs, score))
         else:
