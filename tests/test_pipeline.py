@@ -306,6 +306,20 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
     assert read_frame(scene.image, model).text == scene.text, why
 
 
+@pytest.mark.parametrize(
+    ("seed", "held_out", "why"),
+    [
+        (90006, True, "clutter chained into the line tilted its slope: the minus fell off"),
+        (70046, False, "a line broken at one glyph into two lines that share it"),
+        (30106, True, "a word's capitals cut by the frame's side read as '68'"),
+    ],
+)
+def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, why):
+    faces = heldout_faces if held_out else synth.printed_faces()
+    scene = synth.make_scene(seed, faces=faces, size=(640, 480), difficulty="camera")
+    assert read_frame(scene.image, model).text == scene.text, why
+
+
 def test_a_crop_of_one_display_digit_reads_as_that_digit(model):
     # given a small upright crop of one seven-segment digit whose bars touch its edges
     from digitcam.synth7 import CellSpec, SegmentLook, render_cells

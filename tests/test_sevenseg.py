@@ -28,7 +28,6 @@ from digitcam.sevenseg import (
     _coloured,
     _minus_like,
     _not_a_cell,
-    _stitched,
     brightest_channel,
     code_table,
     find_cells,
@@ -36,6 +35,7 @@ from digitcam.sevenseg import (
     read_cell,
     read_segment_displays,
     segment_code,
+    stitch_lines,
 )
 from digitcam.synth import seven_segment_faces
 from digitcam.synth7 import CHAR_SEGMENTS, CellSpec, SegmentLook, make_display_scene, render_cells
@@ -506,15 +506,22 @@ def test_two_readings_that_each_lost_an_end_of_a_line_are_joined() -> None:
     left = _line(Box(100, 50, 90, 40), "660", GlyphKind.SEGMENTS)
     right = _line(Box(130, 50, 90, 40), "607", GlyphKind.SEGMENTS)
     other = _line(Box(130, 50, 90, 40), "807", GlyphKind.SEGMENTS)
-    joined = _stitched([left, right])
+    joined = stitch_lines([left, right])
     # then the agreeing pair gives the whole line, over their joint box, scored above both
     assert ["".join(g.char for g in gl) for _b, gl, _s in joined] == ["6607"]
     box, _gl, score = joined[0]
     assert (box.x, box.x2) == (100, 220)
     assert score > max(left[2], right[2])
     # and readings that disagree where they overlap, or lines far apart, are not joined
-    assert _stitched([left, other]) == []
-    assert _stitched([left, _line(Box(130, 150, 90, 40), "607", GlyphKind.SEGMENTS)]) == []
+    assert stitch_lines([left, other]) == []
+    assert stitch_lines([left, _line(Box(130, 150, 90, 40), "607", GlyphKind.SEGMENTS)]) == []
+    # and printed lines are joined by their own kind: a line broken at one glyph ('8115'
+    # and '5311', each with that 5) reads whole
+    a = _line(Box(100, 50, 120, 40), "8115", GlyphKind.CLASSIFIED)
+    b = _line(Box(190, 50, 120, 40), "5311", GlyphKind.CLASSIFIED)
+    assert stitch_lines([a, b]) == []
+    printed = stitch_lines([a, b], kind=GlyphKind.CLASSIFIED)
+    assert ["".join(g.char for g in gl) for _b, gl, _s in printed] == ["8115311"]
 
 
 def test_a_lone_digit_is_kept_only_as_a_short_line_of_a_display() -> None:

@@ -33,7 +33,7 @@ from digitcam.segment import (
     order_lines,
     refine_line,
 )
-from digitcam.sevenseg import beside_line, read_cell, read_segment_displays
+from digitcam.sevenseg import beside_line, read_cell, read_segment_displays, stitch_lines
 from digitcam.types import (
     MARKS,
     NOT_GLYPH,
@@ -1060,6 +1060,7 @@ def read_frame(
     det, classes = classify_units(det, model)
     threshold = model.reject_threshold if cfg.reject_threshold is None else cfg.reject_threshold
     candidates = assemble(det, classes, cfg, threshold)
+    candidates += stitch_lines(candidates, kind=GlyphKind.CLASSIFIED)
     t4 = clock()
     if cfg.seven_segment:
         candidates += read_segment_displays(gray, cfg, image=image)

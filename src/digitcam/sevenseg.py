@@ -1653,20 +1653,32 @@ def read_segment_displays(
                 )
             ]
         out += win
-    return out + _stitched(out)
+    return out + stitch_lines(out)
 
 
-def _stitched(
+def stitch_lines(
     lines: list[tuple[Box, tuple[Glyph, ...], float]],
+    *,
+    kind: GlyphKind = GlyphKind.SEGMENTS,
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
-    """Lines joined from two readings of one display line that each lost an end.
+    """Lines joined from two readings of one line that each lost an end.
 
     A row found from part of a display's clusters reads only that part ('660' of
-    '660.7', found again from its right-hand digits as '60.7'). Where two readings of one
+    '660.7', found again from its right-hand digits as '60.7'); a printed line broken at a
+    glyph reads as two lines sharing it ('8115' and '5.311'). Where two readings of one
     line overlap and agree on every digit they share (same digits, same places), the
     left one's head and the right one are the whole line; it competes with both.
+
+    Args:
+        lines: candidate lines (box, glyphs, score).
+        kind: the glyph kind whose digits are compared (the readers' lines are joined
+            each with its own kind).
+
+    Returns:
+        The joined lines only (box, glyphs, score: the right one's plus the head's share
+        of the left one's).
     """
-    digits = [[g for g in gl if g.kind is GlyphKind.SEGMENTS] for _b, gl, _s in lines]
+    digits = [[g for g in gl if g.kind is kind] for _b, gl, _s in lines]
     out = []
     for i, (ba, ga, sa) in enumerate(lines):
         da = digits[i]
@@ -1682,26 +1694,33 @@ def _stitched(
                 continue
             h = max(ha, hb)
             # a on the left, b on the right, on one baseline, overlapping
-            if not (ba.x < bb.x - 0.3 * h and ba.x2 < bb.x2 - 0.3 * h and ba.x2 > bb.x + 0.3 * h):
+            if not (ba.x < bb.x - 0.3 * h and ba.x2 < bb.x2 - 0.3 * h and ba.x2 > bb.x + 0.2 * h):
                 continue
             if abs(ba.y2 - bb.y2) > STITCH_TOL * h or abs(ba.y - bb.y) > STITCH_TOL * h:
                 continue
-            shared_a = [g for g in da if g.box.cx >= bb.x]
-            shared_b = [g for g in db if g.box.cx <= ba.x2]
-            if not shared_a or len(shared_a) != len(shared_b) or len(shared_a) == len(da):
+            # the digits both read: a's last k and b's first k, one over the other
+            ia = [m for m, p in enumerate(da) if any(_same_place(p.box, q.box) for q in db)]
+            ib = [m for m, q in enumerate(db) if any(_same_place(p.box, q.box) for p in da)]
+            k = len(ia)
+            if not k or k != len(ib) or k == len(da):
                 continue
-            if any(
-                p.char != q.char or abs(p.box.cx - q.box.cx) > STITCH_TOL * h
-                for p, q in zip(shared_a, shared_b, strict=True)
-            ):
+            if ia != list(range(len(da) - k, len(da))) or ib != list(range(k)):
                 continue
-            head = tuple(g for g in ga if g.box.cx < shared_b[0].box.x)
+            if any(da[m].char != db[n].char for m, n in zip(ia, ib, strict=True)):
+                continue
+            head = tuple(g for g in ga if g.box.cx < da[ia[0]].box.cx)
             joined = head + gb
-            head_digits = sum(1 for g in head if g.kind is GlyphKind.SEGMENTS)
+            head_digits = sum(1 for g in head if g.kind is kind)
             score = sb + sa * head_digits / len(da)
             box = Box(ba.x, min(ba.y, bb.y), bb.x2 - ba.x, max(ba.y2, bb.y2) - min(ba.y, bb.y))
             out.append((box, joined, score))
     return out
+
+
+def _same_place(a: Box, b: Box) -> bool:
+    """Two glyph boxes over one another: overlapping by half the narrower one's width."""
+    ov = min(a.x2, b.x2) - max(a.x, b.x)
+    return ov >= 0.5 * min(a.w, b.w) > 0
 
 
 def _read_rows(
