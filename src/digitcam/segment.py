@@ -855,8 +855,8 @@ def _line_band(
 
 def _residual_slope(stats: NDArray[np.int32], *, crop_h: int, target_h: int) -> float:
     """How much the digits still lean in a line crop: dy/dx of the centres of the
-    components of the digits' height near its middle (the median of pairwise slopes), 0.0
-    with fewer than three."""
+    components of the digits' common height near its middle (the median of pairwise
+    slopes), 0.0 with fewer than four (a short line's lean is no evidence)."""
     cyc = stats[:, _Y] + stats[:, _H] / 2
     near = np.abs(cyc - crop_h / 2) < 0.75 * target_h
     big = near & (stats[:, _H] >= 0.7 * target_h) & (stats[:, _H] <= 1.3 * target_h)
