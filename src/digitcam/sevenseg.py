@@ -1679,17 +1679,17 @@ def stitch_lines(
         of the left one's).
     """
     digits = [[g for g in gl if g.kind is kind] for _b, gl, _s in lines]
+    # digit heights once per line, not once per pair (this runs on every frame)
+    heights = [small_median([g.box.h for g in d]) if len(d) >= 2 else 0.0 for d in digits]
     out = []
     for i, (ba, ga, sa) in enumerate(lines):
-        da = digits[i]
+        da, ha = digits[i], heights[i]
         if len(da) < 2:
             continue
-        ha = float(np.median([g.box.h for g in da]))
         for j, (bb, gb, sb) in enumerate(lines):
-            db = digits[j]
+            db, hb = digits[j], heights[j]
             if i == j or len(db) < 2:
                 continue
-            hb = float(np.median([g.box.h for g in db]))
             if abs(ha - hb) > STITCH_TOL * max(ha, hb):
                 continue
             h = max(ha, hb)
