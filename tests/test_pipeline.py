@@ -312,6 +312,11 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
         (90006, True, "clutter chained into the line tilted its slope: the minus fell off"),
         (70046, False, "a line broken at one glyph into two lines that share it"),
         (30106, True, "a word's capitals cut by the frame's side read as '68'"),
+        (50046, False, "a point set tight before a digit, fused to it: '8.5184'"),
+        (30026, True, "a point fused to the digit after it in a long line"),
+        (70119, False, "a point fused to the digit after it read that digit as '?'"),
+        (60056, True, "a printed '-0.3' that the segment decoder reads as '0.3'"),
+        (60087, True, "a 4's crossbar touching the next digit read as a minus"),
     ],
 )
 def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, why):
@@ -449,6 +454,41 @@ def test_a_point_that_makes_its_blob_too_wide_is_cut(whole_w, line_w, expected):
     assert [u.mark for u in got][-1] == expected
 
 
+@pytest.mark.parametrize(("whole_w", "expected"), [(34, ["."]), (26, [""])])
+def test_a_point_fused_before_its_digit_that_makes_the_blob_too_wide_is_cut(whole_w, expected):
+    from digitcam.pipeline import _choose
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a blob that reads "8" whole and a point plus "8" when cut at its start,
+    # equally surely (the point of "9.8" set tight against the 8), in a line whose other
+    # digits are 24 px wide
+    patch = np.zeros((4, 4), np.float32)
+    whole = (Unit(Box(0, 0, whole_w, 40), patch, "", 1.0),)
+    cut = (Unit(Box(0, 34, 6, 6), None, ".", 0.15), Unit(Box(8, 0, 24, 40), patch, "", 1.0))
+    # When the split is chosen
+    got = _choose((whole, cut), lambda alt: 1.0, chars=lambda alt: "8", digit_width=24.0)
+    # Then the point is cut off the blob's start only when it makes the blob too wide
+    assert [u.mark for u in got][:1] == expected
+
+
+def test_a_mark_cut_off_a_blobs_start_must_read_clearly_better():
+    from digitcam.pipeline import CUT_MARGIN, _choose
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a blob read whole (0.92) and with a minus cut off its start, a hair better
+    patch = np.zeros((4, 4), np.float32)
+    whole = (Unit(Box(0, 0, 40, 40), patch, "", 1.0),)
+    cut = (Unit(Box(0, 18, 12, 4), None, "-", 0.1), Unit(Box(14, 0, 26, 40), patch, "", 1.0))
+    for cut_merit, expected in ((0.92 + CUT_MARGIN / 2, ""), (0.92 + 2 * CUT_MARGIN, "-")):
+        merits = {id(whole): 0.92, id(cut): cut_merit}
+        # When the split is chosen (no line width to compare with)
+        got = _choose((whole, cut), lambda alt, m=merits: m[id(alt)])
+        # Then the cut wins by a clear margin only, as a cut off the blob's end does
+        assert got[0].mark == expected
+
+
 def test_the_lines_digit_width_leaves_out_ones_unsure_glyphs_and_lines_with_a_point():
     from digitcam.pipeline import _digit_width
     from digitcam.segment import Unit
@@ -463,12 +503,46 @@ def test_the_lines_digit_width_leaves_out_ones_unsure_glyphs_and_lines_with_a_po
     def label(u):
         return labels[id(u)]
 
-    # Sure digits other than 1s give the width; too few of them give none
+    # Sure digits other than 1s give the width, one of them is enough (a short line);
+    # a line of 1s and unsure glyphs gives none
     assert _digit_width(units, label) == pytest.approx(21.0)
-    assert _digit_width(units[:2], label) is None
+    assert _digit_width(units[:2], label) == pytest.approx(20.0)
+    assert _digit_width((units[0], units[2]), label) is None
     # A line that already has its decimal point gets no width (no second point is cut)
     point = Unit(Box(200, 34, 6, 6), None, ".", 0.15)
     assert _digit_width((*units, point), label) is None
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        (("segments", "segments"), "9.48"),  # the segment reader found the point once
+        (("classified", "segments"), "9.48"),  # the printed reader saw the point
+        (("classified", "classified"), "9.48"),
+    ],
+)
+def test_of_readings_of_one_place_with_the_same_digits_the_one_with_the_mark_wins(kinds, expected):
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    # Given two readings of one place, the same digits, one with a point, scored lower
+    # (its box came out looser)
+    def reading(text, kind, score):
+        gl = [replace(g, kind=GlyphKind(kind)) for g in _glyphs(text.replace(".", ""), 100)]
+        if "." in text:
+            d = gl[0].box
+            point = Glyph(Box(d.x2 + 1, d.y2 - 5, 5, 5), ".", 0.9, (), GlyphKind.MARK)
+            gl.insert(1, point)
+        return (_line(tuple(gl))[0], tuple(gl), score)
+
+    with_mark = reading("9.48", kinds[0], 11.5)
+    without = reading("948", kinds[1], 15.3)
+    # When the readers' candidates are resolved
+    got = ["".join(g.char for g in gl) for _, gl, _ in resolve([without, with_mark])]
+    # Then the reading with the mark wins
+    assert got == [expected]
 
 
 def test_a_minus_cut_by_the_frames_side_is_not_read():

@@ -359,3 +359,20 @@ def test_a_thin_blurred_minus_is_a_minus_by_its_core():
     kind = _mark_kind(19, 44, 15, 5, sub, top=23.0, bottom=61.0, ink=58.0, ink_ref=64.0)
     # Then it is a minus
     assert kind == "-"
+
+
+@pytest.mark.parametrize(("bar_rows", "is_minus"), [((17, 22), True), ((26, 31), False)])
+def test_a_bar_between_two_digits_is_a_minus_only_above_a_4s_crossbar(bar_rows, is_minus):
+    from digitcam.segment import _dash_spans
+
+    # Given a blob of two digit-high stems joined by a bar 14 px long in a 40 px line: at
+    # mid-height (a minus fused to both digits), or low (a 4's crossbar run on into the
+    # next digit)
+    sub = np.zeros((40, 50), np.uint8)
+    sub[:, 0:18] = 1
+    sub[:, 32:50] = 1
+    sub[bar_rows[0] : bar_rows[1], 18:32] = 1
+    # When the blob's columns are split at dashes
+    spans = _dash_spans(sub, 0, top=0.0, lh=40.0)
+    # Then the bar is a minus only at mid-height
+    assert any(d for _a, _b, d in spans) == is_minus

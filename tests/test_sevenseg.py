@@ -490,6 +490,11 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (5100, "of two readings of one place, the one with an undecoded cell between the "
                "same digits loses"),
         (40022, "a display line read in two overlapping parts, each missing an end"),
+        (5048, "a display showing one digit, a 1: a lone bar in its window, where "
+               "rows of several outrank it"),
+        (21149, "a two-line display whose short line is a lone 1 in its window"),
+        (21056, "a display's point fused to the digit after it, read by the printed "
+                "reader once the point is cut off that digit's start"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -48,6 +48,8 @@ def test_truetype_faces_exclude_segment_symbol_and_script_fonts() -> None:
 def test_seven_segment_faces_are_dseg7_only() -> None:
     ss = synth.seven_segment_faces()
     assert all(f.name.startswith("DSEG7") for f in ss)
+    # and no decorative SEGG-CHAN face (egg-shaped characters, no display's look)
+    assert not any("seggchan" in f.name.lower() for f in ss)
 
 
 @pytest.mark.parametrize("fraction", [0.0, 0.25, 0.5])

@@ -24,6 +24,23 @@ def test_the_same_seed_gives_the_same_scene() -> None:
     assert a.style == b.style
 
 
+def test_display_looks_never_use_a_decorative_face_and_use_every_other() -> None:
+    from digitcam.synth import is_decorative, seven_segment_faces
+    from digitcam.synth7 import random_look
+
+    every = seven_segment_faces(decorative=True)
+    if not any(is_decorative(f) for f in every):
+        pytest.skip("fonts-dseg's decorative faces are not installed")
+    # given many seeded looks (half of them drawn from the DSEG7 files)
+    names = set()
+    for seed in range(1500):
+        look = random_look(np.random.default_rng(seed))
+        if look.face is not None:
+            names.add(look.face.name)
+    # then no SEGG-CHAN face is drawn, and every display face is
+    assert names == {f.name for f in every if not is_decorative(f)}
+
+
 @pytest.mark.parametrize("style", STYLES)
 def test_each_style_renders_a_frame_with_its_truth_and_corners_inside(style: str) -> None:
     s = make_display_scene(3, style=style)

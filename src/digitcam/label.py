@@ -105,7 +105,10 @@ def glyph_items(
     order = order_lines([ln.bbox for ln in lines])
     items: list[LabelItem] = []
     for li, k in enumerate(order):
-        for u in sorted(lines[k].units, key=lambda u: u.box.cx):
+        # a blob offered several ways to cut it is labelled as the segmenter offers it
+        # first (whole, or split by its width); a labeller has no classifier to choose
+        units = [v for u in lines[k].units for v in (u.alternatives[0] if u.alternatives else (u,))]
+        for u in sorted(units, key=lambda u: u.box.cx):
             if u.patch is None:
                 continue
             b = u.box

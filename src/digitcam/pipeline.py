@@ -391,14 +391,15 @@ def classify_units(detection: Detection, model: Model) -> tuple[Detection, list[
 
 def _digit_width(units: tuple[Unit, ...], label: Callable[[Unit], Classified]) -> float | None:
     """The line's typical digit width (px) for `_choose`'s width test: the median of its
-    sure digits other than 1s (plain units, not blobs to split); None with fewer than two
-    of them, or when the line already has a decimal point (a number has one: a wide blob
-    beside it is something else)."""
+    sure digits other than 1s (plain units, not blobs to split; one is enough: a short
+    line "9.8" with its point fused to the 8 has one); None without any, or when the line
+    already has a decimal point (a number has one: a wide blob beside it is something
+    else)."""
     if any(u.mark == "." for u in units):
         return None
     ws = [u.box.w for u in units if u.patch is not None and not u.alternatives
           and (c := label(u))[0].isdigit() and c[0] != "1" and c[1] >= 0.5]  # fmt: skip
-    return float(np.median(ws)) if len(ws) >= 2 else None
+    return float(np.median(ws)) if ws else None
 
 
 def _clutter_beside(clutter: list[Unit], kept: list[Unit]) -> bool:
@@ -411,6 +412,16 @@ def _clutter_beside(clutter: list[Unit], kept: list[Unit]) -> bool:
     x1 = max(u.box.x2 for u in kept)
     h = float(np.median([u.box.h for u in kept if u.patch is not None] or [1.0]))
     return any(max(x0 - c.box.x2, c.box.x - x1) <= CLUTTER_GAP * h for c in clutter)
+
+
+def _cut_at(alt: tuple[Unit, ...]) -> int | None:
+    """Where an alternative has a mark cut off its blob: -1 (its end), 0 (its start), or
+    None (no mark cut off)."""
+    if len(alt) > 1 and alt[-1].mark:
+        return -1
+    if len(alt) > 1 and alt[0].mark:
+        return 0
+    return None
 
 
 def _wide_point_cut(
@@ -426,17 +437,21 @@ def _wide_point_cut(
     A point fused to a digit reads as well whole as cut, so only the width tells: a 2's
     tail or a 4's bar is as wide in every 2 or 4 of the line; a point makes its blob wider
     than the line's digits (`WIDE_CUT`), and cut off leaves a digit no wider than them.
+    The point may be fused on either side of its digit.
     """
-    if whole[-1].patch is None or whole[-1].box.w < WIDE_CUT * digit_width:
-        return None
     text = chars(whole)
+    if not text.isdigit():
+        return None
     for alt in alternatives:
+        at = _cut_at(alt)
+        if at is None or alt[at].mark != ".":
+            continue
+        digit = alt[-2] if at == -1 else alt[1]
         if (
-            len(alt) > 1
-            and alt[-1].mark == "."
-            and alt[-2].patch is not None
-            and alt[-2].box.w <= WIDE_CUT * digit_width
-            and text.isdigit()
+            whole[at].patch is not None
+            and whole[at].box.w >= WIDE_CUT * digit_width
+            and digit.patch is not None
+            and digit.box.w <= WIDE_CUT * digit_width
             and chars(alt) == text
             and merit(alt) >= WIDE_CUT_CONFIDENCE
         ):
@@ -451,16 +466,16 @@ def _choose(
     chars: Callable[[tuple[Unit, ...]], str] | None = None,
     digit_width: float | None = None,
 ) -> tuple[Unit, ...]:
-    """The best way to split a blob; a mark cut off its end (offered second: a point's
-    place is where a 2's tail or a 4's crossbar ends too) must read better by
-    `CUT_MARGIN`, not by a hair, or be what makes the blob too wide (`_wide_point_cut`,
-    given the line's `digit_width` and a `chars` reader)."""
+    """The best way to split a blob; a mark cut off its end or start (offered after the
+    blob whole: a point's place is where a 2's tail or a 4's crossbar ends too) must read
+    better by `CUT_MARGIN`, not by a hair, or be what makes the blob too wide
+    (`_wide_point_cut`, given the line's `digit_width` and a `chars` reader)."""
     best = max(alternatives, key=merit)
-    if best is alternatives[0] or not best[-1].mark:
+    if best is alternatives[0] or _cut_at(best) is None:
         if chars is None or digit_width is None:
             return best
         return _wide_point_cut(alternatives, best, merit, chars, digit_width) or best
-    whole = [a for a in alternatives if not a[-1].mark]
+    whole = [a for a in alternatives if _cut_at(a) is None]
     if not whole:
         return best
     plain = max(whole, key=merit)
@@ -951,9 +966,12 @@ def _marks(glyphs: tuple[Glyph, ...]) -> int:
 def _same_digits_more_marks(
     a: tuple[Box, tuple[Glyph, ...], float], b: tuple[Box, tuple[Glyph, ...], float]
 ) -> bool:
-    """Whether printed line `a` reads the same digits as `b`, in the same place, plus marks
-    `b` lacks."""
-    if _has_segments(a[1]) or _has_segments(b[1]) or a[0].overlap(b[0]) < 0.8:
+    """Whether line `a` reads the same digits as `b`, in the same place, plus marks `b`
+    lacks (both printed, both segment lines, or `a` printed where `b` is decoded from
+    segments: the printed reader sees a minus or point the segment decoder left out)."""
+    # a segment line's marks never outrank a printed reading: bars of the printed
+    # glyphs' strokes decode as points and minus signs
+    if (_has_segments(a[1]) and not _has_segments(b[1])) or a[0].overlap(b[0]) < 0.8:
         return False
     digits = ["".join(g.char for g in gl if g.kind is not GlyphKind.MARK) for gl in (a[1], b[1])]
     return digits[0] == digits[1] and _marks(a[1]) > _marks(b[1])

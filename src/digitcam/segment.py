@@ -794,9 +794,11 @@ def _refine_at(
                 options = _split_options(b0 - a0, gh, est_w)
                 alts = [_pieces(geo, a0, b0, n) for n in options]
                 cut_alts, strong = _with_tail_cut(geo, a0, b0, est_w)
+                head_alts, head_strong = _with_head_cut(geo, a0, b0, est_w)
                 # On a tie the first alternative wins: the blob as it is, unless the tail
                 # is a bar at mid-height, above where a 4's crossbar sits (a minus, surely).
                 alts = cut_alts + alts if strong else alts + cut_alts
+                alts = head_alts + alts if head_strong else alts + head_alts
                 if len(alts) == 1:
                     units.extend(alts[0])
                 else:
@@ -984,6 +986,41 @@ def _with_tail_cut(
     return alts, mark == "-" and (y + h / 2) <= geo.top + STRONG_MINUS_CY * lh
 
 
+def _with_head_cut(
+    geo: _PieceGeometry, a0: int, b0: int, est_w: float
+) -> tuple[list[list[Unit]], bool]:
+    """Alternatives for a blob with a mark fused on its left: the mark, then the rest.
+
+    A point set tight before a digit (".0", "9.8" with the point against the 8) or a
+    minus before one joins it as a mark joins the digit before it (`_with_tail_cut`,
+    whose tests this runs on the mirrored blob).
+    """
+    lh = geo.bottom - geo.top
+    wd = geo.sub.shape[1]
+    flipped = np.ascontiguousarray(geo.sub[:, ::-1])
+    cut_f = _tail_cut(flipped, wd - b0, wd - a0, geo.gy, top=geo.top, lh=lh)
+    if cut_f < 0:
+        return [], False
+    rest = wd - cut_f  # the mark is the blob's columns left of this one
+    inked = np.flatnonzero(geo.sub[:, a0:rest].any(axis=0))
+    if len(inked) == 0:
+        return [], False
+    start = a0 + int(inked[0])
+    head = geo.sub[:, start:rest]
+    rows = np.flatnonzero(head.any(axis=1))
+    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    x, y, w, h = geo.gx + start, geo.gy + y0, rest - start, y1 - y0
+    mark = _mark_kind(
+        x, y, w, h, head[y0:y1], top=geo.top, bottom=geo.bottom, ink=geo.ink, ink_ref=geo.ink_ref
+    )
+    if not mark:
+        return [], False
+    unit = Unit(_to_frame_box(geo.inv, x, y, w, h), None, mark, h / lh)
+    height = int(geo.sub.shape[0])
+    alts = [[unit, *_pieces(geo, rest, b0, n)] for n in _split_options(b0 - rest, height, est_w)]
+    return alts, mark == "-" and (y + h / 2) <= geo.top + STRONG_MINUS_CY * lh
+
+
 def _split_options(width: int, height: int, est_w: float) -> list[int]:
     """How many glyphs a blob of this size may hold: one or a few counts to try.
 
@@ -1036,7 +1073,9 @@ def _dash_spans(
     A column whose ink lies only in a thin bar at mid-height is "dash-like"; a run of them at
     least a quarter of the digit height wide, at the blob's left end or between two digits,
     is a minus fused to its neighbour (common at small sizes). Right-end runs are left alone:
-    the crossbar of a 4 sticks out there, and a trailing minus is not a number.
+    the crossbar of a 4 sticks out there, and a trailing minus is not a number; so are runs
+    between two digits whose bar lies below `STRONG_MINUS_CY` (a 4's crossbar touching the
+    next digit).
 
     Returns:
         (start, end, is_dash) column spans covering the blob, left to right.
@@ -1059,9 +1098,14 @@ def _dash_spans(
         if x == w or dash_l[x] != dash_l[start]:
             spans.append((start, x, dash_l[start]))
             start = x
+    mid = (first + last) / 2
     out: list[tuple[int, int, bool]] = []
     for i, (a, b, d) in enumerate(spans):
         real = d and (b - a) >= 0.25 * lh and i < len(spans) - 1
+        if real and i > 0:
+            # between two digits, a bar low in the band is a 4's crossbar run on into the
+            # next digit ('3934-43' for 393443); a minus sits higher
+            real = float(np.median(mid[a:b])) <= top + STRONG_MINUS_CY * lh
         if out and not real and not out[-1][2]:
             out[-1] = (out[-1][0], b, False)
         else:

@@ -122,6 +122,10 @@ BRIGHT_SKIP = 2
 #: coloured light: it is read in both, whatever gray reads (gray weighs blue and red low).
 COLOUR_GATE = 50.0
 
+#: Lone clusters read as rows in a display window besides its rows of several (the
+#: tallest): a display showing one digit chains its blank cells' ghosts into rows.
+LONE_CELLS = 1
+
 #: Lone clusters, and rows outranked by clutter, read as short lines beside the rows found
 #: (each, per polarity).
 MAX_BESIDE = 2
@@ -526,6 +530,7 @@ def find_rows(
     polarity: Polarity | None,
     max_rows: int = MAX_ROWS,
     max_clean_rows: int = MAX_CLEAN_ROWS,
+    lone_cells: int = 0,
 ) -> list[SegmentRow]:
     """Rows of seven-segment-like clusters, both polarities (or the given one).
 
@@ -536,6 +541,9 @@ def find_rows(
         polarity: force one polarity, or None for both.
         max_rows: rows kept per polarity, best-ranked first.
         max_clean_rows: rows on plain ground kept beyond those.
+        lone_cells: lone clusters (the tallest) kept as rows also beside rows of several
+            (in a display window: a display showing one digit, its blank cells' ghosts
+            chained into rows).
 
     Returns:
         Rows in frame coordinates, per polarity at most `max_rows` (+ `max_clean_rows`).
@@ -585,7 +593,7 @@ def find_rows(
                 if not dig_all[k]:
                     continue
                 if round(asp_all[k] / 0.6) < 2:
-                    if asp_all[k] >= 0.3:
+                    if asp_all[k] >= 0.3 or (lone_cells and asp_all[k] >= 0.1):
                         single.append((float(np.sqrt(cl[k, 3])), cl[g], float(cl[k, 3])))
                     continue
             c = cl[g]
@@ -635,6 +643,8 @@ def find_rows(
             near_rows = _beside_rows(gray, rest, [c for _s, c, _h in top_rows], f)
             cands = [(t, False) for t in top_rows] + [(t, True) for t in near[:MAX_BESIDE]]
             cands += [(t, True) for t in near_rows[:MAX_BESIDE]]
+            taken = {id(t) for t, _b in cands}
+            cands += [(t, True) for t in single[:lone_cells] if id(t) not in taken]
         else:
             top_s = single[: min(2, max_rows) if noisy else max_rows]
             top_s += _plain_ground(single[len(top_s) :], integ, max_clean_rows)
@@ -1741,7 +1751,8 @@ def _read_rows(
     def read(img: NDArray[np.uint8], polarity: Polarity | None) -> list[Any]:
         rows = find_rows(img, min_digit_px=max(8, config.min_glyph_px),
                          max_digit_frac=config.max_glyph_frac, polarity=polarity,
-                         max_rows=max_rows, max_clean_rows=max_clean_rows)  # fmt: skip
+                         max_rows=max_rows, max_clean_rows=max_clean_rows,
+                         lone_cells=LONE_CELLS if lone_digits else 0)  # fmt: skip
         if lone_digits:
             rows = [replace(r, short_line=True) for r in rows]
         lines = (read_row(img, row, trusted=trusted) for row in rows)

@@ -48,6 +48,7 @@ __all__ = [
     "demo_frame",
     "glyph_samples",
     "hershey_faces",
+    "is_decorative",
     "is_plausible_digit_text",
     "make_scene",
     "printed_faces",
@@ -247,9 +248,21 @@ def truetype_faces(roots: Sequence[str] = ("/usr/share/fonts",)) -> list[FontFac
     return list(_scan_truetype(tuple(roots), False))
 
 
-def seven_segment_faces(roots: Sequence[str] = ("/usr/share/fonts",)) -> list[FontFace]:
-    """DSEG7* seven-segment faces (family "DSEG7"), sorted by name."""
-    return list(_scan_truetype(tuple(roots), True))
+def seven_segment_faces(
+    roots: Sequence[str] = ("/usr/share/fonts",), *, decorative: bool = False
+) -> list[FontFace]:
+    """DSEG7* seven-segment faces (family "DSEG7"), sorted by name.
+
+    `decorative`: include DSEG's SEGG-CHAN faces, which draw egg-shaped characters with
+    eyes from segment pieces (no display shows them; see `is_decorative`).
+    """
+    faces = _scan_truetype(tuple(roots), True)
+    return [f for f in faces if decorative or not is_decorative(f)]
+
+
+def is_decorative(face: FontFace) -> bool:
+    """Whether a seven-segment face is a decorative one, not a display's look."""
+    return "seggchan" in face.name.lower()
 
 
 def printed_faces() -> list[FontFace]:

@@ -35,6 +35,7 @@ from digitcam.synth import (
     _jpeg,
     _lighting,
     hershey_faces,
+    is_decorative,
     seven_segment_faces,
 )
 from digitcam.types import Box
@@ -121,10 +122,15 @@ class SegmentLook:
 
 def random_look(rng: np.random.Generator, *, italic: bool | None = None) -> SegmentLook:
     """A random cell look: half DSEG7 faces, half polygons."""
-    faces = seven_segment_faces()
+    # the draw is over every DSEG7 file and a decorative face drawn is drawn again
+    # (rather than left out of the pool): each seed keeps the scene it had before they
+    # were excluded, unless it showed one
+    faces = seven_segment_faces(decorative=True)
     if faces and rng.random() < 0.5:
         pool = [f for f in faces if italic is None or f.italic == italic]
         face = pool[int(rng.integers(0, len(pool)))]
+        while is_decorative(face) and not all(is_decorative(f) for f in pool):
+            face = pool[int(rng.integers(0, len(pool)))]
         return SegmentLook("dseg", face=face)
     it = (rng.random() < 0.35) if italic is None else italic
     return SegmentLook(
