@@ -714,3 +714,22 @@ def test_beside_a_display_an_unsure_printed_line_is_clutter() -> None:
     # and without a display line, the unsure printed line stays
     kept = ["".join(x.char for x in gl) for _b, gl, _s in resolve([unsure, sure])]
     assert sorted(kept) == ["2024", "8111"]
+
+
+def test_a_strip_of_clutter_holds_no_cell_and_a_strip_of_digits_does() -> None:
+    from digitcam.sevenseg import STRIP_DIGIT_PX, _may_hold_cells
+
+    # given strips as a row's first warp makes them (digit band y0..y1, margins around)
+    y0 = round(0.3 * STRIP_DIGIT_PX)
+    y1 = y0 + STRIP_DIGIT_PX
+    blank = np.full((y1 + y0, 200), 20, np.uint8)
+    edge = blank.copy()
+    edge[:, 50:56] = 220  # a bezel's edge, lit through both margins
+    digits = blank.copy()
+    cv2.rectangle(digits, (30, y0), (50, y1 - 1), 220, 3)  # a lit 0
+    cv2.rectangle(digits, (70, y0), (90, y1 - 1), 220, 3)
+    cv2.line(digits, (70, (y0 + y1) // 2), (90, (y0 + y1) // 2), 220, 3)  # an 8
+    # then only the digits cut into cells: the rest is not rectified further
+    assert not _may_hold_cells(blank, y0, y1)
+    assert not _may_hold_cells(edge, y0, y1)
+    assert _may_hold_cells(digits, y0, y1)

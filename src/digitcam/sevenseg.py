@@ -800,7 +800,8 @@ def _blurred_roi(
 
 
 def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
-    """Warp a row to an upright, deslanted strip with digits `STRIP_DIGIT_PX` high."""
+    """Warp a row to an upright, deslanted strip with digits `STRIP_DIGIT_PX` high; None
+    where it cannot hold digits (its height off, or no cell in it)."""
     h0 = row.height
     pt, pb = row.points_top, row.points_bottom
     mid = np.stack([pt[:, 0], (pt[:, 1] + pb[:, 1]) / 2], 1)
@@ -843,6 +844,11 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
         strip = 255 - strip
     y0 = round(mg * STRIP_DIGIT_PX)
     y1 = y0 + STRIP_DIGIT_PX
+    # Most rows a frame holds are clutter that cuts into no cell at all; they are told
+    # apart here, before the shear search and the second warp (a row read as a display's
+    # short line is always rectified: its one cell may show only in the deslanted strip).
+    if not row.short_line and not _may_hold_cells(strip, y0, y1):
+        return None
     # vertical edges only: horizontal bars look the same at every shear
     gx = np.abs(cv2.Sobel(strip, cv2.CV_32F, 1, 0, ksize=3))
     k = _best_shear(gx, (y0, round(y0 + 0.85 * STRIP_DIGIT_PX)))
@@ -874,6 +880,16 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
 # --------------------------------------------------------------------------------------------
 # Cells
 # --------------------------------------------------------------------------------------------
+
+
+def _may_hold_cells(strip: NDArray[np.uint8], top: float, bottom: float) -> bool:
+    """Whether a strip, not yet deslanted, cuts into any cell (`find_cells`) as
+    `decode_strip` would look for them: in its Otsu mask, or without its solid columns."""
+    _t, binary = cv2.threshold(strip, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    if find_cells(binary, top, bottom):
+        return True
+    rebinary, solid = _lit_binary(strip)
+    return bool(solid.any()) and bool(find_cells(rebinary, top, bottom))
 
 
 def _runs(on: NDArray[np.bool_]) -> list[tuple[int, int]]:
