@@ -956,6 +956,28 @@ def _tail_cut(sub: NDArray[np.uint8], a0: int, b0: int, gy: int, *, top: float, 
     return -1
 
 
+def _mark_unit(geo: _PieceGeometry, c0: int, c1: int) -> tuple[Unit, bool] | None:
+    """The mark that columns c0..c1 of a blob hold, cut off it, or None.
+
+    Returns:
+        (the mark's unit, strong): strong when it is a minus at mid-height
+        (`STRONG_MINUS_CY`): the crossbar of a 4 sits low, about 0.7 of the digit height
+        from its top; a bar up there is a minus, whatever its length.
+    """
+    lh = geo.bottom - geo.top
+    part = geo.sub[:, c0:c1]
+    rows = np.flatnonzero(part.any(axis=1))
+    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    x, y, w, h = geo.gx + c0, geo.gy + y0, c1 - c0, y1 - y0
+    mark = _mark_kind(
+        x, y, w, h, part[y0:y1], top=geo.top, bottom=geo.bottom, ink=geo.ink, ink_ref=geo.ink_ref
+    )
+    if not mark:
+        return None
+    unit = Unit(_to_frame_box(geo.inv, x, y, w, h), None, mark, h / lh)
+    return unit, mark == "-" and (y + h / 2) <= geo.top + STRONG_MINUS_CY * lh
+
+
 def _with_tail_cut(
     geo: _PieceGeometry, a0: int, b0: int, est_w: float
 ) -> tuple[list[list[Unit]], bool]:
@@ -963,27 +985,16 @@ def _with_tail_cut(
 
     Returns:
         (alternatives, strong): strong when the mark is a minus at mid-height
-        (`STRONG_MINUS_CY`), where no digit's stroke sticks out.
+        (`_mark_unit`), where no digit's stroke sticks out.
     """
-    lh = geo.bottom - geo.top
-    cut = _tail_cut(geo.sub, a0, b0, geo.gy, top=geo.top, lh=lh)
-    if cut < 0:
+    cut = _tail_cut(geo.sub, a0, b0, geo.gy, top=geo.top, lh=geo.bottom - geo.top)
+    found = _mark_unit(geo, cut, b0) if cut >= 0 else None
+    if found is None:
         return [], False
-    tail = geo.sub[:, cut:b0]
-    rows = np.flatnonzero(tail.any(axis=1))
-    y0, y1 = int(rows[0]), int(rows[-1]) + 1
-    x, y, w, h = geo.gx + cut, geo.gy + y0, b0 - cut, y1 - y0
-    mark = _mark_kind(
-        x, y, w, h, tail[y0:y1], top=geo.top, bottom=geo.bottom, ink=geo.ink, ink_ref=geo.ink_ref
-    )
-    if not mark:
-        return [], False
-    unit = Unit(_to_frame_box(geo.inv, x, y, w, h), None, mark, h / lh)
+    unit, strong = found
     height = int(geo.sub.shape[0])
     alts = [[*_pieces(geo, a0, cut, n), unit] for n in _split_options(cut - a0, height, est_w)]
-    # The crossbar of a 4 sits low, about 0.7 of the digit height from its top; a minus
-    # sits at mid-height. A bar up there is a minus, whatever its length.
-    return alts, mark == "-" and (y + h / 2) <= geo.top + STRONG_MINUS_CY * lh
+    return alts, strong
 
 
 def _with_head_cut(
@@ -995,30 +1006,20 @@ def _with_head_cut(
     minus before one joins it as a mark joins the digit before it (`_with_tail_cut`,
     whose tests this runs on the mirrored blob).
     """
-    lh = geo.bottom - geo.top
     wd = geo.sub.shape[1]
     flipped = np.ascontiguousarray(geo.sub[:, ::-1])
-    cut_f = _tail_cut(flipped, wd - b0, wd - a0, geo.gy, top=geo.top, lh=lh)
+    cut_f = _tail_cut(flipped, wd - b0, wd - a0, geo.gy, top=geo.top, lh=geo.bottom - geo.top)
     if cut_f < 0:
         return [], False
     rest = wd - cut_f  # the mark is the blob's columns left of this one
     inked = np.flatnonzero(geo.sub[:, a0:rest].any(axis=0))
-    if len(inked) == 0:
+    found = _mark_unit(geo, a0 + int(inked[0]), rest) if len(inked) else None
+    if found is None:
         return [], False
-    start = a0 + int(inked[0])
-    head = geo.sub[:, start:rest]
-    rows = np.flatnonzero(head.any(axis=1))
-    y0, y1 = int(rows[0]), int(rows[-1]) + 1
-    x, y, w, h = geo.gx + start, geo.gy + y0, rest - start, y1 - y0
-    mark = _mark_kind(
-        x, y, w, h, head[y0:y1], top=geo.top, bottom=geo.bottom, ink=geo.ink, ink_ref=geo.ink_ref
-    )
-    if not mark:
-        return [], False
-    unit = Unit(_to_frame_box(geo.inv, x, y, w, h), None, mark, h / lh)
+    unit, strong = found
     height = int(geo.sub.shape[0])
     alts = [[unit, *_pieces(geo, rest, b0, n)] for n in _split_options(b0 - rest, height, est_w)]
-    return alts, mark == "-" and (y + h / 2) <= geo.top + STRONG_MINUS_CY * lh
+    return alts, strong
 
 
 def _split_options(width: int, height: int, est_w: float) -> list[int]:

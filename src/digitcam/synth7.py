@@ -129,7 +129,8 @@ def random_look(rng: np.random.Generator, *, italic: bool | None = None) -> Segm
     if faces and rng.random() < 0.5:
         pool = [f for f in faces if italic is None or f.italic == italic]
         face = pool[int(rng.integers(0, len(pool)))]
-        while is_decorative(face) and not all(is_decorative(f) for f in pool):
+        plain = any(not is_decorative(f) for f in pool)
+        while plain and is_decorative(face):
             face = pool[int(rng.integers(0, len(pool)))]
         return SegmentLook("dseg", face=face)
     it = (rng.random() < 0.35) if italic is None else italic
