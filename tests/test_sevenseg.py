@@ -28,6 +28,8 @@ from digitcam.sevenseg import (
     _coloured,
     _minus_like,
     _not_a_cell,
+    _stack_halves,
+    _without_edge_bars,
     brightest_channel,
     code_table,
     find_cells,
@@ -448,6 +450,70 @@ def test_a_decimal_point_fused_onto_its_digit_is_cut_from_the_run() -> None:
     assert [c for c, _ in cells] == [(5.0, 25.0), (45.0, 65.0)]
 
 
+def test_a_decimal_point_fused_onto_the_next_digit_is_cut_from_its_run() -> None:
+    # given a strip mask: a 2-like run, then a big dot touching the lower left of the
+    # next digit (tight italic setting; blur glues them in the projection)
+    binary = np.zeros((64, 90), np.uint8)
+    binary[12:52, 5:25] = 1
+    binary[44:52, 31:38] = 1
+    binary[12:52, 38:58] = 1
+    # then the next digit's cell and ink start where its bars do, and the dot is left out
+    cells = find_cells(binary, 12, 52)
+    assert [c for c, _ in cells] == [(5.0, 25.0), (38.0, 58.0)]
+    # and so when the dot is also glued to the digit before it (one run of both digits):
+    # the split's second part starts at the digit, not at the dot
+    binary[44:52, 25:31] = 1
+    cells = find_cells(binary, 12, 52)
+    assert len(cells) == 2
+    assert cells[1][0][0] >= 37
+
+
+def test_a_one_set_tight_before_the_next_digit_is_its_own_cell() -> None:
+    # given a strip mask: a digit, then a 1 (a bar the band's height) one column away
+    # from the next digit, which the crack-gluing joins into one run wider than a digit
+    binary = np.zeros((64, 110), np.uint8)
+    binary[12:52, 5:29] = 1
+    binary[12:52, 42:48] = 1
+    binary[12:52, 49:73] = 1
+    binary[12:52, 80:104] = 1
+    # then the 1 and the digit after it are two cells (the 1's cell right-aligned on it)
+    cells = find_cells(binary, 12, 52)
+    assert len(cells) == 4
+    assert [ink for _c, ink in cells][1:3] == [(42.0, 48.0), (49.0, 73.0)]
+    # while a digit's own bar cracked off its body (one digit's width in all) stays one
+    binary[:, 42:49] = 0
+    binary[12:52, 45:48] = 1
+    assert [ink for _c, ink in find_cells(binary, 12, 52)][1] == (45.0, 73.0)
+
+
+def test_a_bezels_edges_chained_onto_a_row_are_dropped_but_a_one_is_kept() -> None:
+    # given a row's clusters (x, y, w, h, area): a bezel's inner edge (a bar a third
+    # taller than the digits) at each end, two digits and a 1 between them
+    row = np.array(
+        [[13, 20, 4, 40, 150], [30, 26, 18, 30, 250], [52, 26, 5, 30, 140],
+         [60, 26, 18, 30, 250], [154, 22, 4, 38, 140]], np.float64,
+    )  # fmt: skip
+    # then the edges go and the digits and the 1 stay
+    assert _without_edge_bars(row)[:, 0].tolist() == [30, 52, 60]
+    # and a 1 at a row's end, as tall as its digits, is kept
+    assert len(_without_edge_bars(row[1:4])) == 3
+    assert _without_edge_bars(row[[2, 1, 3]])[:, 0].tolist() == [52, 30, 60]
+
+
+def test_a_digit_over_a_row_of_merged_digits_is_no_pair_of_halves() -> None:
+    # given clusters (x, y, w, h, area): a lone digit of a two-line display's upper line
+    # just above its lower line, whose digits merged into one wide cluster
+    cl = np.array([[30, 26, 16, 24, 187], [33, 57, 68, 24, 607]], np.float64)
+    members = [np.array([0]), np.array([1])]
+    # then they stay two clusters (one 55 px tall glued cluster read no line)
+    out, _ = _stack_halves(cl, members)
+    assert len(out) == 2
+    # while a digit's upper and lower halves (a 0 whose b and c bars are apart) merge
+    halves = np.array([[30, 26, 16, 12, 60], [30, 40, 16, 12, 60]], np.float64)
+    out, _ = _stack_halves(halves, members)
+    assert out[:, :4].tolist() == [[30, 26, 16, 26]]
+
+
 def test_two_plain_bars_are_no_reading_but_a_displays_11_is() -> None:
     # given two solid bars of a digit's size (a frame's edges, clutter: no gap where a
     # segment display's b and c bars meet, no ghosts)
@@ -495,6 +561,17 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (21149, "a two-line display whose short line is a lone 1 in its window"),
         (21056, "a display's point fused to the digit after it, read by the printed "
                 "reader once the point is cut off that digit's start"),
+        (40139, "a display's point fused to the digit after it in the segment strip"),
+        (40003, "a display window's digits 0.6 of its crop's height: taller than a "
+                "frame's digits may be"),
+        (5013, "a 1 set tight before the next digit (one run across a crack)"),
+        (33050, "a bezel's inner edge chained onto the digits' row read as a 1"),
+        (33117, "a reflective LCD in a window cut wide into its bezel (gray levels that "
+                "do not tell the polarity) and shaded across its digits (one Otsu split "
+                "across the strip)"),
+        (33069, "a shaded LCD whose minus needs the flattened strip"),
+        (40070, "a two-line display: a lone digit just above the lower line's merged "
+                "digits is no digit's upper half"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -97,6 +97,18 @@ MAX_WINDOWS = 4
 #: Rows read in a window (a display has one or two lines).
 WINDOW_ROWS = 3
 
+#: A window's digits may be taller, for the crop, than a frame's (`max_glyph_frac`): a
+#: window is warped with a margin of a tenth of its height each side, so digits filling
+#: 0.86 of a tight bezel's opening are this share of the crop (its edges, taller, are not).
+WINDOW_DIGIT_FRAC = 0.72
+
+#: A window's polarity is clear when one tail of its gray levels (2nd / 98th percentile
+#: from the median) is this many times the other; otherwise both are tried.
+POLARITY_CLEAR = 2.0
+
+#: Cells a strip must show once flattened (`decode_strip`) to be read so.
+FLAT_MIN_CELLS = 3
+
 #: Two readings of one display line agree within this share of the digit height (heights,
 #: top and bottom lines, digit centres).
 STITCH_TOL = 0.15
@@ -357,7 +369,8 @@ def _stack_halves(
     hmax = np.maximum(h[:, None], h[None, :])
     wmin = np.minimum(w[:, None], w[None, :])
     ok = (gap > -0.2 * hmin) & (gap <= 0.3 * hmin) & (ox >= 0.5 * wmin) & (hmax <= 1.8 * hmin)
-    ok &= w[:, None] <= 1.5 * h[:, None]  # halves, not rows of merged digits
+    # halves, not rows of merged digits (above or below)
+    ok &= (w[:, None] <= 1.5 * h[:, None]) & (w[None, :] <= 1.5 * h[None, :])
     # two whole digits one above the other are a two-line display's lines, not halves
     whole = (w >= 0.3 * h) & (w <= 0.8 * h)
     ok &= ~(whole[:, None] & whole[None, :])
@@ -391,6 +404,23 @@ def _chain(cl: NDArray[np.float64]) -> list[NDArray[np.intp]]:
     ii, jj = np.nonzero(ok)
     groups = union_groups(n, np.stack([ii, jj], 1))
     return [g[np.argsort(x[g])] for g in groups]
+
+
+def _without_edge_bars(c: NDArray[np.float64]) -> NDArray[np.float64]:
+    """A row's clusters (K x 5, left to right) without the narrow bars at its ends that are
+    well taller than its digits: the inner edges of a display's bezel, chained onto the
+    digits' row (a 1 is as tall as the digits beside it)."""
+    wide = c[:, 2] >= 0.3 * c[:, 3]
+    if int(wide.sum()) == 0:
+        return c
+    hd = float(np.median(c[wide, 3]))
+    bar = (c[:, 2] < 0.25 * c[:, 3]) & (c[:, 3] > 1.2 * hd)
+    i, j = 0, len(c)
+    while i < j - 1 and bar[i]:
+        i += 1
+    while j - 1 > i and bar[j - 1]:
+        j -= 1
+    return c[i:j]
 
 
 def _plain_ground(rows: list[Any], integ: NDArray[np.int32], n: int) -> list[Any]:
@@ -596,7 +626,7 @@ def find_rows(
                     if asp_all[k] >= 0.3 or (lone_cells and asp_all[k] >= 0.1):
                         single.append((float(np.sqrt(cl[k, 3])), cl[g], float(cl[k, 3])))
                     continue
-            c = cl[g]
+            c = _without_edge_bars(cl[g])
             hr = float(np.median(c[:, 3]))
             width = float((c[:, 0] + c[:, 2]).max() - c[:, 0].min())
             aspect = c[:, 2] / np.maximum(c[:, 3], 1)
@@ -917,14 +947,16 @@ def find_cells(
     on = proj >= max(1.0, 0.04 * (y1 - y0))
     runs = [(a, b) for a, b in _runs(on) if b - a >= 0.05 * hd]
     runs = [r for r in runs if not _not_a_cell(binary, r, top, bottom)]
-    runs = [_trim_low_tail(binary, r, top, bottom) for r in runs]
+    runs = [_trim_low_ends(binary, r, top, bottom) for r in runs]
     # glue runs split by a 1-2 px crack (a segment gap seen at a slant)
     merged: list[list[int]] = []
+    first_piece: list[tuple[int, int]] = []
     for a, b in runs:
         if merged and a - merged[-1][1] <= max(1, round(0.07 * hd)):
             merged[-1][1] = b
         else:
             merged.append([a, b])
+            first_piece.append((a, b))
     if not merged:
         return []
     widths = np.array([b - a for a, b in merged], np.float64)
@@ -935,6 +967,7 @@ def find_cells(
         # a lone run has no neighbours to give the pitch: a glowing or wide-faced 4 or 0
         # is as wide as it is tall, and two digits would be wider still
         cw = float(widths[0])
+    merged = _unglue_ones(binary, merged, first_piece, cw, top, bottom)
     cells: list[tuple[float, float]] = []
     inks: list[tuple[float, float]] = []
     for a, b in merged:
@@ -951,9 +984,11 @@ def find_cells(
             cells.append((float(a), float(b)))
             inks.append((float(a), float(b)))
         else:
-            parts = _split_run(proj, a, b, cw)
-            cells.extend(parts)
-            inks.extend(parts)
+            # a dot fused between two digits is in one of the parts
+            parts = [_trim_low_ends(binary, (round(p0), round(p1)), top, bottom)
+                     for p0, p1 in _split_run(proj, a, b, cw)]  # fmt: skip
+            cells.extend((float(p0), float(p1)) for p0, p1 in parts)
+            inks.extend((float(p0), float(p1)) for p0, p1 in parts)
     # cells may not overlap: a narrow run's cell stops at its left neighbour
     out: list[tuple[tuple[float, float], tuple[float, float]]] = []
     for (x0, x1), ink in zip(cells, inks, strict=True):
@@ -965,25 +1000,53 @@ def find_cells(
     return out
 
 
-def _trim_low_tail(
+def _unglue_ones(
+    binary: NDArray[np.uint8], merged: list[list[int]], first_piece: list[tuple[int, int]],
+    cw: float, top: float, bottom: float,
+) -> list[list[int]]:  # fmt: skip
+    """Runs glued across a crack, split again where the first piece is a 1: a narrow bar
+    the band's height set tight before the next digit (a glued run wider than a digit).
+    Narrow as it is, a digit's own left bars cracked off at a slant glue into one digit's
+    width."""
+    hd = bottom - top
+    t0, t1 = max(0, round(top)), min(binary.shape[0], round(bottom) + 1)
+    out: list[list[int]] = []
+    for (a, b), (p0, p1) in zip(merged, first_piece, strict=True):
+        if p1 < b and b - a > 1.2 * cw and p1 - p0 <= 0.45 * cw:
+            rows = np.flatnonzero(binary[t0:t1, p0:p1].any(axis=1))
+            if len(rows) and rows[-1] - rows[0] + 1 >= 0.8 * hd:
+                nxt = p1 + int(np.argmax(binary[t0:t1, p1:b].any(axis=0)))
+                out += [[p0, p1], [nxt, b]]
+                continue
+        out.append([a, b])
+    return out
+
+
+def _trim_low_ends(
     binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float
 ) -> tuple[int, int]:
-    """A run without the columns at its right end whose ink lies only low in the band: a
-    decimal point fused onto its digit (a big dot reaches into the projection band, and
-    blur or tight spacing joins it to the digit's run), left for `_find_dots`."""
+    """A run without the columns at either end whose ink lies only low in the band: a
+    decimal point fused onto the digit before it or after it (a big dot reaches into the
+    projection band, and blur or tight spacing joins it to a digit's run), left for
+    `_find_dots`."""
     a, b = run
     hd = bottom - top
     t0, t1 = max(0, round(top)), min(binary.shape[0], round(bottom) + 1)
     sub = binary[t0:t1, a:b] > 0
     has = sub.any(axis=0)
     first = np.where(has, np.argmax(sub, axis=0), sub.shape[0])
-    # every digit's right edge has a bar (b, c) rising above mid-height; a dot does not
+    # every digit's right edge has a bar (b, c) rising above mid-height, and its left edge
+    # one too (a, e, f); a dot has none
     high = np.flatnonzero(first < 0.6 * hd)
     if len(high) == 0:
         return run
-    end = a + int(high[-1]) + 1
+    start, end = a + int(high[0]), a + int(high[-1]) + 1
     # a column or two is a bar's blurred or slanted foot, not a dot
-    return (a, end) if b - end >= 0.08 * hd and end - a >= 0.05 * hd else run
+    if start - a < 0.08 * hd:
+        start = a
+    if b - end < 0.08 * hd:
+        end = b
+    return (start, end) if end - start >= 0.05 * hd else run
 
 
 def _minus_like(binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float) -> bool:
@@ -1206,6 +1269,17 @@ def decode_strip(
             refound = find_cells(rebinary, top, bottom)
             if len(refound) > len(found):
                 binary, found = rebinary, refound
+    if cells is None and len(found) <= 1:
+        # or uneven light (a reflective LCD's shading) put the split across the strip: its
+        # top-hat keeps bars thinner than half the digit height on a flat ground. Flattened,
+        # clutter shows cells too: a row of three at least is needed.
+        k = odd((bottom - top) / 2)
+        flat = cv2.morphologyEx(img, cv2.MORPH_TOPHAT, np.ones((k, k), np.uint8))
+        _t, rebinary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        refound = find_cells(rebinary, top, bottom)
+        if len(refound) >= FLAT_MIN_CELLS:
+            img, binary, found = flat, rebinary, refound
+            f = img.astype(np.float32)
     if not found:
         return []
     cells = [c for c, _ in found]
@@ -1605,11 +1679,17 @@ def _read_window(
     if image.ndim == 3 and image.shape[2] >= 3 and image.dtype == np.uint8:  # colour frames
         crop = cv2.warpPerspective(image, hom, size, flags=cv2.INTER_LINEAR,
                                    borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    other = None
     if config.polarity is None:
         # the window's plain background is most of it: lit segments are the far tail
         inner = crop_gray[round(m) : round(m + h), round(m) : round(m + w)]
         lo, mid, hi = np.percentile(inner, (2, 50, 98))
         pol = Polarity.LIGHT_ON_DARK if hi - mid > mid - lo else Polarity.DARK_ON_LIGHT
+        if max(hi - mid, mid - lo) < POLARITY_CLEAR * min(hi - mid, mid - lo):
+            # tails alike (a window cut wide, into its bezel): the other polarity is read
+            # too when this one reads nothing
+            other = config.with_(polarity=Polarity.DARK_ON_LIGHT if pol is Polarity.LIGHT_ON_DARK
+                                  else Polarity.LIGHT_ON_DARK)  # fmt: skip
         config = config.with_(polarity=pol)
     colourful = False
     if crop is not None and config.polarity is not Polarity.DARK_ON_LIGHT:
@@ -1617,8 +1697,12 @@ def _read_window(
         if bright is not None:
             diff = cv2.subtract(bright, crop_gray)
             colourful = float(np.percentile(diff, 98)) >= COLOUR_GATE
+    config = config.with_(max_glyph_frac=max(config.max_glyph_frac, WINDOW_DIGIT_FRAC))
     lines = _read_rows(crop_gray, config, image=crop, max_rows=WINDOW_ROWS, max_clean_rows=0,
                        lone_digits=True, always_bright=colourful)  # fmt: skip
+    if not lines and other is not None:
+        lines = _read_rows(crop_gray, other, image=crop, max_rows=WINDOW_ROWS,
+                           max_clean_rows=0, lone_digits=True)  # fmt: skip
     inv = np.linalg.inv(hom)
 
     def back(b: Box) -> Box:
