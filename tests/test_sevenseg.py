@@ -21,6 +21,7 @@ from digitcam.preprocess import denoise, to_gray
 from digitcam.segment import order_lines
 from digitcam.sevenseg import (
     CODE_TABLE,
+    Strip,
     DIGIT_SEGMENTS,
     SEGMENT_ORDER,
     VARIANT_SEGMENTS,
@@ -32,6 +33,7 @@ from digitcam.sevenseg import (
     _without_edge_bars,
     brightest_channel,
     code_table,
+    decode_strip,
     find_cells,
     find_windows,
     read_cell,
@@ -450,6 +452,20 @@ def test_a_decimal_point_fused_onto_its_digit_is_cut_from_the_run() -> None:
     assert [c for c, _ in cells] == [(5.0, 25.0), (45.0, 65.0)]
 
 
+def test_a_strip_shaded_across_its_digits_reads_them_all() -> None:
+    # given a strip of "97129" (lit bright) on ground shaded from 150 on the left to 20 on
+    # the right, the bars 60 above it: the left digits' ground is brighter than the right
+    # digits' bars, so one split level across the strip loses the left digits
+    lit, ghost, _ = render_cells([CellSpec(c) for c in "97129"], LOOKS["polygon"], height=40)
+    h, w = lit.shape
+    img = np.repeat(np.linspace(150, 20, w + 40)[None, :], h, axis=0).astype(np.float32)
+    img[:, 20 : 20 + w] += 60 * (lit + 0.1 * ghost)
+    rows = np.flatnonzero(lit.max(axis=1) > 0.5)
+    strip = Strip(img.astype(np.uint8), np.eye(3), float(rows[0]), float(rows[-1] + 1))
+    # then all five are read (the strip is flattened)
+    assert "".join(c.char for c in decode_strip(strip)) == "97129"
+
+
 def test_a_decimal_point_fused_onto_the_next_digit_is_cut_from_its_run() -> None:
     # given a strip mask: a 2-like run, then a big dot touching the lower left of the
     # next digit (tight italic setting; blur glues them in the projection)
@@ -570,6 +586,7 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                 "do not tell the polarity) and shaded across its digits (one Otsu split "
                 "across the strip)"),
         (33069, "a shaded LCD whose minus needs the flattened strip"),
+        (5010, "a shaded LCD whose darker side's digits one split level loses"),
         (40070, "a two-line display: a lone digit just above the lower line's merged "
                 "digits is no digit's upper half"),
     ],

@@ -1269,15 +1269,16 @@ def decode_strip(
             refound = find_cells(rebinary, top, bottom)
             if len(refound) > len(found):
                 binary, found = rebinary, refound
-    if cells is None and len(found) <= 1:
-        # or uneven light (a reflective LCD's shading) put the split across the strip: its
-        # top-hat keeps bars thinner than half the digit height on a flat ground. Flattened,
-        # clutter shows cells too: a row of three at least is needed.
+    if cells is None:
+        # Uneven light (a reflective LCD's shading) may put the split across the strip,
+        # losing the cells on its darker side: its top-hat keeps bars thinner than half the
+        # digit height on a flat ground. Flattened, clutter shows cells too (a bar beside
+        # the digits passes for a minus): it must show two cells more, three at least.
         k = odd((bottom - top) / 2)
         flat = cv2.morphologyEx(img, cv2.MORPH_TOPHAT, np.ones((k, k), np.uint8))
         _t, rebinary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         refound = find_cells(rebinary, top, bottom)
-        if len(refound) >= FLAT_MIN_CELLS:
+        if len(refound) >= max(FLAT_MIN_CELLS, len(found) + 2):
             img, binary, found = flat, rebinary, refound
             f = img.astype(np.float32)
     if not found:
