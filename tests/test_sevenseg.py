@@ -21,10 +21,10 @@ from digitcam.preprocess import denoise, to_gray
 from digitcam.segment import order_lines
 from digitcam.sevenseg import (
     CODE_TABLE,
-    Strip,
     DIGIT_SEGMENTS,
     SEGMENT_ORDER,
     VARIANT_SEGMENTS,
+    Strip,
     _band,
     _coloured,
     _minus_like,
