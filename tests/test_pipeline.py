@@ -16,7 +16,7 @@ from digitcam.classify import load_model
 from digitcam.config import ReaderConfig
 from digitcam.errors import InputError
 from digitcam.metrics import levenshtein
-from digitcam.pipeline import read_frame
+from digitcam.pipeline import _fused_text, read_frame
 from digitcam.types import Polarity
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -317,12 +317,27 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
         (70119, False, "a point fused to the digit after it read that digit as '?'"),
         (60056, True, "a printed '-0.3' that the segment decoder reads as '0.3'"),
         (60087, True, "a 4's crossbar touching the next digit read as a minus"),
+        (50004, False, "two digits fused into one blob behind a small minus: '-60'"),
+        (70070, False, "two digits fused into one blob behind a minus: '-14'"),
+        (30033, True, "a short line '5.9' whose digits the model gives two of three votes"),
+        (
+            50009,
+            False,
+            "two letters of a word ('Uw') read as '80' once the others were trimmed as clutter",
+        ),
+        (70042, False, "two letters of a word ('UN') read as '08'"),
     ],
 )
 def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, why):
     faces = heldout_faces if held_out else synth.printed_faces()
     scene = synth.make_scene(seed, faces=faces, size=(640, 480), difficulty="camera")
     assert read_frame(scene.image, model).text == scene.text, why
+
+
+def test_a_lone_blob_wider_than_tall_is_fused_text_and_a_digit_shaped_one_is_not():
+    # (x, y, w, h): two bold digits touching (1.25 heights wide), and one digit
+    assert _fused_text(np.array([444, 63, 100, 80]))
+    assert not _fused_text(np.array([444, 63, 60, 80]))
 
 
 def test_a_crop_of_one_display_digit_reads_as_that_digit(model):

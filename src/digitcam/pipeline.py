@@ -67,6 +67,9 @@ MAX_END_HEIGHT_DEV = 0.2
 #: A line of at most this many glyphs left after clutter was trimmed from its ends needs
 #: the confidence of a two-glyph line.
 SHORT_AFTER_CLUTTER = 3
+#: A line of at most this many digits, no marks, left after a word's letters were trimmed
+#: from its ends is dropped.
+PAIR_AFTER_CLUTTER = 2
 #: Clutter trimmed off a line within this many digit heights of what is left is part of
 #: what the line belongs to (a word); further off it is beside it.
 CLUTTER_GAP = 1.0
@@ -88,6 +91,10 @@ WIDE_CUT_CONFIDENCE = 0.9
 # confidence, not a two-glyph line's: the minus (a bar at mid-height, set close to them)
 # is evidence of a number that clutter seldom gives.
 SIGNED_PAIR_CONFIDENCE = 0.8
+# Two digits with a decimal point between them ("5.9"): a point at the baseline, between
+# two glyphs of one height, is as much a sign of a number; two of three neighbours agreeing
+# on each digit is enough.
+POINTED_PAIR_CONFIDENCE = 0.65
 #: A line of at most this many glyphs that touches the frame's left or right side is dropped.
 EDGE_SHORT_LINE = 3
 
@@ -177,8 +184,10 @@ def cap_lines(
 
 
 def _fused_text(box: NDArray[np.int32]) -> bool:
-    """A lone blob wide enough to be several glyphs fused by blur (small, bold print)."""
-    return bool(box[2] >= 1.5 * box[3])
+    """A lone blob wide enough to be several glyphs fused by blur or tight setting (small,
+    bold print): two bold digits touching are about 1.2 heights wide, one digit less than
+    one (a minus beside them is too small to link to them, so their line is this blob)."""
+    return bool(box[2] >= 1.15 * box[3])
 
 
 def _plausible_single(box: NDArray[np.int32]) -> bool:
@@ -534,8 +543,14 @@ def assemble(
             and "-" in (units[0][0].mark, units[1][0].mark)
         ):
             need = min(need, SIGNED_PAIR_CONFIDENCE)
+        if len(glyph_units) == 2 and len(units) == 3 and units[1][0].mark == ".":
+            need = min(need, POINTED_PAIR_CONFIDENCE)
         if trimmed_clutter and len(glyph_units) <= SHORT_AFTER_CLUTTER:
             need = max(need, config.short_line_confidence)
+        if trimmed_clutter and len(glyph_units) <= PAIR_AFTER_CLUTTER and not n_marks:
+            # two letters of a word read as digits as surely as digits (a word's other
+            # letters were the clutter): without a point or minus, no number
+            continue
         if detection.noisy:
             # Random blobs read as one or two confident digits all the time; only a row
             # of three or more clean, confident digits stands out of noise.
