@@ -1664,9 +1664,12 @@ def _quad_iou(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
 
 
 def _read_window(
-    image: NDArray[Any], gray: NDArray[np.uint8], quad: NDArray[np.float32], config: ReaderConfig
-) -> list[tuple[Box, tuple[Glyph, ...], float]]:
-    """Lines read inside one window, warped upright at its own scale; boxes in the frame."""
+    image: NDArray[Any], gray: NDArray[np.uint8], quad: NDArray[np.float32], config: ReaderConfig,
+    *, retry_polarity: bool = True,
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:  # fmt: skip
+    """Lines read inside one window, warped upright at its own scale; boxes in the frame
+    (`retry_polarity`: when the window's gray levels do not tell its polarity and the one
+    guessed reads nothing, read the other)."""
     tl, tr, br, bl = quad
     w = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     h = float(np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
@@ -1686,7 +1689,7 @@ def _read_window(
         inner = crop_gray[round(m) : round(m + h), round(m) : round(m + w)]
         lo, mid, hi = np.percentile(inner, (2, 50, 98))
         pol = Polarity.LIGHT_ON_DARK if hi - mid > mid - lo else Polarity.DARK_ON_LIGHT
-        if max(hi - mid, mid - lo) < POLARITY_CLEAR * min(hi - mid, mid - lo):
+        if retry_polarity and max(hi - mid, mid - lo) < POLARITY_CLEAR * min(hi - mid, mid - lo):
             # tails alike (a window cut wide, into its bezel): the other polarity is read
             # too when this one reads nothing
             other = config.with_(polarity=Polarity.DARK_ON_LIGHT if pol is Polarity.LIGHT_ON_DARK
@@ -1745,8 +1748,10 @@ def read_segment_displays(
         # place is as often the better one (measured).
         read: list[NDArray[np.float32]] = []
         win: list[tuple[Box, tuple[Glyph, ...], float]] = []
-        for quad in find_windows(gray):
-            lines = _read_window(image, gray, quad, config)
+        for i, quad in enumerate(find_windows(gray)):
+            # a second polarity costs a second read: only the largest window (the display,
+            # mostly; the others are clutter's outlines) gets one
+            lines = _read_window(image, gray, quad, config, retry_polarity=i == 0)
             lines = [ln for ln in lines if _inside(ln[0], gray.shape)]
             if lines:
                 read.append(quad)
