@@ -16,8 +16,9 @@ from digitcam.classify import load_model
 from digitcam.config import ReaderConfig
 from digitcam.errors import InputError
 from digitcam.metrics import levenshtein
-from digitcam.pipeline import _fused_text, read_frame
-from digitcam.types import Polarity
+from digitcam.pipeline import _fused_text, _without_stray_clutter, read_frame
+from digitcam.segment import Unit
+from digitcam.types import Box, Polarity
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PI_PAGE = DATA / "real" / "simpleocr_pi_digits"
@@ -326,12 +327,40 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
             "two letters of a word ('Uw') read as '80' once the others were trimmed as clutter",
         ),
         (70042, False, "two letters of a word ('UN') read as '08'"),
+        (20073, False, "a card's edge under a tilted line split it at the minus' digit"),
+        (90056, True, "a bar of clutter above a line's digits read as a '?' among them"),
     ],
 )
 def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, why):
     faces = heldout_faces if held_out else synth.printed_faces()
     scene = synth.make_scene(seed, faces=faces, size=(640, 480), difficulty="camera")
     assert read_frame(scene.image, model).text == scene.text, why
+
+
+def test_clutter_below_a_tilted_line_or_behind_its_glyphs_is_no_part_of_it():
+    # given a refined tilted line "-42": a minus, two digits, and three "not a glyph"
+    # units: the card's edge under the 4 and under the 2, and a blob behind the minus and 4
+    patch = np.ones((20, 20), np.float32)
+
+    def unit(x, y, w, h, mark=""):
+        return Unit(Box(x, y, w, h), None if mark else patch, mark, 1.0)
+
+    minus, four, two = unit(30, 95, 41, 25, "-"), unit(100, 63, 65, 89), unit(178, 68, 63, 90)
+    edge1, edge2, behind = unit(85, 155, 76, 21), unit(159, 162, 76, 18), unit(16, 64, 77, 108)
+    units = [
+        (minus, ("-", 0.9, ())),
+        (four, ("4", 1.0, ())),
+        (behind, ("_", 1.0, ())),
+        (edge1, ("_", 1.0, ())),
+        (edge2, ("_", 1.0, ())),
+        (two, ("2", 1.0, ())),
+    ]
+    # then those three go and the line's own units stay, in order
+    kept = [u for u, _c in _without_stray_clutter(units)]
+    assert kept == [minus, four, two]
+    # while clutter in the digits' band beside them (a word's letter) stays
+    letter = unit(250, 70, 50, 88)
+    assert _without_stray_clutter([*units, (letter, ("_", 1.0, ()))])[-1][0] is letter
 
 
 def test_a_lone_blob_wider_than_tall_is_fused_text_and_a_digit_shaped_one_is_not():

@@ -510,7 +510,7 @@ def assemble(
     runs = []
     for ln, cls in zip(detection.lines, classes, strict=False):
         units = [(u, _in_line_context(c)) for u, c in zip(ln.units, cls, strict=False)]
-        runs.extend(_runs(units))
+        runs.extend(_runs(_without_stray_clutter(units)))
     for run in runs:
         units = _trim_ends(_trim_odd_heights(_trim_ends(run, reject_threshold)), reject_threshold)
         # Clutter cut off a line's ends (a word's letters, a shape's pieces) is a sign that
@@ -876,6 +876,31 @@ def _in_line_context(c: Classified) -> Classified:
         if alt != NOT_GLYPH and score >= CONTEXT_DIGIT_SCORE:
             return (alt, score, top)
     return c
+
+
+def _without_stray_clutter(units: list[Any]) -> list[Any]:
+    """A refined line's (unit, class) pairs without the "not a glyph" units that are no
+    part of its row: below or above the band of the digits nearest them (a card's edge
+    under a tilted line), or taller than those digits and standing mostly over other units
+    (a blob behind them). Left in, two of them split the line in two (`_runs`); a small
+    one among digits stays (it marks a short line of clutter as such)."""
+    digits = [u for u, c in units if c[0] != NOT_GLYPH and u.patch is not None]
+    if len(digits) < 2:
+        return units
+    cx = np.array([d.box.cx for d in digits], np.float64)
+    spans = [(u.box.x, u.box.x2) for u, c in units if c[0] != NOT_GLYPH]
+    out = []
+    for u, c in units:
+        if c[0] == NOT_GLYPH:
+            b = u.box
+            d = digits[int(np.argmin(np.abs(cx - b.cx)))].box
+            overlap = min(b.y2, d.y2) - max(b.y, d.y)
+            off_band = overlap < 0.3 * b.h or not d.y - 0.1 * d.h <= b.cy <= d.y2 + 0.1 * d.h
+            covered = sum(max(0, min(b.x2, x1) - max(b.x, x0)) for x0, x1 in spans)
+            if off_band or (covered > 0.5 * b.w and b.h >= d.h):
+                continue
+        out.append((u, c))
+    return out
 
 
 def _runs(units: list[Any]) -> list[list[Any]]:
