@@ -27,6 +27,7 @@ from digitcam.sevenseg import (
     Strip,
     _band,
     _coloured,
+    _lit_margins,
     _minus_like,
     _not_a_cell,
     _stack_halves,
@@ -464,6 +465,30 @@ def test_a_strip_shaded_across_its_digits_reads_them_all() -> None:
     strip = Strip(img.astype(np.uint8), np.eye(3), float(rows[0]), float(rows[-1] + 1))
     # then all five are read (the strip is flattened)
     assert "".join(c.char for c in decode_strip(strip)) == "97129"
+
+
+def test_only_a_strip_whose_split_lit_its_margins_counts_as_shaded() -> None:
+    # given strip masks with the digits' band at rows 12-52: one with dark margins, one
+    # whose left half is lit from top to bottom (shaded ground past the split level)
+    clean = np.zeros((64, 100), np.uint8)
+    clean[12:52, 10:30] = 1
+    shaded = clean.copy()
+    shaded[:, :50] = 1
+    # then only the second is read flattened too
+    assert not _lit_margins(clean, 12, 52)
+    assert _lit_margins(shaded, 12, 52)
+
+
+def test_a_thick_real_eight_reads_as_eight_by_default() -> None:
+    # given a gas pump's thick 8 cut from a photo (skipped where the data is absent), whose
+    # upper counter a frame-wide row takes in: flattened, that row read "11"
+    crop = REAL / "gaspumpocr_crops" / "img" / "8" / "8_2810_crop_2.png"
+    if not crop.is_file():
+        pytest.skip(f"real data not found at {crop}")
+    from digitcam.classify import load_model
+
+    # then the default reader reads the 8 (the row's ground is not shaded: not flattened)
+    assert read_frame(cv2.imread(str(crop)), load_model(), ReaderConfig()).text == "8"
 
 
 def test_a_decimal_point_fused_onto_the_next_digit_is_cut_from_its_run() -> None:

@@ -109,6 +109,9 @@ POLARITY_CLEAR = 2.0
 #: Cells a strip must show once flattened (`decode_strip`) to be read so.
 FLAT_MIN_CELLS = 3
 
+#: A strip is read flattened too when its split level lit this share of its margins.
+SHADED_MARGIN = 0.25
+
 #: Two readings of one display line agree within this share of the digit height (heights,
 #: top and bottom lines, digit centres).
 STITCH_TOL = 0.15
@@ -1269,11 +1272,12 @@ def decode_strip(
             refound = find_cells(rebinary, top, bottom)
             if len(refound) > len(found):
                 binary, found = rebinary, refound
-    if cells is None:
+    if cells is None and _lit_margins(binary, top, bottom):
         # Uneven light (a reflective LCD's shading) may put the split across the strip,
-        # losing the cells on its darker side: its top-hat keeps bars thinner than half the
-        # digit height on a flat ground. Flattened, clutter shows cells too (a bar beside
-        # the digits passes for a minus): it must show two cells more, three at least.
+        # losing the cells on its darker side (lit ground above and below the digits says
+        # so): its top-hat keeps bars thinner than half the digit height on a flat ground.
+        # Flattened, clutter shows cells too (a bar beside the digits passes for a minus),
+        # and thick bars split: it must show two cells more, three at least.
         k = odd((bottom - top) / 2)
         flat = cv2.morphologyEx(img, cv2.MORPH_TOPHAT, np.ones((k, k), np.uint8))
         _t, rebinary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
@@ -1337,6 +1341,17 @@ def decode_strip(
         # lowers such a line's score so the printed reader wins where it reads the same place)
         out = [replace(c, evidence=False) for c in out]
     return out
+
+
+def _lit_margins(binary: NDArray[np.uint8], top: float, bottom: float) -> bool:
+    """Whether a strip's split level lit much of its ground above and below the digits'
+    band (`SHADED_MARGIN`): digits on ground shaded across the strip, whose brighter side
+    passed the level."""
+    hs = binary.shape[0]
+    above = binary[: max(0, round(top) - 1)]
+    below = binary[min(hs, round(bottom) + 2) :]
+    n = above.size + below.size
+    return n > 0 and float(above.sum() + below.sum()) > SHADED_MARGIN * n
 
 
 def _segment_evidence(
