@@ -548,8 +548,8 @@ def assemble(
         if trimmed_clutter and len(glyph_units) <= SHORT_AFTER_CLUTTER:
             need = max(need, config.short_line_confidence)
         if trimmed_clutter and len(glyph_units) <= PAIR_AFTER_CLUTTER and not n_marks:
-            # two letters of a word read as digits as surely as digits (a word's other
-            # letters were the clutter): without a point or minus, no number
+            # one or two letters of a word read as digits as surely as digits (the word's
+            # other letters were the clutter): without a point or minus, no number
             continue
         if detection.noisy:
             # Random blobs read as one or two confident digits all the time; only a row

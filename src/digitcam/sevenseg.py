@@ -952,14 +952,14 @@ def find_cells(
     runs = [r for r in runs if not _not_a_cell(binary, r, top, bottom)]
     runs = [_trim_low_ends(binary, r, top, bottom) for r in runs]
     # glue runs split by a 1-2 px crack (a segment gap seen at a slant)
-    merged: list[list[int]] = []
-    first_piece: list[tuple[int, int]] = []
+    # (start, end, end of the first piece glued) each
+    glued: list[list[int]] = []
     for a, b in runs:
-        if merged and a - merged[-1][1] <= max(1, round(0.07 * hd)):
-            merged[-1][1] = b
+        if glued and a - glued[-1][1] <= max(1, round(0.07 * hd)):
+            glued[-1][1] = b
         else:
-            merged.append([a, b])
-            first_piece.append((a, b))
+            glued.append([a, b, b])
+    merged = [[a, b] for a, b, _p in glued]
     if not merged:
         return []
     widths = np.array([b - a for a, b in merged], np.float64)
@@ -970,7 +970,7 @@ def find_cells(
         # a lone run has no neighbours to give the pitch: a glowing or wide-faced 4 or 0
         # is as wide as it is tall, and two digits would be wider still
         cw = float(widths[0])
-    merged = _unglue_ones(binary, merged, first_piece, cw, top, bottom)
+    merged = _unglue_ones(binary, glued, cw, top, bottom)
     cells: list[tuple[float, float]] = []
     inks: list[tuple[float, float]] = []
     for a, b in merged:
@@ -1004,22 +1004,21 @@ def find_cells(
 
 
 def _unglue_ones(
-    binary: NDArray[np.uint8], merged: list[list[int]], first_piece: list[tuple[int, int]],
-    cw: float, top: float, bottom: float,
-) -> list[list[int]]:  # fmt: skip
-    """Runs glued across a crack, split again where the first piece is a 1: a narrow bar
-    the band's height set tight before the next digit (a glued run wider than a digit).
-    Narrow as it is, a digit's own left bars cracked off at a slant glue into one digit's
-    width."""
+    binary: NDArray[np.uint8], glued: list[list[int]], cw: float, top: float, bottom: float
+) -> list[list[int]]:
+    """Runs glued across a crack (start, end, end of the first piece each), split again
+    where the first piece is a 1: a narrow bar the band's height set tight before the next
+    digit (a glued run wider than a digit). Narrow as it is, a digit's own left bars
+    cracked off at a slant glue into one digit's width."""
     hd = bottom - top
     t0, t1 = max(0, round(top)), min(binary.shape[0], round(bottom) + 1)
     out: list[list[int]] = []
-    for (a, b), (p0, p1) in zip(merged, first_piece, strict=True):
-        if p1 < b and b - a > 1.2 * cw and p1 - p0 <= 0.45 * cw:
-            rows = np.flatnonzero(binary[t0:t1, p0:p1].any(axis=1))
+    for a, b, p1 in glued:
+        if p1 < b and b - a > 1.2 * cw and p1 - a <= 0.45 * cw:
+            rows = np.flatnonzero(binary[t0:t1, a:p1].any(axis=1))
             if len(rows) and rows[-1] - rows[0] + 1 >= 0.8 * hd:
                 nxt = p1 + int(np.argmax(binary[t0:t1, p1:b].any(axis=0)))
-                out += [[p0, p1], [nxt, b]]
+                out += [[a, p1], [nxt, b]]
                 continue
         out.append([a, b])
     return out
