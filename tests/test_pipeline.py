@@ -232,6 +232,32 @@ def test_lines_split_at_a_minus_are_joined(left, right, gap, expected):
     assert got == sorted(expected)
 
 
+def test_a_displays_7_read_as_1_by_the_classifier_goes_to_the_segment_reading():
+    from dataclasses import replace
+
+    from digitcam.pipeline import _sevens_read_as_ones
+    from digitcam.types import GlyphKind
+
+    def segs(text, conf=1.0):
+        return tuple(
+            replace(g, kind=GlyphKind.SEGMENTS, confidence=conf) for g in _glyphs(text, 10)
+        )
+
+    # Given a printed reading "091" of a display whose 1 is as wide as its other digits
+    printed = list(_glyphs("091", 10))
+    # Then a segment reading "097" (with display evidence) is the display's 7
+    assert _sevens_read_as_ones(printed, segs("097"))
+    # but not without display evidence (confidence cut to a printed row's), nor where the
+    # printed 1 is narrow (a printed 1's flag decodes as a 7's top bar too), nor where the
+    # readings differ otherwise or in length
+    assert not _sevens_read_as_ones(printed, segs("097", conf=0.5))
+    narrow = [*printed[:2], replace(printed[2], box=replace(printed[2].box, w=14))]
+    assert not _sevens_read_as_ones(narrow, segs("097"))
+    assert not _sevens_read_as_ones(printed, segs("897"))
+    assert not _sevens_read_as_ones(printed, segs("0971"))
+    assert not _sevens_read_as_ones(printed, segs("091"))
+
+
 def test_odd_heights_at_a_lines_ends_are_trimmed_not_the_line():
     from digitcam.pipeline import _trim_odd_heights
     from digitcam.segment import Unit

@@ -614,6 +614,9 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (5010, "a shaded LCD whose darker side's digits one split level loses"),
         (40070, "a two-line display: a lone digit just above the lower line's merged "
                 "digits is no digit's upper half"),
+        (40055, "a small LED's 7 the printed classifier reads as 1 (its short top bar "
+                "taken for a flag) at the segment reading's score"),
+        (40041, "a small LCD's 7 the printed classifier reads as 1, scoring a little more"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -33,7 +33,13 @@ from digitcam.segment import (
     order_lines,
     refine_line,
 )
-from digitcam.sevenseg import beside_line, read_cell, read_segment_displays, stitch_lines
+from digitcam.sevenseg import (
+    NO_EVIDENCE_FACTOR,
+    beside_line,
+    read_cell,
+    read_segment_displays,
+    stitch_lines,
+)
 from digitcam.types import (
     MARKS,
     NOT_GLYPH,
@@ -592,6 +598,10 @@ def assemble(
 #: Beside a display line, a printed line with a glyph less sure than this is clutter.
 BESIDE_DISPLAY_CONFIDENCE = 0.7
 
+#: A '1' of the printed reader this share of its line's other digits wide may be a display's
+#: 7 (whose top bar spans the cell); a printed 1 is narrower.
+SEVEN_WIDTH = 0.85
+
 
 def resolve(
     candidates: list[tuple[Box, tuple[Glyph, ...], float]],
@@ -745,7 +755,7 @@ def _prefer_segment_detail(
             continue
         s_dig = "".join(c for c in s_text if c.isdigit())
         for bp, gp, sp in candidates:
-            if _has_segments(gp) or sp <= out[i][2] or bs.overlap(bp) < 0.5:
+            if _has_segments(gp) or sp < out[i][2] or bs.overlap(bp) < 0.5:
                 continue
             # glyphs of the printed line beyond the segment line's ends are clutter glued
             # to the number when they hold a refused glyph (a few at most)
@@ -766,6 +776,7 @@ def _prefer_segment_detail(
             if (
                 agrees
                 or (not outside and _differs_where_unsure(inside, s_text))
+                or (not outside and _sevens_read_as_ones(inside, gs))
                 or (not outside and _extends(gs, s_text, p_text, bp))
             ):
                 out[i] = (bs, gs, sp * 1.01)
@@ -801,6 +812,29 @@ def _differs_where_unsure(printed: list[Glyph], s_text: str) -> bool:
     diff = [g for g, c in zip(printed, s_text, strict=True) if g.char != c]
     return bool(diff) and all(
         g.confidence < BESIDE_DISPLAY_CONFIDENCE and g.char.isdigit() for g in diff
+    )
+
+
+def _sevens_read_as_ones(printed: list[Glyph], segs: tuple[Glyph, ...]) -> bool:
+    """Whether a segment reading differs from a printed line, glyph for glyph, only in a
+    '7' the printed classifier read as '1': a seven-segment 7 is a 1 with a short top
+    bar, which the classifier takes for a 1's flag (however sure).
+
+    A printed 1's flag decodes as a 7's top bar too; two things tell the display's 7: it
+    is read from a display (confidence above what a row without display evidence gets),
+    and it is as wide as the line's other digits (`SEVEN_WIDTH`), where a printed 1 is
+    narrower.
+    """
+    if len(printed) != len(segs):
+        return False
+    widths = [g.box.w for g in printed if g.char.isdigit() and g.char != "1"]
+    if not widths:
+        return False
+    wide = SEVEN_WIDTH * float(np.median(widths))
+    diff = [(p, s) for p, s in zip(printed, segs, strict=True) if p.char != s.char]
+    return bool(diff) and all(
+        p.char == "1" and s.char == "7" and s.confidence > NO_EVIDENCE_FACTOR and p.box.w >= wide
+        for p, s in diff
     )
 
 
