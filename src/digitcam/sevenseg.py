@@ -94,6 +94,16 @@ MAX_CLEAN_ROWS = 6
 #: Display windows read on their own per frame (the largest).
 MAX_WINDOWS = 4
 
+#: Plain windows (`plain_windows`) read besides, the largest not outlined already; the
+#: stroke width they are opened by (small displays: larger ones are outlined), and the
+#: local threshold that tells them from their surround.
+MAX_PLAIN_WINDOWS = 2
+PLAIN_STROKE = 5
+#: (strokes under 5 px: digits under about 35 px, in windows this high at most)
+PLAIN_MAX_H = 64
+PLAIN_BLOCK = 101
+PLAIN_OFFSET = 10
+
 #: Rows read in a window (a display has one or two lines).
 WINDOW_ROWS = 3
 
@@ -1613,26 +1623,64 @@ def brightest_channel(image: NDArray[Any]) -> NDArray[np.uint8] | None:
     return cv2.GaussianBlur(m, (3, 3), 0)
 
 
-def find_windows(gray: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
-    """Display windows (or whole displays): convex quadrilaterals outlined by edges.
+def find_windows(gray: NDArray[np.uint8], *, plain: bool = True) -> list[NDArray[np.float32]]:
+    """Display windows (or whole displays): convex quadrilaterals outlined by edges, and
+    plain dark or light ones.
 
     A display sits in a bezel and shows its digits in a plain window; both are four-sided
     outlines that perspective keeps four-sided. Reading inside one, with its own threshold,
-    finds digits that the frame-wide search loses to clutter or glues to the bezel.
+    finds digits that the frame-wide search loses to clutter or glues to the bezel. Edges
+    are looked for at half size (fast), where a small display's outline dissolves into
+    its digits' and a textured ground's edges: windows that are plain once their strokes
+    are taken away (`plain_windows`) are added.
 
     Args:
         gray: HxW uint8, denoised.
+        plain: add the plain windows (`plain_windows`).
 
     Returns:
-        Up to `MAX_WINDOWS` quads, 4 x 2 float32 (top-left, top-right, bottom-right,
-        bottom-left) in frame coordinates, largest first; nearly identical ones once.
+        Up to `MAX_WINDOWS` outlined quads, largest first, then up to `MAX_PLAIN_WINDOWS`
+        plain ones that are not among them, 4 x 2 float32 (top-left, top-right,
+        bottom-right, bottom-left) in frame coordinates; nearly identical ones once.
     """
     hh, ww = gray.shape
     f = 2 if min(hh, ww) >= 200 else 1
     small = cv2.resize(gray, (ww // f, hh // f), interpolation=cv2.INTER_AREA) if f > 1 else gray
     edges = cv2.dilate(cv2.Canny(small, 30, 90), np.ones((3, 3), np.uint8))
-    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    area_min, area_max = 0.002 * small.size, 0.7 * small.size
+    out = _distinct(_quads(edges, f), MAX_WINDOWS)
+    return out + plain_windows(gray, out) if plain else out
+
+
+def plain_windows(
+    gray: NDArray[np.uint8], outlined: list[NDArray[np.float32]]
+) -> list[NDArray[np.float32]]:
+    """Windows plain dark (or light) once thin lit (or dark) strokes are opened away: up
+    to `MAX_PLAIN_WINDOWS`, the largest that are not among the `outlined` ones."""
+    k = np.ones((PLAIN_STROKE, PLAIN_STROKE), np.uint8)
+    found: list[tuple[float, NDArray[np.float32]]] = []
+    for op in (cv2.MORPH_OPEN, cv2.MORPH_CLOSE):
+        flat = cv2.morphologyEx(gray, op, k)
+        if op == cv2.MORPH_OPEN:  # dark windows: lit strokes gone
+            flat = cv2.bitwise_not(flat)
+        mask = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
+                                     PLAIN_BLOCK, -PLAIN_OFFSET)  # fmt: skip
+        found += _quads(mask, 1)
+    new = [
+        (a, q)
+        for a, q in found
+        if _quad_height(q) <= PLAIN_MAX_H and all(_quad_iou(q, o) < 0.8 for o in outlined)
+    ]
+    return _distinct(new, MAX_PLAIN_WINDOWS)
+
+
+def _quad_height(q: NDArray[np.float32]) -> float:
+    return float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+
+
+def _quads(mask: NDArray[np.uint8], f: int) -> list[tuple[float, NDArray[np.float32]]]:
+    """(area, quad) of the window-like outlines in a mask made at 1/f of the frame's size."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    area_min, area_max = 0.002 * mask.size, 0.7 * mask.size
     found: list[tuple[float, NDArray[np.float32]]] = []
     for c in contours:
         a = cv2.contourArea(c)
@@ -1655,12 +1703,16 @@ def find_windows(gray: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
         if abs(dy) > 0.35 * abs(dx) or not (q[0, 1] < q[3, 1] and q[1, 1] < q[2, 1]):
             continue
         found.append((a, q))
-    found.sort(key=lambda t: -t[0])
+    return found
+
+
+def _distinct(found: list[tuple[float, NDArray[np.float32]]], n: int) -> list[NDArray[np.float32]]:
+    """The `n` largest quads, nearly identical ones once."""
     out: list[NDArray[np.float32]] = []
-    for _a, q in found:
+    for _a, q in sorted(found, key=lambda t: -t[0]):
         if all(_quad_iou(q, o) < 0.8 for o in out):
             out.append(q)
-        if len(out) >= MAX_WINDOWS:
+        if len(out) >= n:
             break
     return out
 
@@ -1762,12 +1814,15 @@ def read_segment_displays(
         # place is as often the better one (measured).
         read: list[NDArray[np.float32]] = []
         win: list[tuple[Box, tuple[Glyph, ...], float]] = []
-        for i, quad in enumerate(find_windows(gray)):
+        outlined = find_windows(gray, plain=False)
+        plain = plain_windows(gray, outlined)
+        for i, quad in enumerate(outlined + plain):
             # a second polarity costs a second read: only the largest window (the display,
             # mostly; the others are clutter's outlines) gets one
             lines = _read_window(image, gray, quad, config, retry_polarity=i == 0)
             lines = [ln for ln in lines if _inside(ln[0], gray.shape)]
-            if lines:
+            if lines and i < len(outlined):
+                # (a plain window may hold part of a display only: one line of two)
                 read.append(quad)
             win += lines
         if read:
