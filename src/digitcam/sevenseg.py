@@ -99,8 +99,8 @@ MAX_WINDOWS = 4
 #: local threshold that tells them from their surround.
 MAX_PLAIN_WINDOWS = 2
 PLAIN_STROKE = 5
-#: (strokes under 5 px: digits under about 35 px, in windows this high at most)
-PLAIN_MAX_H = 64
+#: (strokes under 5 px: digits under about 35 px, in windows of two lines this high at most)
+PLAIN_MAX_H = 100
 PLAIN_BLOCK = 101
 PLAIN_OFFSET = 10
 
