@@ -258,6 +258,31 @@ def test_a_displays_7_read_as_1_by_the_classifier_goes_to_the_segment_reading():
     assert not _sevens_read_as_ones(printed, segs("091"))
 
 
+def test_a_tilted_fused_line_gets_its_slope_and_glyph_height_from_its_columns():
+    from digitcam.pipeline import fused_line_geometry
+    from digitcam.types import Polarity
+
+    # Given bold digits set so tight they are one blob, 26 px high, tilted by 4 degrees
+    text = np.zeros((120, 400), np.uint8)
+    cv2.putText(text, "2884224", (20, 75), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 255, 7)
+    rot = cv2.getRotationMatrix2D((200, 60), 4.0, 1.0)
+    mask = cv2.warpAffine(text, rot, (400, 120), flags=cv2.INTER_NEAREST)
+    n, _lab, st, _c = cv2.connectedComponentsWithStats(mask)
+    assert n == 2  # one blob
+    box = st[1:2, :4].astype(np.int32)
+    _x, _y, _w, glyph_h = cv2.boundingRect(cv2.findNonZero(text))  # the upright text's
+    # When its geometry is fitted
+    line = fused_line_geometry(mask, box, Polarity.LIGHT_ON_DARK)
+    # Then the slope is the tilt (the image's y runs down: a counter-clockwise turn rises
+    # to the right) and the height the glyphs', not the box's
+    assert line.slope == pytest.approx(-np.tan(np.radians(4.0)), abs=0.015)
+    assert abs(line.height - glyph_h) <= 0.15 * glyph_h < 0.8 * box[0, 3]
+    # and an upright blob keeps its box's geometry (no tilt to account for)
+    n, _lab, st, _c = cv2.connectedComponentsWithStats(text)
+    upright = fused_line_geometry(text, st[1:2, :4].astype(np.int32), Polarity.LIGHT_ON_DARK)
+    assert (upright.slope, upright.height) == (0.0, float(st[1, 3]))
+
+
 def test_odd_heights_at_a_lines_ends_are_trimmed_not_the_line():
     from digitcam.pipeline import _trim_odd_heights
     from digitcam.segment import Unit
@@ -355,6 +380,12 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
         (70042, False, "two letters of a word ('UN') read as '08'"),
         (20073, False, "a card's edge under a tilted line split it at the minus' digit"),
         (90056, True, "a bar of clutter above a line's digits read as a '?' among them"),
+        (
+            80002,
+            False,
+            "a tilted line of bold serif digits fused into one blob (its box "
+            "is half again as tall as its digits)",
+        ),
     ],
 )
 def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, why):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -22,6 +22,7 @@ from digitcam.features import glyph_features, normalize_glyph
 from digitcam.metrics import levenshtein
 from digitcam.preprocess import denoise, ink_masks, ink_offset, noise_sigma, odd, to_gray
 from digitcam.segment import (
+    MAX_SLOPE,
     LineGeometry,
     RefinedLine,
     Unit,
@@ -161,8 +162,10 @@ def detect_lines(
         small = comps.stats[~ok]
         small = small[(small[:, 3] <= 0.35 * h) & (small[:, 2] >= 3), :4]
         for g in bridge_dashes(link_neighbours(boxes), boxes, small):
-            if len(g) > 1 or _fused_text(boxes[g[0]]):
+            if len(g) > 1:
                 lines.append(line_geometry(boxes[g], pol))
+            elif _fused_text(boxes[g[0]]):
+                lines.append(fused_line_geometry(mask, boxes[g], pol))
             elif _plausible_single(boxes[g[0]]):
                 singles.append((boxes[g], pol))
     if not lines:
@@ -194,6 +197,58 @@ def _fused_text(box: NDArray[np.int32]) -> bool:
     bold print): two bold digits touching are about 1.2 heights wide, one digit less than
     one (a minus beside them is too small to link to them, so their line is this blob)."""
     return bool(box[2] >= 1.15 * box[3])
+
+
+#: A fused blob is refitted as a tilted line (`fused_line_geometry`) when its slope makes
+#: its box this share of its glyphs' height taller, give or take as much.
+FUSED_TILT = 0.25
+
+
+def fused_line_geometry(
+    mask: NDArray[np.uint8], boxes: NDArray[np.int32], polarity: Polarity
+) -> LineGeometry:
+    """The geometry of a line that is one blob (glyphs fused by blur or tight setting).
+
+    Its box says nothing of the slope, and a tilted line's box is taller than its glyphs
+    (a 190 px line at 4 degrees: 14 px taller), so the crop made from it would leave the
+    glyphs leaning and too small to split. The blob's columns tell both: each digit column
+    runs from the glyphs' top to their bottom, so their middles lie on the line and their
+    extents give the glyph height.
+
+    Args:
+        mask: HxW uint8 ink mask the blob was found in (non-zero = ink).
+        boxes: 1 x 4 int (x, y, w, h), the blob's box.
+        polarity: the mask's ink polarity.
+
+    Returns:
+        The line, its slope and height fitted to the blob's columns (its box's when too
+        few columns are a glyph's full height).
+    """
+    x, y, w, h = (int(v) for v in boxes[0])
+    sub = mask[y : y + h, x : x + w] > 0
+    has = sub.any(axis=0)
+    first = np.argmax(sub, axis=0)
+    last = h - 1 - np.argmax(sub[::-1], axis=0)
+    extent = np.where(has, last - first + 1, 0)
+    # a glyph's full height: the columns of points, minus signs and gaps fall short
+    full = extent >= 0.6 * extent.max()
+    line = line_geometry(boxes, polarity)
+    if full.sum() < max(4, 0.3 * w):
+        return line
+    cols = np.flatnonzero(full).astype(np.float64)
+    mid = (first[full] + last[full]) / 2.0
+    slope = float(np.polyfit(cols, mid, 1)[0])
+    slope = min(max(slope, -MAX_SLOPE * 1.5), MAX_SLOPE * 1.5)
+    ext = extent[full]
+    height = float(np.median(ext))
+    q1, q3 = np.percentile(ext, (25, 75))
+    # Only a tilted band of glyphs of one height: the slope must account for the box's
+    # extra height, and the glyph columns must agree on theirs (a blob of clutter does not).
+    tilted = abs(slope) * w >= FUSED_TILT * height
+    band = abs(h - (height + abs(slope) * w)) <= FUSED_TILT * height
+    if not (tilted and band and q3 - q1 <= FUSED_TILT * height):
+        return line
+    return replace(line, slope=slope, height=height)
 
 
 def _plausible_single(box: NDArray[np.int32]) -> bool:
@@ -232,7 +287,11 @@ def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> l
     # tells those apart later: they read as "not a glyph" or lose on score), and boxes
     # that overlap by more than 30 % of the smaller. Only the order of the decisions
     # below depends on earlier ones; a frame has hundreds of pairs and a handful of these.
-    heights = np.array([ln.height for ln in lines], np.float64)
+    # (a lone blob by its box: a fused line's fitted height is its glyphs', but a card of
+    # the other polarity around a line of text is such a blob too, as tall as the text)
+    heights = np.array(
+        [ln.height if len(ln.boxes) > 1 else float(ln.boxes[0, 3]) for ln in lines], np.float64
+    )
     dark_ink = np.array([ln.polarity is Polarity.DARK_ON_LIGHT for ln in lines])
     x0, y0, x1, y1 = np.array([(b.x, b.y, b.x2, b.y2) for b in boxes], np.int64).T
     area = (x1 - x0) * (y1 - y0)
@@ -307,8 +366,10 @@ def _gate_cells(line: LineGeometry) -> list[tuple[int, int, int, int]]:
     cells = []
     for x, y, w, h in line.boxes.tolist():
         # A wide blob is glyphs fused by blur or tight setting: look at it in
-        # digit-wide slices, as refinement would split it.
-        n = 1 if w <= 1.1 * h else int(min(8, max(2, round(w / (0.6 * h)))))
+        # digit-wide slices, as refinement would split it (a tilted line's blob is taller
+        # than its glyphs: the line's height is theirs).
+        gh = line.height if len(line.boxes) == 1 else h
+        n = 1 if w <= 1.1 * gh else int(min(8, max(2, round(w / (0.6 * gh)))))
         cells.extend((x + (w * k) // n, x + (w * (k + 1)) // n, y, h) for k in range(n))
     # A few cells spread along the line are enough to tell text from clutter.
     step = max(1, len(cells) // GATE_CELLS)
