@@ -270,7 +270,7 @@ def test_a_tilted_fused_line_gets_its_slope_and_glyph_height_from_its_columns():
     n, _lab, st, _c = cv2.connectedComponentsWithStats(mask)
     assert n == 2  # one blob
     box = st[1:2, :4].astype(np.int32)
-    _x, _y, _w, glyph_h = cv2.boundingRect(cv2.findNonZero(text))  # the upright text's
+    _x, _y, _w, glyph_h = cv2.boundingRect(cv2.findNonZero(text))  # upright: glyphs' height
     # When its geometry is fitted
     line = fused_line_geometry(mask, box, Polarity.LIGHT_ON_DARK)
     # Then the slope is the tilt (the image's y runs down: a counter-clockwise turn rises
