@@ -204,6 +204,29 @@ def test_a_lone_run_as_wide_as_tall_is_one_cell_and_a_wider_one_two() -> None:
     assert len(find_cells(binary, 12, 52)) == 2
 
 
+def test_a_run_narrower_than_the_lines_digits_gets_a_right_aligned_cell() -> None:
+    # given a strip mask: two digit runs 20 px wide, and between them a 3 whose bars stop
+    # short of the left corners (no f or e bars: its run is 16 px)
+    binary = np.zeros((64, 110), np.uint8)
+    for x0 in (5, 70):  # 8s: three bars across, and bars down both sides
+        for y in (12, 30, 47):
+            binary[y : y + 5, x0 : x0 + 20] = 1
+        binary[12:52, x0 : x0 + 5] = 1
+        binary[12:52, x0 + 15 : x0 + 20] = 1
+    for y in (12, 30, 47):  # the 3's a, g, d
+        binary[y : y + 5, 40:56] = 1
+    binary[12:52, 51:56] = 1  # its b, c
+    cells = [c for c, _ in find_cells(binary, 12, 52)]
+    # then the 3's cell is as wide as the others, ending where its run ends (its counters'
+    # zone in the open space, not on its bars)
+    assert len(cells) == 3
+    assert cells[1] == (36.0, 56.0)
+    assert cells[0] == (5.0, 25.0)
+    # and the segment values read it as a 3
+    strip = Strip((binary * 200).astype(np.uint8), np.eye(3), 12.0, 52.0)
+    assert [c.char for c in decode_strip(strip) if c.char] == ["8", "3", "8"]
+
+
 def test_a_short_minus_gets_a_cell_centred_on_it() -> None:
     # given a strip mask: a short bar at mid-height, then two digit-like runs
     binary = np.zeros((64, 90), np.uint8)
@@ -638,6 +661,9 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                 "dark window once its lit strokes are opened away"),
         (21098, "a small VFD whose window is found plain, not outlined"),
         (40020, "a lone digit in a small display's plain window"),
+        (21016, "a 7 whose cell is right-aligned (no left bars): its counters' zone off "
+                "its bars"),
+        (33060, "a 3 of mitred bars, narrower than the other digits"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -91,6 +91,10 @@ CLEAN_SURROUND = 0.05
 #: textured scene, clutter outranks a small display whose window is plain.
 MAX_CLEAN_ROWS = 6
 
+#: A run narrower than this share of the line's cell width gets a cell that wide, to its
+#: left (a 3 or a 7 has no left bars).
+NARROW_CELL = 0.9
+
 #: Display windows read on their own per frame (the largest).
 MAX_WINDOWS = 4
 
@@ -994,7 +998,11 @@ def find_cells(
             cells.append((b - cw, float(b)))
             inks.append((float(a), float(b)))
         elif wr <= 1.45 * cw:
-            cells.append((float(a), float(b)))
+            # a 3 or 7 lacks the left bars, and a face whose bars are mitred short of the
+            # corners leaves its run narrower than a digit: its cell is right-aligned too
+            # (else the counters' zone falls on its bars, and it reads as a blob)
+            x0 = b - cw if wr < NARROW_CELL * cw else float(a)
+            cells.append((float(x0), float(b)))
             inks.append((float(a), float(b)))
         else:
             # a dot fused between two digits is in one of the parts
