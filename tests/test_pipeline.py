@@ -258,6 +258,31 @@ def test_a_displays_7_read_as_1_by_the_classifier_goes_to_the_segment_reading():
     assert not _sevens_read_as_ones(printed, segs("091"))
 
 
+def test_a_segment_line_takes_the_point_the_printed_reader_saw_between_its_digits():
+    from dataclasses import replace
+
+    from digitcam.pipeline import _union, _with_printed_point
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    seg = tuple(replace(g, kind=GlyphKind.SEGMENTS) for g in _glyphs("4033", 10))
+    line = (_union([g.box for g in seg]), seg, 20.0)
+    # Given a printed reading of the same place that lost the 4 but saw the point
+    p = _glyphs("033", 40)
+    dot = Glyph(Box(p[0].box.x2 + 2, 134, 5, 5), ".", 0.9, (), GlyphKind.MARK)
+    printed = (p[0], dot, *p[1:])
+    cands = [line, _line(printed)]
+    # Then the segment line gets the point, between the same digits
+    got = _with_printed_point(line, cands)
+    assert "".join(g.char for g in got[1]) == "40.33"
+    assert (got[0], got[2]) == (line[0], line[2])
+    # but not where the digits around the point read otherwise, nor when it has one
+    other = (p[0], dot, replace(p[1], char="8"), p[2])
+    assert _with_printed_point(line, [line, _line(other)]) is line
+    pointed = (*seg[:2], dot, *seg[2:])
+    with_point = (line[0], pointed, 20.0)
+    assert _with_printed_point(with_point, [with_point, _line(printed)]) is with_point
+
+
 def test_a_tilted_fused_line_gets_its_slope_and_glyph_height_from_its_columns():
     from digitcam.pipeline import fused_line_geometry
     from digitcam.types import Polarity

@@ -664,6 +664,9 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (21016, "a 7 whose cell is right-aligned (no left bars): its counters' zone off "
                 "its bars"),
         (33060, "a 3 of mitred bars, narrower than the other digits"),
+        (33079, "a small VFD's point that its strip blurs away, seen by the printed "
+                "reader between the same digits"),
+        (33041, "a small LED's point the printed reader sees (which misreads a digit)"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -692,7 +692,36 @@ def resolve(
                 c for c in candidates if not any(_same_reading_place(c, d) for d in clutter)
             ]
             kept = _resolve_once(candidates)
-    return kept
+    return [_with_printed_point(k, candidates) for k in kept]
+
+
+def _with_printed_point(
+    line: tuple[Box, tuple[Glyph, ...], float],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> tuple[Box, tuple[Glyph, ...], float]:
+    """A segment line given the decimal point the printed reader saw in the same place.
+
+    The segment reader looks for a point in the gap between two cells, lit at the
+    baseline; a small display's point is a few pixels, which its strip may blur away. The
+    printed reader sees it as a mark of its own: where a printed reading of the place has
+    a point between two digits that the segment line reads alike, and the segment line
+    has no point, the point is the line's.
+    """
+    box, glyphs, score = line
+    if not _segments_only(glyphs) or any(g.char == "." for g in glyphs):
+        return line
+    for b, gp, _s in candidates:
+        if _has_segments(gp) or box.overlap(b) < 0.5:
+            continue
+        for k in range(1, len(gp) - 1):
+            left, dot, right = gp[k - 1], gp[k], gp[k + 1]
+            if dot.char != "." or not (left.char.isdigit() and right.char.isdigit()):
+                continue
+            for i in range(len(glyphs) - 1):
+                a, c = glyphs[i], glyphs[i + 1]
+                if (a.char, c.char) == (left.char, right.char) and a.box.cx < dot.box.cx < c.box.cx:
+                    return (box, (*glyphs[: i + 1], dot, *glyphs[i + 1 :]), score)
+    return line
 
 
 def _same_reading_place(
