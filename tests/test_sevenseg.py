@@ -667,6 +667,9 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (33079, "a small VFD's point that its strip blurs away, seen by the printed "
                 "reader between the same digits"),
         (33041, "a small LED's point the printed reader sees (which misreads a digit)"),
+        (5096, "a minus in the display's leftmost cell, a blank cell from the digits: "
+               "beyond the strip's reach"),
+        (40074, "a minus a blank cell away from a lone 0"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -91,6 +91,10 @@ CLEAN_SURROUND = 0.05
 #: textured scene, clutter outranks a small display whose window is plain.
 MAX_CLEAN_ROWS = 6
 
+#: How far left of a display line's first digit a minus sign in its leftmost cell is
+#: looked for (`_far_minus`), in digit heights.
+MINUS_REACH = 2.5
+
 #: A run narrower than this share of the line's cell width gets a cell that wide, to its
 #: left (a 3 or a 7 has no left bars).
 NARROW_CELL = 0.9
@@ -1608,9 +1612,49 @@ def read_row(
     c = row.clusters
     p = np.array([[c[:, 0].min(), c[:, 1].mean() + c[:, 3].mean() / 2]], np.float64)
     q = cv2.perspectiveTransform(p.reshape(-1, 1, 2), strip.m).reshape(-1, 2)
-    return line_from_cells(cells, strip, n_clusters_x=(float(q[0, 0]) - 0.3 * STRIP_DIGIT_PX,
+    line = line_from_cells(cells, strip, n_clusters_x=(float(q[0, 0]) - 0.3 * STRIP_DIGIT_PX,
                                                        float("inf")),
                            short_line=row.short_line, trusted=trusted)  # fmt: skip
+    if line is None or line[1][0].char == "-":
+        return line
+    first = next(c for c in cells if c.char.isdigit())
+    minus = _far_minus(gray, strip, first.cell, row.polarity)
+    return line if minus is None else (line[0], (minus, *line[1]), line[2])
+
+
+def _far_minus(
+    gray: NDArray[np.uint8], strip: Strip, cell: tuple[float, float], polarity: Polarity
+) -> Glyph | None:
+    """A minus sign in a display's leftmost cell, blank cells away from its first digit
+    (`cell`, strip x-range): beyond the strip, which reaches a cell's width or so to the
+    left. The strip's own mapping is carried on to the left; the minus must be the only
+    lit thing there, a bar at mid-height a cell wide at most."""
+    hd = strip.bottom - strip.top
+    reach = MINUS_REACH * hd
+    x0, x1 = cell
+    shift = np.float64([[1, 0, reach - x0], [0, 1, 0], [0, 0, 1]])
+    m = shift @ strip.m
+    hs = strip.image.shape[0]
+    area = cv2.warpPerspective(gray, m, (round(reach + (x1 - x0)), hs), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    if polarity is Polarity.DARK_ON_LIGHT:
+        area = 255 - area
+    # split at the level of the first digit's bars and the ground around (Otsu over both)
+    _t, binary = cv2.threshold(area, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    left = binary[:, : round(reach - 0.15 * hd)]
+    n, _lab, st, _c = cv2.connectedComponentsWithStats(left, connectivity=8)
+    st = st[1:n]
+    st = st[st[:, 4] >= 0.01 * hd * hd]
+    # what runs on past the area's left edge is the bezel or the scene beyond the window
+    st = st[st[:, 0] > 0]
+    if len(st) != 1:
+        return None
+    x, y, w, h, _a = (int(v) for v in st[0])
+    mid = (strip.top + strip.bottom) / 2
+    if not (h <= 0.3 * hd and 0.2 * hd <= w <= 0.7 * hd and abs(y + h / 2 - mid) <= 0.15 * hd):
+        return None
+    box = _to_frame_box(np.linalg.inv(m), x, y, x + w, y + h)
+    return Glyph(box, "-", MARK_CONFIDENCE, (("-", MARK_CONFIDENCE),), GlyphKind.MARK)
 
 
 def brightest_channel(image: NDArray[Any]) -> NDArray[np.uint8] | None:
