@@ -1726,6 +1726,7 @@ def plain_windows(
 
 
 def _quad_height(q: NDArray[np.float32]) -> float:
+    """Mean length of a quad's left and right sides (corners ordered as `_corner_order`)."""
     return float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
 
 
@@ -1746,7 +1747,7 @@ def _quads(mask: NDArray[np.uint8], f: int) -> list[tuple[float, NDArray[np.floa
             continue
         q = _corner_order(p.reshape(4, 2).astype(np.float32) * f)
         w = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
-        h = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+        h = _quad_height(q)
         # a window is wider than tall (digits side by side) and tall enough for digits
         if h < 12 or not 0.9 * h <= w <= 12 * h:
             continue
@@ -1790,7 +1791,7 @@ def _read_window(
     guessed reads nothing, read the other)."""
     tl, tr, br, bl = quad
     w = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
-    h = float(np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    h = _quad_height(quad)
     m = 0.1 * h  # a margin: digits may touch the window's edge
     dst = np.float32([[m, m], [w + m, m], [w + m, h + m], [m, h + m]])
     hom = cv2.getPerspectiveTransform(quad, dst)
