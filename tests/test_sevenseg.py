@@ -595,6 +595,25 @@ def test_a_digit_over_a_row_of_merged_digits_is_no_pair_of_halves() -> None:
     assert out[:, :4].tolist() == [[30, 26, 16, 26]]
 
 
+def test_two_pieces_side_by_side_over_one_are_no_digits_halves() -> None:
+    # given (x, y, w, h, area) a narrow digit's two bars (a 7 of a, b, c and f, its f apart)
+    # just above a lower line's digit, which a ghost beside it makes wider than tall
+    cl = np.array(
+        [[116, 39, 20, 27, 227], [139, 37, 20, 30, 256], [114, 74, 40, 32, 595]], np.float64
+    )
+    members = [np.array([0]), np.array([1]), np.array([2])]
+    # then the two lines stay apart (glued, both lines' digits were one tall cluster)
+    out, _ = _stack_halves(cl, members)
+    assert len(out) == 3
+    # while an upper half over a lower half in two overlapping pieces (an italic digit's
+    # bars) is one digit
+    italic = np.array(
+        [[241, 37, 37, 28, 300], [238, 68, 32, 28, 250], [244, 64, 32, 29, 260]], np.float64
+    )
+    out, _ = _stack_halves(italic, members)
+    assert out[:, :4].tolist() == [[238, 37, 40, 59]]
+
+
 def test_two_plain_bars_are_no_reading_but_a_displays_11_is() -> None:
     # given two solid bars of a digit's size (a frame's edges, clutter: no gap where a
     # segment display's b and c bars meet, no ghosts)
@@ -670,6 +689,13 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (5096, "a minus in the display's leftmost cell, a blank cell from the digits: "
                "beyond the strip's reach"),
         (40074, "a minus a blank cell away from a lone 0"),
+        (95086, "a display showing one bold 8: more than half its cell's band lit"),
+        (90141, "a lone 3 in a window outlined tight around the digits (0.75 of its crop)"),
+        (95128, "a two-line display's short line beside its line the printed reader won, "
+                "which the segment reader reads alike"),
+        (90075, "a two-line display's lines close: an upper digit's bars over a lower "
+                "line's digit are no digit's halves"),
+        (90143, "a two-line display whose lines' digits stacked as halves"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

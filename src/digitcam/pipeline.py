@@ -791,13 +791,20 @@ def _short_printed_clutter(
 
 
 def _short_segment_clutter(
-    kept: list[tuple[Box, tuple[Glyph, ...], float]], _agreed: list[Box]
+    kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
 ) -> set[Box]:
-    """Segment lines of one or two digits beside printed numbers and no display line."""
+    """Segment lines of one or two digits beside printed numbers and no display line
+    (a display line the printed reader won, the segment reader reading it alike, is one
+    for the short line right above or below it: a two-line display's second line)."""
     printed = any(_n_digits(g) >= 3 and not _has_segments(g) for _, g, _ in kept)
     if not printed or any(_n_digits(g) >= 3 and _has_segments(g) for _, g, _ in kept):
         return set()
-    return {b for b, g, _ in kept if _segments_only(g) and _n_digits(g) <= 2}
+    displays = [b for b, g, _ in kept if b in agreed and _n_digits(g) >= 3]
+    return {
+        b
+        for b, g, _ in kept
+        if _segments_only(g) and _n_digits(g) <= 2 and not _display_line(b, displays)
+    }
 
 
 def _resolve_once(

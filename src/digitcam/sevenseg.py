@@ -120,6 +120,15 @@ WINDOW_ROWS = 3
 #: 0.86 of a tight bezel's opening are this share of the crop (its edges, taller, are not).
 WINDOW_DIGIT_FRAC = 0.72
 
+#: An outlined window's opening may be cut tight around its digits (0.9 of its height and
+#: more); a plain window is not raised so far: one cut from a display's digits alone holds
+#: their bars and glow, which then read as digits.
+OUTLINED_DIGIT_FRAC = 0.8
+
+#: A lone cell's lit share of its band may be larger than a row's (where more than half
+#: lit means the other polarity's ground between glyphs): a bold 8 alone fills 52 %.
+LONE_LIT_SHARE = 0.62
+
 #: A window's polarity is clear when one tail of its gray levels (2nd / 98th percentile
 #: from the median) is this many times the other; otherwise both are tried.
 POLARITY_CLEAR = 2.0
@@ -395,6 +404,17 @@ def _stack_halves(
     # two whole digits one above the other are a two-line display's lines, not halves
     whole = (w >= 0.3 * h) & (w <= 0.8 * h)
     ok &= ~(whole[:, None] & whole[None, :])
+    # a digit's other half is one place: a piece with two pieces side by side above it (or
+    # below) is a line of digits over another line's digit, not a half (pieces of one half,
+    # overlapping, are)
+    pairs = np.flatnonzero(ok.any(axis=0) | ok.any(axis=1))  # few: the products stay small
+    if len(pairs) > 2:
+        sub = np.ix_(pairs, pairs)
+        apart = (ox[sub] < 0.5 * wmin[sub]).astype(np.int64)
+        both = ok[sub].astype(np.int64)
+        two_below = np.diag(both @ apart @ both.T) > 0
+        two_above = np.diag(both.T @ apart @ both) > 0
+        ok[sub] &= ~two_below[:, None] & ~two_above[None, :]
     ii, jj = np.nonzero(ok)
     if len(ii) == 0:
         return cl, members
@@ -1334,7 +1354,8 @@ def decode_strip(
     # row, this is the other polarity's background between glyphs.
     xa, xb = int(max(0, cells[0][0])), int(cells[-1][1]) + 1
     band = img[int(top) : int(bottom) + 1, xa:xb]
-    if band.size == 0 or (not one_digit and float((band > thr).mean()) > 0.5):
+    lit_share = LONE_LIT_SHARE if len(cells) == 1 else 0.5
+    if band.size == 0 or (not one_digit and float((band > thr).mean()) > lit_share):
         return []
     holes_a = np.array(holes)
     # line thickness: rows/cols above the threshold in lit horizontal segments
@@ -1784,11 +1805,12 @@ def _quad_iou(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
 
 def _read_window(
     image: NDArray[Any], gray: NDArray[np.uint8], quad: NDArray[np.float32], config: ReaderConfig,
-    *, retry_polarity: bool = True,
+    *, retry_polarity: bool = True, outlined: bool = True,
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:  # fmt: skip
     """Lines read inside one window, warped upright at its own scale; boxes in the frame
     (`retry_polarity`: when the window's gray levels do not tell its polarity and the one
-    guessed reads nothing, read the other)."""
+    guessed reads nothing, read the other; `outlined`: found by its outline, not a plain
+    window, so its digits may fill it more)."""
     tl, tr, br, bl = quad
     w = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     h = _quad_height(quad)
@@ -1820,7 +1842,8 @@ def _read_window(
         if bright is not None:
             diff = cv2.subtract(bright, crop_gray)
             colourful = float(np.percentile(diff, 98)) >= COLOUR_GATE
-    config = config.with_(max_glyph_frac=max(config.max_glyph_frac, WINDOW_DIGIT_FRAC))
+    frac = OUTLINED_DIGIT_FRAC if outlined else WINDOW_DIGIT_FRAC
+    config = config.with_(max_glyph_frac=max(config.max_glyph_frac, frac))
     lines = _read_rows(crop_gray, config, image=crop, max_rows=WINDOW_ROWS, max_clean_rows=0,
                        lone_digits=True, always_bright=colourful)  # fmt: skip
     if not lines and other is not None:
@@ -1872,7 +1895,8 @@ def read_segment_displays(
         for i, quad in enumerate(outlined + plain):
             # a second polarity costs a second read: only the largest window (the display,
             # mostly; the others are clutter's outlines) gets one
-            lines = _read_window(image, gray, quad, config, retry_polarity=i == 0)
+            lines = _read_window(image, gray, quad, config, retry_polarity=i == 0,
+                                 outlined=i < len(outlined))  # fmt: skip
             lines = [ln for ln in lines if _inside(ln[0], gray.shape)]
             if lines and i < len(outlined):
                 # (a plain window may hold part of a display only: one line of two)
