@@ -278,6 +278,10 @@ def test_a_segment_line_takes_the_point_the_printed_reader_saw_between_its_digit
     # but not where the digits around the point read otherwise, nor when it has one
     other = (p[0], dot, replace(p[1], char="8"), p[2])
     assert _with_printed_point(line, [line, _line(other)]) is line
+    # and where the printed reader could not read the digit after the point ('?')
+    unread = (p[0], dot, replace(p[1], char="?"), p[2])
+    got = _with_printed_point(line, [line, _line(unread)])
+    assert "".join(g.char for g in got[1]) == "40.33"
     pointed = (*seg[:2], dot, *seg[2:])
     with_point = (line[0], pointed, 20.0)
     assert _with_printed_point(with_point, [with_point, _line(printed)]) is with_point

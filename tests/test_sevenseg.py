@@ -696,6 +696,12 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (90075, "a two-line display's lines close: an upper digit's bars over a lower "
                 "line's digit are no digit's halves"),
         (90143, "a two-line display whose lines' digits stacked as halves"),
+        (90097, "a small display showing one 7, its window not found, in a frame where "
+                "clutter makes rows"),
+        (70041, "a display showing -7, its window not found"),
+        (80119, "a display showing one 5 in its window, and two bars of clutter outside "
+                "it decoded as 11"),
+        (95045, "a small LED's point the printed reader sees before a digit it cannot read"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

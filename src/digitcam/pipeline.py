@@ -704,8 +704,9 @@ def _with_printed_point(
     The segment reader looks for a point in the gap between two cells, lit at the
     baseline; a small display's point is a few pixels, which its strip may blur away. The
     printed reader sees it as a mark of its own: where a printed reading of the place has
-    a point between two digits that the segment line reads alike, and the segment line
-    has no point, the point is the line's.
+    a point between two digits that the segment line reads alike (the second one may be
+    one the printed reader did not read, '?'), and the segment line has no point, the
+    point is the line's.
     """
     box, glyphs, score = line
     if not _segments_only(glyphs) or any(g.char == "." for g in glyphs):
@@ -715,11 +716,16 @@ def _with_printed_point(
             continue
         for k in range(1, len(gp) - 1):
             left, dot, right = gp[k - 1], gp[k], gp[k + 1]
-            if dot.char != "." or not (left.char.isdigit() and right.char.isdigit()):
+            # (the digit after the point may be one the printed reader could not read)
+            if dot.char != "." or not left.char.isdigit():
+                continue
+            if not (right.char.isdigit() or right.char == UNKNOWN):
                 continue
             for i in range(len(glyphs) - 1):
                 a, c = glyphs[i], glyphs[i + 1]
-                if (a.char, c.char) == (left.char, right.char) and a.box.cx < dot.box.cx < c.box.cx:
+                if a.char != left.char or right.char not in (c.char, UNKNOWN):
+                    continue
+                if a.box.cx < dot.box.cx < c.box.cx:
                     return (box, (*glyphs[: i + 1], dot, *glyphs[i + 1 :]), score)
     return line
 

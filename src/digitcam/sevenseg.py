@@ -168,6 +168,11 @@ COLOUR_GATE = 50.0
 #: tallest): a display showing one digit chains its blank cells' ghosts into rows.
 LONE_CELLS = 1
 
+#: Lone clusters (the tallest) read as rows in the whole frame besides its rows of several:
+#: a small display showing one digit whose window is not found, in a frame where clutter
+#: makes rows. A lone digit read there needs display evidence (`line_from_cells`).
+FRAME_LONE = 2
+
 #: Lone clusters, and rows outranked by clutter, read as short lines beside the rows found
 #: (each, per polarity).
 MAX_BESIDE = 2
@@ -1867,7 +1872,7 @@ def read_segment_displays(
 
     Rows are looked for in the whole frame, and again inside each display window found
     (`find_windows`) when `image` is given; where a window reads, a frame-wide reading of
-    a lone digit outside every window that reads is dropped (a display's short line sits in
+    one or two digits outside every window that reads is dropped (a display's short line sits in
     its window).
 
     Args:
@@ -1904,11 +1909,11 @@ def read_segment_displays(
             win += lines
         if read:
             # a display's short line sits in its window: beside displays read in their
-            # windows, a lone digit outside them is a bar or hook of clutter
+            # windows, one or two digits outside them are bars or hooks of clutter ('11')
             out = [
                 ln
                 for ln in out
-                if _n_digit_glyphs(ln[1]) > 1
+                if _n_digit_glyphs(ln[1]) > 2
                 or any(
                     cv2.pointPolygonTest(q.reshape(-1, 1, 2), (ln[0].cx, ln[0].cy), False) >= 0
                     for q in read
@@ -2004,7 +2009,7 @@ def _read_rows(
         rows = find_rows(img, min_digit_px=max(8, config.min_glyph_px),
                          max_digit_frac=config.max_glyph_frac, polarity=polarity,
                          max_rows=max_rows, max_clean_rows=max_clean_rows,
-                         lone_cells=LONE_CELLS if lone_digits else 0)  # fmt: skip
+                         lone_cells=LONE_CELLS if lone_digits else FRAME_LONE)  # fmt: skip
         if lone_digits:
             rows = [replace(r, short_line=True) for r in rows]
         lines = (read_row(img, row, trusted=trusted) for row in rows)
