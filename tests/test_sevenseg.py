@@ -204,6 +204,23 @@ def test_a_lone_run_as_wide_as_tall_is_one_cell_and_a_wider_one_two() -> None:
     assert len(find_cells(binary, 12, 52)) == 2
 
 
+def test_wide_digits_among_ones_give_the_pitch() -> None:
+    # given a strip mask (band 12-52): two glowing 4s 0.9 of the band wide, no digit of
+    # the usual width, and two 1s between them
+    binary = np.zeros((64, 200), np.uint8)
+    for x0, w in ((38, 36), (143, 37)):
+        binary[12:33, x0 : x0 + 6] = 1  # f
+        binary[30:35, x0 : x0 + w] = 1  # g
+        binary[12:52, x0 + w - 6 : x0 + w] = 1  # b, c
+    binary[12:52, 96:104] = 1
+    binary[12:52, 131:139] = 1
+    cells = [c for c, _ in find_cells(binary, 12, 52)]
+    # then each 4 is one cell (at the default pitch, 0.55 of the band, each was cut in two)
+    assert len(cells) == 4
+    assert cells[0] == (38.0, 74.0)
+    assert cells[3] == (143.0, 180.0)
+
+
 def test_a_run_narrower_than_the_lines_digits_gets_a_right_aligned_cell() -> None:
     # given a strip mask: two digit runs 20 px wide, and between them a 3 whose bars stop
     # short of the left corners (no f or e bars: its run is 16 px)
@@ -702,6 +719,9 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (80119, "a display showing one 5 in its window, and two bars of clutter outside "
                 "it decoded as 11"),
         (95045, "a small LED's point the printed reader sees before a digit it cannot read"),
+        (80075, "a small LED's glowing 4s, wider than a digit's usual width, among 1s"),
+        (80094, "printed clutter with an unread glyph ('111?1') beside a display"),
+        (70095, "a printed line of bars ('111') beside a display both readers read alike"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -677,8 +677,8 @@ def resolve(
     "-8.8"): it is dropped and the places are resolved again without it, so that what it
     displaced comes back. Beside a display line read whole (by the segment reader, or by
     both readers alike), a printed line elsewhere with an unsure glyph (below
-    `BESIDE_DISPLAY_CONFIDENCE`) is clutter read as digits, and beside any segment line so
-    is a printed reading of one or two characters.
+    `BESIDE_DISPLAY_CONFIDENCE`, or unread: '?') is clutter read as digits, and beside any
+    segment line so is a printed reading of one or two characters or of 1s only.
     """
     candidates = _prefer_segment_detail(candidates)
     kept = _resolve_once(candidates)
@@ -760,8 +760,8 @@ def _text(glyphs: Iterable[Glyph]) -> str:
 def _unsure_beside_display(
     kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
 ) -> set[Box]:
-    """Printed lines with an unsure glyph away from a display line read whole (by the
-    segment reader, or by both readers alike: `agreed`)."""
+    """Printed lines with an unsure or unread glyph away from a display line read whole
+    (by the segment reader, or by both readers alike: `agreed`)."""
     displays = [
         b
         for b, g, _ in kept
@@ -775,24 +775,33 @@ def _unsure_beside_display(
         for b, g, _ in kept
         if not _has_segments(g)
         and not any(b.iou(d) > 0 for d in displays)
-        and min(x.confidence for x in g) < BESIDE_DISPLAY_CONFIDENCE
+        and any(x.confidence < BESIDE_DISPLAY_CONFIDENCE or x.char == UNKNOWN for x in g)
     }
 
 
 def _short_printed_clutter(
-    kept: list[tuple[Box, tuple[Glyph, ...], float]], _agreed: list[Box]
+    kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
 ) -> set[Box]:
     """Printed lines of one or two characters away from a display's line: letters and
     shapes of the scene read as digits (a number a display shows is read by the segment
-    reader; a printed number of three characters or more stays)."""
-    # (not the lines both readers agree on: those are as often printed numbers)
+    reader; a printed number of three characters or more stays), and printed lines of 1s
+    only (bars of a grille or a fence) away from a display's line or one both readers
+    read alike."""
+    # (the lines both readers agree on are as often printed numbers: only a line of bars
+    # beside them is taken for clutter)
     displays = [b for b, g, _ in kept if _segments_only(g) and _n_digits(g) >= 1]
-    if not displays:
-        return set()
+
+    def away(b: Box, lines: list[Box]) -> bool:
+        return bool(lines) and not any(b.iou(d) > 0 for d in lines)
+
     return {
         b
         for b, g, _ in kept
-        if not _has_segments(g) and len(g) <= 2 and not any(b.iou(d) > 0 for d in displays)
+        if not _has_segments(g)
+        and (
+            (len(g) <= 2 and away(b, displays))
+            or (all(x.char == "1" for x in g) and away(b, displays + agreed))
+        )
     }
 
 

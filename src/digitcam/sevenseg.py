@@ -1008,11 +1008,16 @@ def find_cells(
     widths = np.array([b - a for a, b in merged], np.float64)
     # a digit cell is 0.3-0.85 of the digit height wide
     digit_like = widths[(widths >= 0.3 * hd) & (widths <= 0.85 * hd)]
-    cw = float(np.median(digit_like)) if len(digit_like) else 0.55 * hd
-    if len(widths) == 1 and 0.3 * hd <= widths[0] <= LONE_CELL_MAX * hd:
-        # a lone run has no neighbours to give the pitch: a glowing or wide-faced 4 or 0
-        # is as wide as it is tall, and two digits would be wider still
-        cw = float(widths[0])
+    # a glowing or wide-faced 4 or 0 is as wide as it is tall, and two digits would be
+    # wider still: where no run is of a digit's usual width (a lone run, or wide digits
+    # among 1s), those up to the height give the pitch
+    wide = widths[(widths >= 0.3 * hd) & (widths <= LONE_CELL_MAX * hd)]
+    if len(digit_like):
+        cw = float(np.median(digit_like))
+    elif len(wide):
+        cw = float(np.median(wide))
+    else:
+        cw = 0.55 * hd
     merged = _unglue_ones(binary, glued, cw, top, bottom)
     cells: list[tuple[float, float]] = []
     inks: list[tuple[float, float]] = []
