@@ -136,6 +136,11 @@ POLARITY_CLEAR = 2.0
 #: Cells a strip must show once flattened (`decode_strip`) to be read so.
 FLAT_MIN_CELLS = 3
 
+#: A narrow piece glued before a digit is a 1 when it spans this share of the band (a
+#: face's rounded 1 stops short of the band's top and bottom; a digit's f or e bar alone,
+#: cracked off it, spans half).
+ONE_SPAN = 0.7
+
 #: A strip is read flattened too when its split level lit this share of its margins.
 SHADED_MARGIN = 0.25
 
@@ -1068,7 +1073,7 @@ def _unglue_ones(
     for a, b, p1 in glued:
         if p1 < b and b - a > 1.2 * cw and p1 - a <= 0.45 * cw:
             rows = np.flatnonzero(binary[t0:t1, a:p1].any(axis=1))
-            if len(rows) and rows[-1] - rows[0] + 1 >= 0.8 * hd:
+            if len(rows) and rows[-1] - rows[0] + 1 >= ONE_SPAN * hd:
                 nxt = p1 + int(np.argmax(binary[t0:t1, p1:b].any(axis=0)))
                 out += [[a, p1], [nxt, b]]
                 continue
