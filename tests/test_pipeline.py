@@ -258,6 +258,80 @@ def test_a_displays_7_read_as_1_by_the_classifier_goes_to_the_segment_reading():
     assert not _sevens_read_as_ones(printed, segs("091"))
 
 
+def _reading(text: str, x0: int, *, segments: bool, conf: float = 1.0, score: float = 1.0):
+    """A candidate line reading `text` from x0 (digits 22 px wide at a 30 px pitch, a '.'
+    a mark at the baseline), from the segment reader or the printed one."""
+    from dataclasses import replace
+
+    from digitcam.pipeline import _union
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    glyphs, x = [], x0
+    for ch in text:
+        if ch == ".":
+            glyphs.append(Glyph(Box(x - 6, 134, 5, 5), ".", 0.9, (), GlyphKind.MARK))
+            continue
+        g = _glyphs(ch, x)[0]
+        kind = GlyphKind.SEGMENTS if segments and ch not in "-." else g.kind
+        glyphs.append(replace(g, confidence=conf if ch.isdigit() else g.confidence, kind=kind))
+        x += 30
+    return (_union([g.box for g in glyphs]), tuple(glyphs), score)
+
+
+def _texts(kept):
+    return sorted("".join(g.char for g in gl) for _, gl, _ in kept)
+
+
+def test_a_segment_line_with_a_lead_digit_and_point_the_printed_reader_lost_wins():
+    from digitcam.pipeline import resolve
+
+    # Given a display "4.995" whose 4 and point the printed reader lost: it reads the
+    # three digits after them surely, and outscores the segment reader's whole line
+    printed = _reading("995", 40, segments=False, score=24.4)
+    seg = _reading("4.995", 10, segments=True, conf=0.6, score=22.7)
+    # Then the segment line, reading on past the printed line's start, wins the place
+    assert _texts(resolve([printed, seg])) == ["4.995"]
+    # but a lone 1 before the printed digits is not enough (a bar of clutter reads as one)
+    seg1 = _reading("1.995", 10, segments=True, conf=0.6, score=22.7)
+    assert _texts(resolve([printed, seg1])) == ["995"]
+
+
+def test_of_two_segment_lines_agreeing_with_the_printed_one_the_longer_wins():
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+
+    # Given a printed reading "5.822?6" (a digit refused) and two segment readings of the
+    # place that agree with it: a display window read whole, and a row cut after its 5
+    printed = _reading("5.82246", 10, segments=False, score=37.7)
+    gl = list(printed[1])
+    gl[5] = replace(gl[5], char="?", confidence=0.33)
+    printed = (printed[0], tuple(gl), printed[2])
+    whole = _reading("5.82246", 10, segments=True, conf=0.6, score=27.1)
+    cut = _reading("82246", 40, segments=True, conf=0.6, score=20.2)
+    # Then the whole reading wins, listed in either order
+    assert _texts(resolve([printed, cut, whole])) == ["5.82246"]
+    assert _texts(resolve([printed, whole, cut])) == ["5.82246"]
+
+
+@pytest.mark.parametrize(("lead_conf", "expected"), [(1.0, "912.98661"), (0.66, "12.98661")])
+def test_a_printed_line_with_a_sure_lead_digit_the_segment_reader_lost_wins(lead_conf, expected):
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+
+    # Given a display "912.98661" whose 9 the segment reader lost (it outscores the
+    # printed reading of the whole line, which is unsure of a few digits inside)
+    printed = _reading("912.98661", 10, segments=False, score=51.3)
+    gl = list(printed[1])
+    gl[0] = replace(gl[0], confidence=lead_conf)
+    gl[6] = replace(gl[6], confidence=0.66)
+    printed = (printed[0], tuple(gl), printed[2])
+    seg = _reading("12.98661", 40, segments=True, score=56.5)
+    # Then the printed line wins where the classifier is sure of the extra digit only
+    assert _texts(resolve([printed, seg])) == [expected]
+
+
 def test_a_segment_line_takes_the_point_the_printed_reader_saw_between_its_digits():
     from dataclasses import replace
 

@@ -663,6 +663,10 @@ BESIDE_DISPLAY_CONFIDENCE = 0.7
 #: 7 (whose top bar spans the cell); a printed 1 is narrower.
 SEVEN_WIDTH = 0.85
 
+#: A printed line reading a segment line's digits plus one or two more at an end wins the
+#: place when the classifier is this sure of those extra digits.
+EXTENSION_CONFIDENCE = 0.9
+
 
 def resolve(
     candidates: list[tuple[Box, tuple[Glyph, ...], float]],
@@ -680,7 +684,7 @@ def resolve(
     `BESIDE_DISPLAY_CONFIDENCE`, or unread: '?') is clutter read as digits, and beside any
     segment line so is a printed reading of one or two characters or of 1s only.
     """
-    candidates = _prefer_segment_detail(candidates)
+    candidates = _prefer_printed_extension(_prefer_segment_detail(candidates))
     kept = _resolve_once(candidates)
     for clutter_of in (_unsure_beside_display, _short_segment_clutter, _short_printed_clutter):
         boxes = clutter_of(kept, _agreed_displays(kept, candidates))
@@ -891,29 +895,65 @@ def _prefer_segment_detail(
                 or (not outside and _sevens_read_as_ones(inside, gs))
                 or (not outside and _extends(gs, s_text, p_text, bp))
             ):
-                out[i] = (bs, gs, sp * 1.01)
+                # of two segment lines that both win the place, the one that reads more
+                # digits (a display window read whole, not cut before its first digit)
+                out[i] = (bs, gs, sp * 1.01 + 0.01 * _n_digits(gs))
     return out
 
 
 def _extends(segs: tuple[Glyph, ...], s_text: str, p_text: str, printed: Box) -> bool:
     """Whether a segment line reads a printed line's text with one or two more digits at
     an end, found beyond the printed line's box (a display digit the printed reader lost:
-    a thin 4 or 1 that is several loose bars to it). A lone extra '1' is not enough: a
-    bar of clutter beside a number reads as one."""
-    if len(s_text) <= len(p_text) or UNKNOWN in p_text or not p_text:
-        return False
-    if s_text.endswith(p_text):
-        extra = segs[: len(s_text) - len(p_text)]
-    elif s_text.startswith(p_text):
-        extra = segs[len(p_text) :]
+    a thin 4 or 1 that is several loose bars to it; its point may come with it). A lone
+    extra '1' is not enough: a bar of clutter beside a number reads as one."""
+    return _extension(segs, s_text, p_text, printed) is not None
+
+
+def _extension(
+    longer: tuple[Glyph, ...], l_text: str, s_text: str, shorter: Box
+) -> tuple[Glyph, ...] | None:
+    """The one or two digits (and marks) by which a line `longer` (text `l_text`) reads on
+    past a line of text `s_text` at one end, beyond that line's box `shorter`; None unless
+    the rest reads alike and one of those digits is not a 1."""
+    if len(l_text) <= len(s_text) or UNKNOWN in s_text or not s_text:
+        return None
+    if l_text.endswith(s_text):
+        extra = longer[: len(l_text) - len(s_text)]
+    elif l_text.startswith(s_text):
+        extra = longer[len(s_text) :]
     else:
-        return False
-    return (
-        len(extra) <= 2
-        and all(g.char.isdigit() for g in extra)
-        and any(g.char != "1" for g in extra)
-        and all(g.box.cx < printed.x or g.box.cx > printed.x2 for g in extra)
+        return None
+    digits = [g for g in extra if g.char.isdigit()]
+    ok = (
+        1 <= len(digits) <= 2
+        and all(g.char.isdigit() or g.char in MARKS for g in extra)
+        and any(g.char != "1" for g in digits)
+        and all(g.box.cx < shorter.x or g.box.cx > shorter.x2 for g in digits)
     )
+    return tuple(digits) if ok else None
+
+
+def _prefer_printed_extension(
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Let a printed line outrank a segment line of the same place that it reads alike
+    with one or two more sure digits at an end, beyond the segment line's box: a display's
+    first digit the segment reader lost (its cell cut off the row, or taken for the
+    bezel), which the printed classifier read clearly (`EXTENSION_CONFIDENCE`)."""
+    out = list(candidates)
+    for i, (bp, gp, _sp) in enumerate(candidates):
+        if _has_segments(gp):
+            continue
+        p_text = _text(gp)
+        for bs, gs, ss in candidates:
+            if not (_segments_only(gs) and _has_segments(gs)) or ss <= out[i][2]:
+                continue
+            if bs.overlap(bp) < 0.5:
+                continue
+            extra = _extension(gp, p_text, _text(gs), bs)
+            if extra and all(g.confidence >= EXTENSION_CONFIDENCE for g in extra):
+                out[i] = (bp, gp, ss * 1.01)
+    return out
 
 
 def _differs_where_unsure(printed: list[Glyph], s_text: str) -> bool:
