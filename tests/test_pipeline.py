@@ -278,6 +278,16 @@ def _reading(text: str, x0: int, *, segments: bool, conf: float = 1.0, score: fl
     return (_union([g.box for g in glyphs]), tuple(glyphs), score)
 
 
+def _moved(line, dx: int, dy: int):
+    from dataclasses import replace
+
+    def move(b):
+        return replace(b, x=b.x + dx, y=b.y + dy)
+
+    box, glyphs, score = line
+    return (move(box), tuple(replace(g, box=move(g.box)) for g in glyphs), score)
+
+
 def _texts(kept):
     return sorted("".join(g.char for g in gl) for _, gl, _ in kept)
 
@@ -330,6 +340,50 @@ def test_a_printed_line_with_a_sure_lead_digit_the_segment_reader_lost_wins(lead
     seg = _reading("12.98661", 40, segments=True, score=56.5)
     # Then the printed line wins where the classifier is sure of the extra digit only
     assert _texts(resolve([printed, seg])) == [expected]
+
+
+def test_a_displays_short_line_only_the_printed_reader_read_stays():
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+
+    # Given a display line "008" read by the segment reader, and a printed reading "38"
+    # of its short line right under it (the segment reader missed that line)
+    display = _reading("008", 10, segments=True, score=17.5)
+    under = _moved(_reading("38", 40, segments=False, score=9.6), 0, 50)
+    # Then the short line stays, read surely
+    assert _texts(resolve([display, under])) == ["008", "38"]
+    # but not when the classifier is unsure of it, nor far from the display (clutter)
+    unsure = (under[0], tuple(replace(g, confidence=0.66) for g in under[1]), 9.6)
+    assert _texts(resolve([display, unsure])) == ["008"]
+    far = _moved(under, 300, 200)
+    assert _texts(resolve([display, far])) == ["008"]
+
+
+def test_a_reading_with_the_same_digits_and_a_minus_wins_over_two_better_scored_ones():
+    from digitcam.pipeline import resolve
+
+    # Given a segment line "0.3" read twice (window and frame), both outscoring the
+    # printed reading "-0.3" of the place
+    seg = [_reading("0.3", 40, segments=True, score=sc) for sc in (12.2, 12.1)]
+    printed = _reading("-0.3", 20, segments=False, score=10.3)
+    # Then the printed reading, with the minus, wins the place
+    assert _texts(resolve([*seg, printed])) == ["-0.3"]
+
+
+def test_a_segment_line_with_a_digit_decoded_at_no_confidence_adds_no_detail():
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+
+    # Given a printed "1838" and a segment reading "1.838" of the place whose 1 was
+    # decoded at no confidence (clutter beside printed digits)
+    printed = _reading("1838", 10, segments=False, score=41.6)
+    seg = _reading("1.838", 10, segments=True, conf=0.9, score=35.7)
+    for conf, expected in ((0.0, "1838"), (0.6, "1.838")):
+        gl = (replace(seg[1][0], confidence=conf), *seg[1][1:])
+        # Then its point wins the place only when every digit was decoded with confidence
+        assert _texts(resolve([printed, (seg[0], gl, seg[2])])) == [expected]
 
 
 def test_a_segment_line_takes_the_point_the_printed_reader_saw_between_its_digits():

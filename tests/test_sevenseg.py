@@ -742,6 +742,12 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (80094, "printed clutter with an unread glyph ('111?1') beside a display"),
         (70095, "a printed line of bars ('111') beside a display both readers read alike"),
         (95096, "a face's rounded 1, short of the band, glued across a crack to the 0 after it"),
+        (100120, "a row 9744 whose only full-height digits, 9 and 7, tell a height change "
+                 "that is not there: the 4s, blown up, read again at one height"),
+        (33138, "a row whose height change, fitted to its full-height digits, leaves a 7 "
+                "unread"),
+        (100053, "a display's first digit the segment reader lost, read surely by the "
+                 "printed reader"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -663,6 +663,14 @@ BESIDE_DISPLAY_CONFIDENCE = 0.7
 #: 7 (whose top bar spans the cell); a printed 1 is narrower.
 SEVEN_WIDTH = 0.85
 
+#: A segment line with a glyph less sure than this does not outrank the printed reading
+#: of its place for its detail (`_prefer_segment_detail`).
+DETAIL_CONFIDENCE = 0.2
+
+#: A printed line of one or two digits this sure, right under or over a display line,
+#: is that display's short line.
+SHORT_LINE_CONFIDENCE = 0.9
+
 #: A printed line reading a segment line's digits plus one or two more at an end wins the
 #: place when the classifier is this sure of those extra digits.
 EXTENSION_CONFIDENCE = 0.9
@@ -798,12 +806,19 @@ def _short_printed_clutter(
     def away(b: Box, lines: list[Box]) -> bool:
         return bool(lines) and not any(b.iou(d) > 0 for d in lines)
 
+    def short_line(b: Box, g: tuple[Glyph, ...]) -> bool:
+        # a display's short line ("38" under "008") that the segment reader missed: right
+        # under or over a line it read, of that line's height, read surely
+        return _display_line(b, displays) and all(
+            x.confidence >= SHORT_LINE_CONFIDENCE and x.char.isdigit() for x in g
+        )
+
     return {
         b
         for b, g, _ in kept
         if not _has_segments(g)
         and (
-            (len(g) <= 2 and away(b, displays))
+            (len(g) <= 2 and away(b, displays) and not short_line(b, g))
             or (all(x.char == "1" for x in g) and away(b, displays + agreed))
         )
     }
@@ -867,7 +882,8 @@ def _prefer_segment_detail(
     for i in seg:
         bs, gs, _ss = candidates[i]
         s_text = _text(gs)
-        if UNKNOWN in s_text:
+        # (a digit decoded with next to no confidence is no detail to trust)
+        if UNKNOWN in s_text or min(g.confidence for g in gs) < DETAIL_CONFIDENCE:
             continue
         s_dig = "".join(c for c in s_text if c.isdigit())
         for bp, gp, sp in candidates:
@@ -1208,11 +1224,20 @@ def _resolve_overlaps(
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     order = sorted(range(len(lines)), key=lambda i: -lines[i][2])
     # Two readings of one place with the same digits differ in score by how tight their
-    # boxes came out; the one that also found a point or minus says more.
+    # boxes came out (and a segment line read twice, from its window and the frame, may
+    # come between them); the one that also found a point or minus says more.
     for k in range(len(order) - 1):
-        i, j = order[k], order[k + 1]
-        if _same_digits_more_marks(lines[j], lines[i]):
-            order[k], order[k + 1] = j, i
+        i = order[k]
+        more = next(
+            (
+                m
+                for m in range(k + 1, len(order))
+                if _same_digits_more_marks(lines[order[m]], lines[i])
+            ),
+            None,
+        )
+        if more is not None:
+            order.insert(k, order.pop(more))
     kept: list[int] = []
     for i in order:
         if not any(lines[i][0].overlap(lines[j][0]) > 0.25 for j in kept):

@@ -208,6 +208,10 @@ ONE_DIGIT_LEVEL = 0.45
 #: its lit bars (measured before the top-hat that takes the background away).
 COUNTER_LEVEL = 0.65
 
+#: A row rectified with its digit height changing by this much (px per px along it) is
+#: read again at one height where that leaves a cell unread.
+HEIGHT_SLOPE_RETRY = 0.03
+
 
 def segment_code(segments: str) -> int:
     """The 7-bit code of a set of lit segments (bit i = `SEGMENT_ORDER[i]`)."""
@@ -791,12 +795,15 @@ class Strip:
         image: Hs x Ws uint8, lit segments bright (inverted for dark-on-light).
         m: 3x3 homography frame → strip.
         top, bottom: rows of the digit band in the strip.
+        height_slope: how much the digit height was taken to change along the row (px of
+            height per px of frame x), from perspective.
     """
 
     image: NDArray[np.uint8]
     m: NDArray[np.float64]
     top: float
     bottom: float
+    height_slope: float = 0.0
 
 
 def _lit_binary(img: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
@@ -880,9 +887,12 @@ def _blurred_roi(
     return roi, m @ shift
 
 
-def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
+def rectify_row(
+    gray: NDArray[np.uint8], row: SegmentRow, *, height_slope: bool = True
+) -> Strip | None:
     """Warp a row to an upright, deslanted strip with digits `STRIP_DIGIT_PX` high; None
-    where it cannot hold digits (its height off, or no cell in it)."""
+    where it cannot hold digits (its height off, or no cell in it). `height_slope`: let
+    the digit height change along the row (perspective), as the full-height digits say."""
     h0 = row.height
     pt, pb = row.points_top, row.points_bottom
     mid = np.stack([pt[:, 0], (pt[:, 1] + pb[:, 1]) / 2], 1)
@@ -892,7 +902,8 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
     hd0 = float(np.percentile(ext, 80))
     # perspective: the height may change along the row
     he = np.stack([pt[:, 0], ext], 1)[ext >= 0.9 * hd0]
-    ae, be = _robust_line(he, tol=max(2.0, 0.05 * h0)) if len(he) >= 4 else (hd0, 0.0)
+    fit = height_slope and len(he) >= 4
+    ae, be = _robust_line(he, tol=max(2.0, 0.05 * h0)) if fit else (hd0, 0.0)
     be = float(np.clip(be, -0.1, 0.1))
     at, bt = am - ae / 2, bm - be / 2
     ab, bb = am + ae / 2, bm + be / 2
@@ -955,7 +966,7 @@ def rectify_row(gray: NDArray[np.uint8], row: SegmentRow) -> Strip | None:
     top, bottom = top + lo_y, bottom + lo_y
     if bottom - top < 0.7 * STRIP_DIGIT_PX:
         top, bottom = float(y0), float(y1)
-    return Strip(strip, m2, top, bottom)
+    return Strip(strip, m2, top, bottom, be)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1642,6 +1653,15 @@ def read_row(
     if strip is None:
         return None
     cells = decode_strip(strip)
+    if abs(strip.height_slope) >= HEIGHT_SLOPE_RETRY and any(c.char == UNKNOWN for c in cells):
+        # The height change along the row is fitted to its full-height digits; a 7 has no
+        # bottom bar and a 4 no top or bottom bar, so beside them two digits may tell a
+        # change that is not there, and the strip blows the later digits up. Where that
+        # leaves a cell unread, the row is read again at one height.
+        flat = rectify_row(gray, row, height_slope=False)
+        again = decode_strip(flat) if flat is not None else []
+        if sum(c.char == UNKNOWN for c in again) < sum(c.char == UNKNOWN for c in cells):
+            strip, cells = flat, again  # type: ignore[assignment]
     if not cells:
         return None
     # the strip x-range covered by the row's clusters
