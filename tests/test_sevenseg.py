@@ -748,6 +748,10 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                 "unread"),
         (100053, "a display's first digit the segment reader lost, read surely by the "
                  "printed reader"),
+        (90094, "a two-line display's short line '-6', smaller than half the box of its "
+                "tilted long line, but over half its digits' height"),
+        (100134, "a two-line display's lone digit over a line the printed reader won, "
+                 "which the segment reader reads alike"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

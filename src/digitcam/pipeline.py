@@ -809,7 +809,7 @@ def _short_printed_clutter(
     def short_line(b: Box, g: tuple[Glyph, ...]) -> bool:
         # a display's short line ("38" under "008") that the segment reader missed: right
         # under or over a line it read, of that line's height, read surely
-        return _display_line(b, displays) and all(
+        return _display_line(b, displays, kept) and all(
             x.confidence >= SHORT_LINE_CONFIDENCE and x.char.isdigit() for x in g
         )
 
@@ -837,7 +837,7 @@ def _short_segment_clutter(
     return {
         b
         for b, g, _ in kept
-        if _segments_only(g) and _n_digits(g) <= 2 and not _display_line(b, displays)
+        if _segments_only(g) and _n_digits(g) <= 2 and not _display_line(b, displays, kept)
     }
 
 
@@ -847,6 +847,8 @@ def _resolve_once(
     kept = _join_at_dashes(_resolve_overlaps(candidates))
     if any(_n_digits(g) >= 2 for _, g, _ in kept):
         displays = [b for b, g, _ in kept if _n_digits(g) >= 2 and _has_segments(g)]
+        # (or a display line the printed reader won, the segment reader reading it alike)
+        displays += [b for b in _agreed_displays(kept, candidates) if b not in displays]
         # The segment reader gives a lone digit only with evidence of a display (ghosts, or
         # the display's window around it and a longer line); either reader may have won
         # the place.
@@ -855,7 +857,10 @@ def _resolve_once(
             k
             for k in kept
             if _n_digits(k[1]) >= 2
-            or (_display_line(k[0], displays) and any(k[0].iou(b) >= 0.5 for b in lone_segments))
+            or (
+                _display_line(k[0], displays, kept)
+                and any(k[0].iou(b) >= 0.5 for b in lone_segments)
+            )
         ]
     return kept
 
@@ -1015,12 +1020,24 @@ def _segments_only(glyphs: tuple[Glyph, ...]) -> bool:
     return all(g.kind is not GlyphKind.CLASSIFIED for g in glyphs)
 
 
-def _display_line(box: Box, rows: list[Box]) -> bool:
-    """Whether a box sits where a short line of a display would, beside one of its `rows`."""
+def _display_line(
+    box: Box, rows: list[Box], lines: list[tuple[Box, tuple[Glyph, ...], float]]
+) -> bool:
+    """Whether a box sits where a short line of a display would, beside one of its `rows`
+    (boxes of `lines`), compared with the height of that line's box or of its digits (a
+    tilted line's box is taller than its digits: a smaller short line under it is one)."""
+    heights = {b: _digit_height(g) for b, g, _ in lines}
     return any(
-        beside_line(box.x, box.y, box.w, box.h, line=(r.x, r.y, r.x2, r.y2), line_h=r.h)
+        beside_line(box.x, box.y, box.w, box.h, line=(r.x, r.y, r.x2, r.y2), line_h=h)
         for r in rows
+        for h in {r.h, heights.get(r) or r.h}
     )
+
+
+def _digit_height(glyphs: tuple[Glyph, ...]) -> float:
+    """The median height of a line's digits (0 without any)."""
+    hs = [g.box.h for g in glyphs if g.char.isdigit()]
+    return float(np.median(hs)) if hs else 0.0
 
 
 def _join_at_dashes(
