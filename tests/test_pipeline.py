@@ -386,6 +386,40 @@ def test_a_segment_line_with_a_digit_decoded_at_no_confidence_adds_no_detail():
         assert _texts(resolve([printed, (seg[0], gl, seg[2])])) == [expected]
 
 
+def test_a_segment_line_with_a_point_wins_where_the_printed_reading_differs_where_unsure():
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+
+    # Given a display "26.6": the printed reader lost the point and read the last digit
+    # a 5, unsure (two of three neighbours), outscoring the segment reading
+    printed = _reading("265", 10, segments=False, score=17.3)
+    gl = (*printed[1][:2], replace(printed[1][2], confidence=0.67))
+    seg = _reading("26.6", 10, segments=True, conf=0.6, score=14.2)
+    # Then the segment reading wins the place; not where the printed reader was sure
+    assert _texts(resolve([(printed[0], gl, 17.3), seg])) == ["26.6"]
+    assert _texts(resolve([printed, seg])) == ["265"]
+
+
+def test_a_segment_line_takes_the_minus_the_printed_reader_saw_before_its_first_digit():
+    from digitcam.pipeline import _with_printed_minus
+
+    # Given a segment line "6.1078" and a printed reading of the place "-6.10?8" (the
+    # minus right before the same first digit)
+    seg = _reading("6.1078", 40, segments=True, score=28.0)
+    printed = _reading("-6.10?8", 20, segments=False, score=29.3)
+    # Then the segment line gets the minus
+    got = _with_printed_minus(seg, [seg, printed])
+    assert "".join(g.char for g in got[1]) == "-6.1078"
+    assert got[0].x == printed[1][0].box.x
+    # but not where the printed line starts with another digit, nor a minus far off
+    other = _reading("-8.10?8", 20, segments=False)
+    assert _with_printed_minus(seg, [seg, other]) is seg
+    far = _reading("-6.10?8", 20, segments=False)
+    far = (far[0], (_moved((far[0], far[1][:1], 0), -60, 0)[1][0], *far[1][1:]), 0)
+    assert _with_printed_minus(seg, [seg, far]) is seg
+
+
 def test_a_segment_line_takes_the_point_the_printed_reader_saw_between_its_digits():
     from dataclasses import replace
 

@@ -704,7 +704,7 @@ def resolve(
                 c for c in candidates if not any(_same_reading_place(c, d) for d in clutter)
             ]
             kept = _resolve_once(candidates)
-    return [_with_printed_point(k, candidates) for k in kept]
+    return [_with_printed_minus(_with_printed_point(k, candidates), candidates) for k in kept]
 
 
 def _with_printed_point(
@@ -739,6 +739,35 @@ def _with_printed_point(
                     continue
                 if a.box.cx < dot.box.cx < c.box.cx:
                     return (box, (*glyphs[: i + 1], dot, *glyphs[i + 1 :]), score)
+    return line
+
+
+def _with_printed_minus(
+    line: tuple[Box, tuple[Glyph, ...], float],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> tuple[Box, tuple[Glyph, ...], float]:
+    """A segment line given the minus the printed reader saw right before its first digit.
+
+    A display's minus is a lone middle bar in a cell of its own, which a strip cut from
+    the digits' clusters may leave out; where a printed reading of the place starts with a
+    minus before the digit the segment line starts with, within a digit height to its
+    left, and the segment line has no sign, the minus is the line's.
+    """
+    box, glyphs, score = line
+    if not _segments_only(glyphs) or not glyphs or not glyphs[0].char.isdigit():
+        return line
+    first = glyphs[0]
+    for b, gp, _s in candidates:
+        if _has_segments(gp) or box.overlap(b) < 0.5 or len(gp) < 2:
+            continue
+        minus, digit = gp[0], gp[1]
+        if minus.char != "-" or digit.char != first.char:
+            continue
+        if (
+            first.box.x - first.box.h <= minus.box.cx < first.box.x
+            and abs(digit.box.cx - first.box.cx) < 0.5 * first.box.w
+        ):
+            return (_union([box, minus.box]), (minus, *glyphs), score)
     return line
 
 
@@ -979,7 +1008,10 @@ def _prefer_printed_extension(
 
 def _differs_where_unsure(printed: list[Glyph], s_text: str) -> bool:
     """Whether a segment reading differs from a printed line, glyph for glyph, only where
-    the printed classifier was unsure (below `BESIDE_DISPLAY_CONFIDENCE`)."""
+    the printed classifier was unsure (below `BESIDE_DISPLAY_CONFIDENCE`); a point the
+    segment reading adds is no difference (the printed reader often loses it)."""
+    if "." in s_text and not any(g.char == "." for g in printed):
+        s_text = s_text.replace(".", "")
     if len(printed) != len(s_text):
         return False
     diff = [g for g, c in zip(printed, s_text, strict=True) if g.char != c]
