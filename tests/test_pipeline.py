@@ -412,12 +412,15 @@ def test_a_segment_line_takes_the_minus_the_printed_reader_saw_before_its_first_
     got = _with_printed_minus(seg, [seg, printed])
     assert "".join(g.char for g in got[1]) == "-6.1078"
     assert got[0].x == printed[1][0].box.x
-    # but not where the printed line starts with another digit, nor a minus far off
+    # but not where the printed line starts with another digit, nor a minus far off or
+    # off the digits' middle (a bezel's edge)
     other = _reading("-8.10?8", 20, segments=False)
     assert _with_printed_minus(seg, [seg, other]) is seg
     far = _reading("-6.10?8", 20, segments=False)
     far = (far[0], (_moved((far[0], far[1][:1], 0), -60, 0)[1][0], *far[1][1:]), 0)
     assert _with_printed_minus(seg, [seg, far]) is seg
+    high = (far[0], (_moved((far[0], printed[1][:1], 0), 0, -15)[1][0], *far[1][1:]), 0)
+    assert _with_printed_minus(seg, [seg, high]) is seg
 
 
 def test_a_segment_line_takes_the_point_the_printed_reader_saw_between_its_digits():

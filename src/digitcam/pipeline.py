@@ -667,6 +667,10 @@ SEVEN_WIDTH = 0.85
 #: of its place for its detail (`_prefer_segment_detail`).
 DETAIL_CONFIDENCE = 0.2
 
+#: A printed minus given to a segment line stands at most this many digit heights
+#: before its first digit (its centre: about a cell's pitch).
+PRINTED_MINUS_REACH = 0.7
+
 #: A printed line of one or two digits this sure, right under or over a display line,
 #: is that display's short line.
 SHORT_LINE_CONFIDENCE = 0.9
@@ -751,7 +755,8 @@ def _with_printed_minus(
     A display's minus is a lone middle bar in a cell of its own, which a strip cut from
     the digits' clusters may leave out; where a printed reading of the place starts with a
     minus before the digit the segment line starts with, within a digit height to its
-    left, and the segment line has no sign, the minus is the line's.
+    left at mid-height (`PRINTED_MINUS_REACH`), and the segment line has no sign, the
+    minus is the line's.
     """
     box, glyphs, score = line
     if not _segments_only(glyphs) or not glyphs or not glyphs[0].char.isdigit():
@@ -763,8 +768,12 @@ def _with_printed_minus(
         minus, digit = gp[0], gp[1]
         if minus.char != "-" or digit.char != first.char:
             continue
+        # a display's minus is a middle bar in the cell before the digit: a bar further
+        # off, or off the middle (a bezel's edge, clutter), is no sign of this line
+        h = first.box.h
         if (
-            first.box.x - first.box.h <= minus.box.cx < first.box.x
+            first.box.x - PRINTED_MINUS_REACH * h <= minus.box.cx < first.box.x
+            and abs(minus.box.cy - first.box.cy) <= 0.15 * h
             and abs(digit.box.cx - first.box.cx) < 0.5 * first.box.w
         ):
             return (_union([box, minus.box]), (minus, *glyphs), score)
