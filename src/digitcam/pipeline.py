@@ -754,9 +754,9 @@ def _with_printed_minus(
 
     A display's minus is a lone middle bar in a cell of its own, which a strip cut from
     the digits' clusters may leave out; where a printed reading of the place starts with a
-    minus before the digit the segment line starts with, within a digit height to its
-    left at mid-height (`PRINTED_MINUS_REACH`), and the segment line has no sign, the
-    minus is the line's.
+    minus before the digit the segment line starts with, at mid-height and at most
+    `PRINTED_MINUS_REACH` digit heights to its left, and the segment line has no sign,
+    the minus is the line's.
     """
     box, glyphs, score = line
     if not _segments_only(glyphs) or not glyphs or not glyphs[0].char.isdigit():
