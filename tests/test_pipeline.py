@@ -423,6 +423,21 @@ def test_a_segment_line_takes_the_minus_the_printed_reader_saw_before_its_first_
     assert _with_printed_minus(seg, [seg, high]) is seg
 
 
+def test_unsure_eights_on_a_display_lines_row_are_its_ghosts():
+    from digitcam.pipeline import resolve
+
+    # Given a display line "1936" read surely and, left of it on its row, "88" decoded
+    # without display evidence (the blank cells' glowing unlit bars)
+    display = _reading("1936", 200, segments=True, score=32.8)
+    ghosts = _reading("88", 120, segments=True, conf=0.6, score=9.7)
+    # Then the ghosts are dropped; not sure 8s, nor unsure ones on another row
+    assert _texts(resolve([display, ghosts])) == ["1936"]
+    sure = _reading("88", 120, segments=True, conf=1.0, score=9.7)
+    assert _texts(resolve([display, sure])) == ["1936", "88"]
+    below = _moved(ghosts, 0, 200)
+    assert _texts(resolve([display, below])) == ["1936", "88"]
+
+
 def test_a_segment_line_takes_the_point_the_printed_reader_saw_between_its_digits():
     from dataclasses import replace
 

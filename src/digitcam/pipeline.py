@@ -698,7 +698,12 @@ def resolve(
     """
     candidates = _prefer_printed_extension(_prefer_segment_detail(candidates))
     kept = _resolve_once(candidates)
-    for clutter_of in (_unsure_beside_display, _short_segment_clutter, _short_printed_clutter):
+    for clutter_of in (
+        _unsure_beside_display,
+        _short_segment_clutter,
+        _short_printed_clutter,
+        _ghost_eights,
+    ):
         boxes = clutter_of(kept, _agreed_displays(kept, candidates))
         clutter = [c for c in kept if c[0] in boxes]
         if clutter:
@@ -860,6 +865,31 @@ def _short_printed_clutter(
             or (all(x.char == "1" for x in g) and away(b, displays + agreed))
         )
     }
+
+
+def _ghost_eights(kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]) -> set[Box]:
+    """Segment lines of unsure 8s only (no display evidence: `NO_EVIDENCE_FACTOR`) on the
+    row of a display line, beside it: a display's blank cells, whose unlit bars glow (a
+    VFD's ghosts), decoded as 8s. A display's digits on one row are one line."""
+    displays = [b for b, g, _ in kept if _n_digits(g) >= 3 and (_segments_only(g) or b in agreed)]
+    out = set()
+    for b, g, _ in kept:
+        digits = [x for x in g if x.char.isdigit()]
+        if not digits or not _segments_only(g) or any(x.char != "8" for x in digits):
+            continue
+        if max(x.confidence for x in digits) > NO_EVIDENCE_FACTOR:
+            continue
+        for d in displays:
+            overlap = min(b.y2, d.y2) - max(b.y, d.y)
+            gap = max(d.x - b.x2, b.x - d.x2)
+            if (
+                d != b
+                and overlap >= 0.5 * min(b.h, d.h)
+                and 0.7 <= b.h / d.h <= 1.4
+                and gap <= 2 * d.h
+            ):
+                out.add(b)
+    return out
 
 
 def _short_segment_clutter(
