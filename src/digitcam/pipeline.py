@@ -982,7 +982,7 @@ def _prefer_segment_detail(
                 agrees
                 or (not outside and _differs_where_unsure(inside, s_text))
                 or (not outside and _sevens_read_as_ones(inside, gs))
-                or (not outside and _extends(gs, s_text, p_text, bp))
+                or (not outside and _extension(gs, s_text, p_text, bp) is not None)
             ):
                 # of two segment lines that both win the place, the one that reads more
                 # digits (a display window read whole, not cut before its first digit)
@@ -990,20 +990,14 @@ def _prefer_segment_detail(
     return out
 
 
-def _extends(segs: tuple[Glyph, ...], s_text: str, p_text: str, printed: Box) -> bool:
-    """Whether a segment line reads a printed line's text with one or two more digits at
-    an end, found beyond the printed line's box (a display digit the printed reader lost:
-    a thin 4 or 1 that is several loose bars to it; its point may come with it). A lone
-    extra '1' is not enough: a bar of clutter beside a number reads as one."""
-    return _extension(segs, s_text, p_text, printed) is not None
-
-
 def _extension(
     longer: tuple[Glyph, ...], l_text: str, s_text: str, shorter: Box
 ) -> tuple[Glyph, ...] | None:
     """The one or two digits (and marks) by which a line `longer` (text `l_text`) reads on
     past a line of text `s_text` at one end, beyond that line's box `shorter`; None unless
-    the rest reads alike and one of those digits is not a 1."""
+    the rest reads alike and one of those digits is not a 1 (a bar of clutter beside a
+    number reads as one). Either reader may lose a display's end digit: the printed one a
+    thin 4 or 1 that is loose bars to it, the segment one a cell cut off its row."""
     if len(l_text) <= len(s_text) or UNKNOWN in s_text or not s_text:
         return None
     if l_text.endswith(s_text):

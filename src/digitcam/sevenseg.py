@@ -1660,8 +1660,9 @@ def read_row(
         # leaves a cell unread, the row is read again at one height.
         flat = rectify_row(gray, row, height_slope=False)
         again = decode_strip(flat) if flat is not None else []
-        if sum(c.char == UNKNOWN for c in again) < sum(c.char == UNKNOWN for c in cells):
-            strip, cells = flat, again  # type: ignore[assignment]
+        unread = sum(c.char == UNKNOWN for c in cells)
+        if flat is not None and again and sum(c.char == UNKNOWN for c in again) < unread:
+            strip, cells = flat, again
     if not cells:
         return None
     # the strip x-range covered by the row's clusters
