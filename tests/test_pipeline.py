@@ -782,6 +782,40 @@ def test_a_point_fused_before_its_digit_that_makes_the_blob_too_wide_is_cut(whol
     assert [u.mark for u in got][:1] == expected
 
 
+@pytest.mark.parametrize(("n_wide", "expected"), [(1, "222.2"), (2, "2222"), (3, "2222")])
+def test_the_width_test_cuts_at_most_one_point_off_a_line(n_wide, expected):
+    from digitcam.pipeline import _choose_splits
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a line of four 2s, 24 px wide, of which `n_wide` are blobs 34 px wide that
+    # read "2" whole and a point plus "2" cut at their start, equally surely (a face
+    # whose 2s have a wide foot, or one point set tight before its digit)
+    patch = np.zeros((4, 4), np.float32)
+    units = []
+    for k in range(4):
+        x = 40 * k
+        if k < 4 - n_wide:
+            units.append(Unit(Box(x, 0, 24, 40), patch, "", 1.0))
+            continue
+        whole = (Unit(Box(x, 0, 34, 40), patch, "", 1.0),)
+        cut = (Unit(Box(x, 34, 6, 6), None, ".", 0.15), Unit(Box(x + 8, 0, 24, 40), patch, "", 1.0))
+        units.append(Unit(Box(x, 0, 34, 40), None, "", 1.0, (whole, cut)))
+
+    def label(u):
+        return (u.mark, 0.9, ()) if u.patch is None else ("2", 1.0, ())
+
+    # When the splits are chosen
+    got = _choose_splits(
+        tuple(units),
+        label,
+        lambda alt: 1.0,
+        lambda alt: "".join(label(u)[0] for u in alt if u.patch is not None),
+    )
+    # Then one wide blob gives its point; several wide blobs are the face, not points
+    assert "".join(u.mark or "2" for u in got) == expected
+
+
 def test_a_mark_cut_off_a_blobs_start_must_read_clearly_better():
     from digitcam.pipeline import CUT_MARGIN, _choose
     from digitcam.segment import Unit

@@ -453,16 +453,35 @@ def classify_units(detection: Detection, model: Model) -> tuple[Detection, list[
     lines: list[RefinedLine] = []
     out: list[list[Classified]] = []
     for ln in detection.lines:
-        width = _digit_width(ln.units, label)
-        units: list[Unit] = []
-        for u in ln.units:
-            if u.alternatives:
-                units.extend(_choose(u.alternatives, merit, chars=chars, digit_width=width))
-            else:
-                units.append(u)
+        units = _choose_splits(ln.units, label, merit, chars)
         lines.append(RefinedLine(tuple(units), ln.polarity, ln.bbox))
         out.append([label(u) for u in units])
     return Detection(tuple(lines), detection.notes, detection.noisy), out
+
+
+def _choose_splits(
+    units: tuple[Unit, ...],
+    label: Callable[[Unit], Classified],
+    merit: Callable[[tuple[Unit, ...]], float],
+    chars: Callable[[tuple[Unit, ...]], str],
+) -> list[Unit]:
+    """A refined line's units with each blob's split chosen (`_choose`).
+
+    A number has one point: where the width test (`_wide_point_cut`) would cut points off
+    two or more blobs of one line, the face's 2s and 3s are wide at the foot and none of
+    them is a point; the blobs are then chosen without it.
+    """
+    width = _digit_width(units, label)
+    chosen = [
+        _choose(u.alternatives, merit, chars=chars, digit_width=width) if u.alternatives else (u,)
+        for u in units
+    ]
+    if width is not None:
+        plain = [_choose(u.alternatives, merit) if u.alternatives else c
+                 for u, c in zip(units, chosen, strict=True)]  # fmt: skip
+        if sum(a is not b for a, b in zip(chosen, plain, strict=True)) >= 2:
+            chosen = plain
+    return [v for alt in chosen for v in alt]
 
 
 def _digit_width(units: tuple[Unit, ...], label: Callable[[Unit], Classified]) -> float | None:
