@@ -86,6 +86,42 @@ def test_both_polarities_in_one_frame(model):
     assert read_frame(frame, model).text == "3817\n9052"
 
 
+def test_a_shadow_across_thin_dark_text_does_not_turn_its_polarity():
+    from digitcam.pipeline import _minority_is_dark
+
+    # Given thin dark strokes on paper that a shadow darkens from 220 on the right to 60
+    # on the left (most of it), darker there than the ink on the lit side
+    h, w = 80, 300
+    ramp = (60 + 160 * np.linspace(0, 1, w) ** 1.5)[None, :].repeat(h, axis=0)
+    gray = ramp.copy()
+    for x in range(20, 280, 24):
+        gray[20:60, x : x + 3] -= 45
+    gray = np.clip(gray, 0, 255).astype(np.uint8)
+    # (Otsu on the raw values splits shade from light, and calls the dark side paper)
+    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    assert (gray <= t).mean() >= 0.5
+    # When the region's polarity is decided, then the ink is dark
+    assert _minority_is_dark(gray, Box(0, 0, w, h), 0)
+    # and light strokes on a shaded dark card are light
+    assert not _minority_is_dark(255 - gray, Box(0, 0, w, h), 0)
+
+
+def test_the_gate_slices_a_bold_faces_fused_digits_by_its_own_digit_width():
+    from digitcam.pipeline import _gate_cells
+    from digitcam.segment import LineGeometry
+
+    # Given a line of an extra-bold face at 18 px: a lone "4" 15 px wide, then "73" fused
+    # into one blob 29 px wide and "960" into one 44 px wide
+    boxes = np.array([[161, 14, 15, 19], [175, 14, 29, 18], [211, 14, 44, 18]], np.int32)
+    line = LineGeometry(boxes, Polarity.DARK_ON_LIGHT, 0.0, 18.0)
+    # When the gate cuts the blobs into cells
+    cells = _gate_cells(line)
+    # Then the cells are the face's digits wide (a fused blob is cut into as many cells as
+    # it holds digits), not 0.6 of the height, which puts cuts through the digits
+    assert cells
+    assert all(14 <= x1 - x0 <= 15 for x0, x1, _y, _h in cells)
+
+
 def test_forced_polarity_reads_only_that_ink(model):
     frame = np.vstack([_card("3817", inverted=False), _card("9052", inverted=True)])
     cfg = ReaderConfig(polarity=Polarity.LIGHT_ON_DARK)
@@ -814,6 +850,23 @@ def test_the_width_test_cuts_at_most_one_point_off_a_line(n_wide, expected):
     )
     # Then one wide blob gives its point; several wide blobs are the face, not points
     assert "".join(u.mark or "2" for u in got) == expected
+
+
+@pytest.mark.parametrize(("digit", "expected"), [("4", ""), ("0", "-")])
+def test_a_mid_height_bar_cut_off_a_4_must_read_clearly_better(digit, expected):
+    from digitcam.pipeline import _choose
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a blob that reads `digit` whole and `digit` plus a minus cut off its end,
+    # equally surely, the cut offered first (its bar sits at mid-height)
+    patch = np.zeros((4, 4), np.float32)
+    whole = (Unit(Box(0, 0, 40, 40), patch, "", 1.0),)
+    cut = (Unit(Box(0, 0, 30, 40), patch, "", 1.0), Unit(Box(30, 20, 10, 4), None, "-", 0.1))
+    # When the split is chosen
+    got = _choose((cut, whole), lambda alt: 1.0, chars=lambda alt: digit)
+    # Then a fused minus wins the tie, but not after a 4: a high crossbar reads as well
+    assert got[-1].mark == expected
 
 
 def test_a_mark_cut_off_a_blobs_start_must_read_clearly_better():

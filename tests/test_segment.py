@@ -376,3 +376,31 @@ def test_a_bar_between_two_digits_is_a_minus_only_above_a_4s_crossbar(bar_rows, 
     spans = _dash_spans(sub, 0, top=0.0, lh=40.0)
     # Then the bar is a minus only at mid-height
     assert any(d for _a, _b, d in spans) == is_minus
+
+
+def test_clutter_cut_by_a_line_crops_edges_does_not_set_its_band() -> None:
+    from digitcam.segment import _line_band
+
+    # Given a crop (80 x 190, digits scaled to 40 px) of a short line "7 . 5": two digits
+    # from row 20 to 61, and clutter the crop's top and side edges cut, digit-sized
+    stats = np.array(
+        [
+            [18, 0, 5, 21, 64],  # cut by the top edge
+            [170, 0, 16, 36, 375],  # cut by the top edge
+            [46, 20, 29, 41, 703],  # the 7
+            [120, 20, 26, 41, 823],  # the 5
+            [170, 24, 20, 24, 145],  # cut by the right edge
+            [0, 30, 23, 50, 758],  # cut by the left edge
+            [89, 47, 14, 14, 163],  # the point
+        ],
+        np.int32,
+    )
+    # When the line's band is found
+    band = _line_band(stats, crop_h=80, crop_w=190, target_h=40)
+    # Then it is the digits' rows (with the clutter it ended 7 px above the baseline, and
+    # the point was no longer on it)
+    assert band == (20.0, 61.0)
+    # and with only one component clear of the edges, the clutter still counts
+    lone = _line_band(stats[[0, 1, 2, 4, 5]], crop_h=80, crop_w=190, target_h=40)
+    assert lone is not None
+    assert lone != (20.0, 61.0)

@@ -801,6 +801,18 @@ def test_a_lone_digit_is_kept_only_as_a_short_line_of_a_display() -> None:
     assert ["".join(g.char for g in gl) for _b, gl, _s in resolve([printed, lone])] == ["12345"]
 
 
+def test_a_lone_digit_past_a_display_lines_end_is_not_its_short_line() -> None:
+    # given a display line and a lone segment digit above it, its box overlapping the
+    # line's end (the bezel's corner beside the display reads '7')
+    display = _line(Box(218, 281, 198, 102), "-36", GlyphKind.SEGMENTS)
+    corner = _line(Box(409, 220, 56, 78), "7", GlyphKind.SEGMENTS)
+    over = _line(Box(300, 210, 56, 78), "7", GlyphKind.SEGMENTS)
+    # when resolved, then only a digit over the line is a short line of the display
+    assert ["".join(g.char for g in gl) for _b, gl, _s in resolve([display, corner])] == ["-36"]
+    kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([display, over])]
+    assert sorted(kept) == ["-36", "7"]
+
+
 def test_whole_frames_read_on_seeds_the_reader_was_not_tuned_on() -> None:
     # given 30 generated camera-like frames (LED/LCD/VFD, ghosts, italic, 1-2 lines, bezel
     # in clutter, blur, noise, JPEG) from a seed range not used while tuning

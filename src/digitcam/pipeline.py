@@ -267,8 +267,31 @@ def _minority_is_dark(gray: NDArray[np.uint8], box: Box, margin: float) -> bool:
     roi = gray[max(0, box.y - m) : min(hh, box.y2 + m), max(0, box.x - m) : min(ww, box.x2 + m)]
     if roi.size == 0:
         return True
-    t, _ = cv2.threshold(roi, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return float((roi <= t).mean()) < 0.5
+    flat = _without_shading(roi)
+    t, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return float((flat <= t).mean()) < 0.5
+
+
+def _without_shading(roi: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """`roi` (HxW uint8) less the plane fitted to it, rescaled to 0..255.
+
+    A shadow's edge across a line of thin text makes one side of the region darker than
+    the ink on the other; Otsu then splits shade from light, not ink from paper. Text is
+    spread over its region, so it barely tilts the plane.
+    """
+    h, w = roi.shape
+    if h < 3 or w < 3:
+        return roi
+    # Fitted on a grid of about 32 x 32 samples: the plane needs no more.
+    step = max(1, min(h, w) // 32)
+    yy, xx = np.mgrid[0:h:step, 0:w:step]
+    a = np.stack([xx.ravel(), yy.ravel(), np.ones(xx.size)], axis=1).astype(np.float64)
+    sample = roi[::step, ::step].ravel().astype(np.float64)
+    (gx, gy, c), *_ = np.linalg.lstsq(a, sample, rcond=None)
+    plane = gx * np.arange(w, dtype=np.float64)[None, :] + gy * np.arange(h)[:, None] + c
+    rest = roi.astype(np.float64) - plane
+    lo, hi = float(rest.min()), float(rest.max())
+    return np.round((rest - lo) * (255.0 / max(hi - lo, 1e-6))).astype(np.uint8)
 
 
 def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> list[LineGeometry]:
@@ -364,12 +387,17 @@ def gate_lines(
 def _gate_cells(line: LineGeometry) -> list[tuple[int, int, int, int]]:
     """The (x0, x1, y, h) frame cells of a line the gate looks at: up to `GATE_CELLS`."""
     cells = []
-    for x, y, w, h in line.boxes.tolist():
+    boxes = line.boxes.tolist()
+    # The line's own digits say how wide a digit is (a bold face's are near square);
+    # without a lone one (a 1 is too narrow to say), 0.6 of the height.
+    lone = [w / h for _, _, w, h in boxes if 0.4 * h <= w <= 1.1 * h]
+    digit_w = float(np.median(lone)) if lone else 0.6
+    for x, y, w, h in boxes:
         # A wide blob is glyphs fused by blur or tight setting: look at it in
         # digit-wide slices, as refinement would split it (a tilted line's blob is taller
         # than its glyphs: the line's height is theirs).
-        gh = line.height if len(line.boxes) == 1 else h
-        n = 1 if w <= 1.1 * gh else int(min(8, max(2, round(w / (0.6 * gh)))))
+        gh = line.height if len(boxes) == 1 else h
+        n = 1 if w <= 1.1 * gh else int(min(8, max(2, round(w / (digit_w * gh)))))
         cells.extend((x + (w * k) // n, x + (w * (k + 1)) // n, y, h) for k in range(n))
     # A few cells spread along the line are enough to tell text from clutter.
     step = max(1, len(cells) // GATE_CELLS)
@@ -564,9 +592,19 @@ def _choose(
     """The best way to split a blob; a mark cut off its end or start (offered after the
     blob whole: a point's place is where a 2's tail or a 4's crossbar ends too) must read
     better by `CUT_MARGIN`, not by a hair, or be what makes the blob too wide
-    (`_wide_point_cut`, given the line's `digit_width` and a `chars` reader)."""
+    (`_wide_point_cut`, given the line's `digit_width` and a `chars` reader).
+
+    A minus at mid-height is offered first (it wins ties), except after a 4 (told by
+    `chars`): a 4's crossbar reaching past its stem is cut off the same way in faces
+    that set it high, and reads as well either way."""
     best = max(alternatives, key=merit)
-    if best is alternatives[0] or _cut_at(best) is None:
+    crossbar = (
+        chars is not None
+        and _cut_at(best) == -1
+        and best[-1].mark == "-"
+        and chars(best).endswith("4")
+    )
+    if (best is alternatives[0] and not crossbar) or _cut_at(best) is None:
         if chars is None or digit_width is None:
             return best
         return _wide_point_cut(alternatives, best, merit, chars, digit_width) or best

@@ -739,7 +739,7 @@ def _refine_at(
     n, labels, stats, lo, contrast = _ink_components(crop, target_h=target_h, whole=True)
     empty = RefinedLine((), line.polarity, line.bbox)
     stats = stats[1:n]
-    band = _line_band(stats, crop_h=crop.shape[0], target_h=target_h)
+    band = _line_band(stats, crop_h=crop.shape[0], crop_w=crop.shape[1], target_h=target_h)
     if band is None:
         return empty, 0.0
     tilt = _residual_slope(stats, crop_h=crop.shape[0], target_h=target_h)
@@ -837,13 +837,15 @@ def _whole_mean(pix: NDArray[np.float32], mask: NDArray[np.uint8]) -> float:
 
 
 def _line_band(
-    stats: NDArray[np.int32], *, crop_h: int, target_h: int
+    stats: NDArray[np.int32], *, crop_h: int, crop_w: int, target_h: int
 ) -> tuple[float, float] | None:
     """Top and bottom (crop rows) of a line crop's digits, or None when it has none.
 
     The crop is centred on the line and scaled so digits are about `target_h` tall: the
     band is the median top and bottom of the digit-sized components (`stats`, K x 5) near
-    its middle row.
+    its middle row. Components the crop's edges cut are clutter around the line (its
+    margins reach past the digits); they count unless two others do: in a short line
+    of two digits, two of them outvote the digits.
     """
     if len(stats) == 0:
         return None
@@ -852,6 +854,15 @@ def _line_band(
     big = near & (stats[:, _H] >= 0.5 * target_h) & (stats[:, _H] <= 1.6 * target_h)
     if not big.any():
         return None
+    inner = (
+        big
+        & (stats[:, _X] > 0)
+        & (stats[:, _Y] > 0)
+        & (stats[:, _X] + stats[:, _W] < crop_w)
+        & (stats[:, _Y] + stats[:, _H] < crop_h)
+    )
+    if inner.sum() >= 2:
+        big = inner
     return small_median(stats[big, _Y]), small_median(stats[big, _Y] + stats[big, _H])
 
 

@@ -551,7 +551,9 @@ def beside_line(
 ) -> bool:
     """Whether box (x, y, w, h) sits where a short line of a display would, next to a line
     spanning `line` (x0, y0, x1, y1) with digits `line_h` high: of a similar height, right
-    above or below it, within its width."""
+    above or below it, within its width. A box reaching into the line's rows (a tilted
+    line's box is taller than its digits) must have its centre over the line: sticking
+    out past the line's end there, it is the bezel's corner beside the display."""
     x0, y0, x1, y1 = line
     if not 0.55 * line_h <= h <= 1.6 * line_h:
         return False
@@ -560,6 +562,7 @@ def beside_line(
         -0.2 * line_h <= gap <= 1.2 * line_h
         and x >= x0 - 0.5 * line_h
         and x + w <= x1 + 0.5 * line_h
+        and (gap >= 0 or x0 <= x + w / 2 <= x1)
     )
 
 
