@@ -175,8 +175,43 @@ def detect_lines(
         fitted = [line_geometry(b, pol) for b, pol in singles]
         fitted.sort(key=lambda ln: -ln.height)
         lines = fitted[:MAX_SINGLES]
+        return _arbitrate_polarity(gray, lines), notes
     lines = _arbitrate_polarity(gray, lines)
-    return lines, notes
+    # ... or when it stands in a block of lines, as tall as the line right above or below
+    # it and within its width: a short line ("3.8") whose other glyphs the threshold
+    # joined to its card's edge. (After the polarities are settled: a blob of the paper
+    # between another line's glyphs must not win that line's place.)
+    stacked = [line_geometry(b, pol) for b, pol in singles if _stacked(b[0], pol, lines)]
+    return lines + [s for s in stacked if not any(_rivals(s, ln) for ln in lines)], notes
+
+
+def _rivals(a: LineGeometry, b: LineGeometry) -> bool:
+    """Lines of opposite polarities, of similar heights, covering the same place (more
+    than 30 % of the smaller box): one of them is the paper between the other's glyphs."""
+    lo, hi = sorted((a.height, b.height))
+    inter = a.bbox.intersection(b.bbox)
+    return bool(
+        a.polarity is not b.polarity
+        and hi <= 1.4 * lo
+        and inter > 0.3 * min(a.bbox.area, b.bbox.area)
+    )
+
+
+def _stacked(box: NDArray[np.int32], polarity: Polarity, lines: list[LineGeometry]) -> bool:
+    """Whether a lone blob (x, y, w, h) sits in a block of `lines` of its polarity: as tall
+    as one of them (within `STACK_HEIGHT`), right above or below it (a gap under
+    `STACK_GAP` heights) and within its width."""
+    x, y, w, h = (int(v) for v in box)
+    for ln in lines:
+        b = ln.bbox
+        if ln.polarity is not polarity or len(ln.boxes) < 2:
+            continue
+        if not ln.height / STACK_HEIGHT <= h <= ln.height * STACK_HEIGHT:
+            continue
+        gap = max(b.y - (y + h), y - b.y2)
+        if 0 <= gap <= STACK_GAP * ln.height and b.x - h <= x and x + w <= b.x2 + h:
+            return True
+    return False
 
 
 def cap_lines(
@@ -702,6 +737,8 @@ def assemble(
             if kind is GlyphKind.CLASSIFIED and (ch == NOT_GLYPH or conf < reject_threshold):
                 ch = UNKNOWN
             glyphs.append(Glyph(u.box, ch, conf, tuple(top), kind))
+        if _hatching(glyphs):
+            continue
         bbox = _union([g.box for g in glyphs])
         # Overlaps are won by confident digits, and among equals by taller ones: the
         # counters of 0/6/8/9 form rows of small "0"s inside the real glyphs and must lose
@@ -712,6 +749,14 @@ def assemble(
         kept.append((bbox, tuple(glyphs), score))
     return kept
 
+
+#: A lone blob in a block of lines (`_stacked`) is as tall as its neighbour line within
+#: this factor, and at most this many line heights above or below it.
+STACK_HEIGHT = 1.25
+STACK_GAP = 1.2
+
+#: A printed line with a refused glyph and at least this share of 1s is hatching.
+HATCHING_ONES = 0.6
 
 #: Beside a display line, a printed line with a glyph less sure than this is clutter.
 BESIDE_DISPLAY_CONFIDENCE = 0.7
@@ -1204,6 +1249,13 @@ def _join_at_dashes(
 
 def _n_digits(glyphs: tuple[Glyph, ...]) -> int:
     return sum(1 for g in glyphs if g.kind is not GlyphKind.MARK)
+
+
+def _hatching(glyphs: list[Glyph]) -> bool:
+    """A row of bars (mostly 1s) with a glyph the model refuses is hatching, a fence or a
+    barcode, not a number: stripes read as 1s, and one of them did not."""
+    cells = [g.char for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
+    return UNKNOWN in cells and cells.count("1") >= HATCHING_ONES * len(cells)
 
 
 def _in_line_context(c: Classified) -> Classified:
