@@ -404,3 +404,20 @@ def test_clutter_cut_by_a_line_crops_edges_does_not_set_its_band() -> None:
     lone = _line_band(stats[[0, 1, 2, 4, 5]], crop_h=80, crop_w=190, target_h=40)
     assert lone is not None
     assert lone != (20.0, 61.0)
+
+
+def test_a_blurred_points_clear_ink_makes_it_a_point() -> None:
+    from digitcam.segment import _mark_kind
+
+    # Given a line band from row 22 to 63 (41 px digits) and, between two digits, a blob
+    # whose faint halo is 16 x 23 px and reaches 8 px below the baseline, its clear ink an
+    # 8 x 8 dot sitting on the baseline (a point at 20 px, blurred)
+    sub = np.zeros((23, 16), np.uint8)
+    sub[8:16, 4:12] = 1
+    kind = _mark_kind(248, 48, 16, 23, sub, top=22.0, bottom=63.0, ink=100.0, ink_ref=100.0)
+    # Then it is a point (judged by its halo alone, too tall and too low to be one)
+    assert kind == "."
+    # and a clear core high above the baseline is not
+    high = np.zeros((23, 16), np.uint8)
+    high[0:8, 4:12] = 1
+    assert _mark_kind(248, 20, 16, 23, high, top=22.0, bottom=63.0, ink=100.0, ink_ref=100.0) == ""

@@ -1160,7 +1160,11 @@ def _mark_kind(
         and fill >= 0.5
     ):
         return "-"
-    if _point_shaped(y, w, h, fill, bottom=bottom, lh=lh):
+    # A blurred point's faint halo can be half the digit height and reach below the
+    # baseline; its clear ink is the point.
+    if _point_shaped(y, w, h, fill, bottom=bottom, lh=lh) or _point_shaped(
+        y + _y, cw, ch, fill, bottom=bottom, lh=lh
+    ):
         return "."
     return ""
 
