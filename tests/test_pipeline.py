@@ -124,6 +124,34 @@ def test_a_lone_blob_in_a_block_of_lines_is_a_short_line():
     assert not _stacked(np.array([134, 105, 9, 12], np.int32), Polarity.LIGHT_ON_DARK, lines)
 
 
+@pytest.mark.parametrize(
+    ("first", "conf", "gap", "expected"),
+    [
+        ("1", 0.66, 40, "3192"),  # an unsure 1 far off: a card's edge
+        ("1", 1.0, 40, "13192"),  # a sure 1 stays
+        ("1", 0.66, 12, "13192"),  # at the line's spacing it stays
+        ("7", 0.66, 40, "73192"),  # only 1s: an edge reads as a bar
+    ],
+)
+def test_an_unsure_1_set_apart_at_a_lines_end_is_an_edge(first, conf, gap, expected):
+    from digitcam.pipeline import _trim_stray_ones
+
+    # Given a line of 34 px digits 25 px wide, 5 px apart, and a first glyph `gap` px before
+    patch = np.ones((4, 4), np.float32)
+    units = [(Unit(Box(100 - gap - 11, 100, 11, 34), patch, "", 1.0), (first, conf, ()))]
+    units += [
+        (Unit(Box(100 + 30 * k, 100, 25, 34), patch, "", 1.0), (ch, 1.0, ()))
+        for k, ch in enumerate("3192")
+    ]
+    # When stray ends are trimmed
+    got = "".join(c[0] for _u, c in _trim_stray_ones(units))
+    # Then only an unsure 1 standing far off the line's spacing goes
+    assert got == expected
+    # and beside a point it is part of the number
+    dotted = [units[0], (Unit(Box(92, 128, 6, 6), None, ".", 0.2), (".", 0.9, ())), *units[1:]]
+    assert "".join(c[0] for _u, c in _trim_stray_ones(dotted)) == first + ".3192"
+
+
 def test_the_gate_slices_a_bold_faces_fused_digits_by_its_own_digit_width():
     from digitcam.pipeline import _gate_cells
     from digitcam.segment import LineGeometry
@@ -681,6 +709,7 @@ def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, 
         (1093, False, "a short line '7.5' whose band the clutter cut by the crop set"),
         (50034, False, "a short line '3.8' in a block of lines, its 3 joined to the card's edge"),
         (60122, True, "hatching read as '111?1'"),
+        (60089, True, "the frame's edge beside a line read as an unsure '1'"),
     ],
 )
 def test_hard_scenes_of_either_face_split_read_exactly(model, seed, held_out, why):

@@ -1003,3 +1003,29 @@ def test_a_strip_of_clutter_holds_no_cell_and_a_strip_of_digits_does() -> None:
     assert not _may_hold_cells(blank, y0, y1)
     assert not _may_hold_cells(edge, y0, y1)
     assert _may_hold_cells(digits, y0, y1)
+
+
+def test_a_point_after_a_minus_is_not_read() -> None:
+    from digitcam.sevenseg import DecodedCell, Strip, line_from_cells
+
+    # Given a decoded strip "-382" whose minus cell has a dot after it (glare in the gap
+    # before the first digit), and one whose 3 has
+    strip = Strip(np.zeros((60, 200), np.uint8), np.eye(3), 10.0, 50.0)
+
+    def cells(dot_after: int) -> list[DecodedCell]:
+        out = []
+        for k, ch in enumerate("-382"):
+            out.append(
+                DecodedCell(ch, 1.0, "g" if ch == "-" else "abcdefg", (10 + 40 * k, 40 + 40 * k),
+                            (12 + 40 * k, 38 + 40 * k), dot=k == dot_after, dot_confidence=0.9)
+            )  # fmt: skip
+        return out
+
+    # When each is turned into a line
+    texts = []
+    for dot_after in (0, 1):
+        line = line_from_cells(cells(dot_after), strip, trusted=True)
+        assert line is not None
+        texts.append("".join(g.char for g in line[1]))
+    # Then the minus carries no point; the digit does
+    assert texts == ["-382", "-3.82"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 import cv2
@@ -672,6 +673,7 @@ def assemble(
         runs.extend(_runs(_without_stray_clutter(units)))
     for run in runs:
         units = _trim_ends(_trim_odd_heights(_trim_ends(run, reject_threshold)), reject_threshold)
+        units = _trim_ends(_trim_stray_ones(units), reject_threshold)
         # Clutter cut off a line's ends (a word's letters, a shape's pieces) is a sign that
         # what is left is part of it: a short rest must be as sure as a two-digit line.
         left = {id(v) for v, _ in units}
@@ -754,6 +756,14 @@ def assemble(
 #: this factor, and at most this many line heights above or below it.
 STACK_HEIGHT = 1.25
 STACK_GAP = 1.2
+
+#: An unsure 1 (below this confidence) at a line's end, set off by more than `STRAY_GAP`
+#: times the line's median gap and `STRAY_MIN_GAP` digit heights, is an edge. (A
+#: seven-segment 1 sits at its cell's right, about 0.6 digit heights after the digit
+#: before it.)
+STRAY_ONE_CONFIDENCE = 0.8
+STRAY_GAP = 3.0
+STRAY_MIN_GAP = 0.7
 
 #: A printed line with a refused glyph and at least this share of 1s is hatching.
 HATCHING_ONES = 0.6
@@ -1360,6 +1370,37 @@ def _height_spread(hs: NDArray[np.float32]) -> float:
     if len(hs) >= 5:
         hs = np.delete(hs, int(np.argmax(np.abs(hs - np.median(hs)))))
     return float(hs.std() / hs.mean())
+
+
+def _trim_stray_ones(units: list[Any]) -> list[Any]:
+    """A line's (unit, class) pairs without an unsure 1 at either end that stands apart.
+
+    A card's or a frame's edge beside a line reads as a 1 the model is not sure of, set off
+    by a gap many times the line's own (`STRAY_GAP`); a printed 1 keeps to the line's
+    spacing (a monospaced face's narrow 1 stands a little further off, and surely).
+    """
+    glyphs = [u for u, _ in units if u.patch is not None]
+    if len(glyphs) < 3:
+        return units
+    gaps = [b.box.x - a.box.x2 for a, b in pairwise(glyphs)]
+    usual = max(float(np.median(gaps)), 1.0)
+    height = float(np.median([g.box.h for g in glyphs]))
+
+    def stray(k: int, gap: int) -> bool:
+        ch, conf, _ = units[k][1]
+        return (
+            ch == "1" and conf < STRAY_ONE_CONFIDENCE
+            and gap > STRAY_GAP * usual and gap > STRAY_MIN_GAP * height
+        )  # fmt: skip
+
+    # Only beside a digit: a point or minus next to the 1 makes it part of the number.
+    (a, b), (y, z) = units[:2], units[-2:]
+    out = list(units)
+    if a[0].patch is not None and b[0].patch is not None and stray(0, b[0].box.x - a[0].box.x2):
+        out = out[1:]
+    if y[0].patch is not None and z[0].patch is not None and stray(-1, z[0].box.x - y[0].box.x2):
+        out = out[:-1]
+    return out
 
 
 def _trim_odd_heights(units: list[Any]) -> list[Any]:
