@@ -152,22 +152,6 @@ def test_an_unsure_1_set_apart_at_a_lines_end_is_an_edge(first, conf, gap, expec
     assert "".join(c[0] for _u, c in _trim_stray_ones(dotted)) == first + ".3192"
 
 
-def test_the_gate_slices_a_bold_faces_fused_digits_by_its_own_digit_width():
-    from digitcam.pipeline import _gate_cells
-    from digitcam.segment import LineGeometry
-
-    # Given a line of an extra-bold face at 18 px: a lone "4" 15 px wide, then "73" fused
-    # into one blob 29 px wide and "960" into one 44 px wide
-    boxes = np.array([[161, 14, 15, 19], [175, 14, 29, 18], [211, 14, 44, 18]], np.int32)
-    line = LineGeometry(boxes, Polarity.DARK_ON_LIGHT, 0.0, 18.0)
-    # When the gate cuts the blobs into cells
-    cells = _gate_cells(line)
-    # Then the cells are the face's digits wide (a fused blob is cut into as many cells as
-    # it holds digits), not 0.6 of the height, which puts cuts through the digits
-    assert cells
-    assert all(14 <= x1 - x0 <= 15 for x0, x1, _y, _h in cells)
-
-
 @pytest.mark.parametrize(
     ("chars", "expected"),
     [("11?11", True), ("1?181", True), ("114?1", True), ("3?17", False), ("11111", False)],
@@ -705,7 +689,6 @@ def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, 
         (1132, False, "a face whose 2s and 3s are wide at the foot: each cut as a point"),
         (1110, False, "a 4's crossbar reaching past its stem, set high, cut off as a minus"),
         (110148, False, "a shadow across thin digits: the paper between them won the place"),
-        (20011, False, "an extra-bold face's fused digits sliced at 0.6 of the height"),
         (1093, False, "a short line '7.5' whose band the clutter cut by the crop set"),
         (50034, False, "a short line '3.8' in a block of lines, its 3 joined to the card's edge"),
         (60122, True, "hatching read as '111?1'"),
