@@ -75,6 +75,7 @@ def test_running_reader_reloads_a_changed_model(tmp_path):
     model = tmp_path / "m.npz"
     shutil.copy(default_model_path("knn"), model)
     video = _video(tmp_path / "v.mp4", "4096", 40, fps=10.0)
+    log = tmp_path / "log.jsonl"
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -85,6 +86,8 @@ def test_running_reader_reloads_a_changed_model(tmp_path):
             "--no-display",
             "--model",
             str(model),
+            "--log",
+            str(log),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -92,7 +95,13 @@ def test_running_reader_reloads_a_changed_model(tmp_path):
         env=_env(),
     )
     try:
-        time.sleep(1.5)
+        # (once the run has read a frame with the first model: on a loaded machine its
+        # start-up alone can take longer than any fixed wait)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            if log.is_file() and log.read_text().strip():
+                break
+            time.sleep(0.05)
         # When the model file is replaced (atomically, as `train --out` does)
         tmp = tmp_path / "m2.npz"
         shutil.copy(default_model_path("svm"), tmp)
