@@ -423,12 +423,11 @@ def gate_lines(
 def _gate_cells(line: LineGeometry) -> list[tuple[int, int, int, int]]:
     """The (x0, x1, y, h) frame cells of a line the gate looks at: up to `GATE_CELLS`."""
     cells = []
-    boxes = line.boxes.tolist()
-    for x, y, w, h in boxes:
+    for x, y, w, h in line.boxes.tolist():
         # A wide blob is glyphs fused by blur or tight setting: look at it in
         # digit-wide slices, as refinement would split it (a tilted line's blob is taller
         # than its glyphs: the line's height is theirs).
-        gh = line.height if len(boxes) == 1 else h
+        gh = line.height if len(line.boxes) == 1 else h
         n = 1 if w <= 1.1 * gh else int(min(8, max(2, round(w / (0.6 * gh)))))
         cells.extend((x + (w * k) // n, x + (w * (k + 1)) // n, y, h) for k in range(n))
     # A few cells spread along the line are enough to tell text from clutter.

@@ -1608,10 +1608,10 @@ def line_from_cells(
     # claims less, so the printed reader wins where it reads the same place (unless the
     # frame is known to show a display).
     factor = 1.0 if trusted or evidence else NO_EVIDENCE_FACTOR
+    # A point after a minus, before any digit, is no number's: glare or a ghost.
+    cs = [replace(c, dot=False) if c.dot and c.char == "-" else c for c in cs]
     # A number has one decimal point: of several dots found, the clearest is the point
     # (the others are glare, dust or the gap between glyphs of a printed line).
-    # (A point after a minus, before any digit, is no number's: glare or a ghost.)
-    cs = [replace(c, dot=False) if c.dot and c.char == "-" else c for c in cs]
     dots = [c for c in cs[:-1] if c.dot]
     if len(dots) > 1:
         best = max(dots, key=lambda c: c.dot_confidence)
