@@ -15,6 +15,7 @@ from digitcam.segment import (
     reading_order,
     refine_line,
     small_median,
+    small_percentile,
     union_groups,
     union_labels,
 )
@@ -197,6 +198,20 @@ def test_small_median_is_numpys_median(n):
 def test_small_median_of_nothing_is_an_error():
     with pytest.raises(ValueError, match="no values"):
         small_median([])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 31, 70])
+@pytest.mark.parametrize("q", [0, 2, 5, 50, 80, 90, 95, 98, 100, 37.3])
+def test_small_percentile_is_numpys_percentile(n, q):
+    rng = np.random.default_rng(n)
+    for values in (rng.integers(0, 256, n).astype(np.float64), rng.normal(0, 40, n),
+                   rng.integers(0, 9, (n, 7)) * 3.3):  # fmt: skip
+        assert small_percentile(values, q) == float(np.percentile(values, q))
+
+
+def test_small_percentile_of_nothing_is_an_error():
+    with pytest.raises(ValueError, match="no values"):
+        small_percentile(np.zeros(0), 50)
 
 
 def _group_boxes():

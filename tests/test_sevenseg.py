@@ -27,6 +27,7 @@ from digitcam.sevenseg import (
     Strip,
     _band,
     _coloured,
+    _column_ink,
     _lit_margins,
     _minus_like,
     _not_a_cell,
@@ -40,6 +41,7 @@ from digitcam.sevenseg import (
     read_cell,
     read_segment_displays,
     segment_code,
+    segment_values,
     stitch_lines,
 )
 from digitcam.synth import seven_segment_faces
@@ -186,8 +188,9 @@ def test_a_large_decimal_point_is_no_cell_of_its_own() -> None:
     binary[12:52, 45:65] = 1
     binary[45:52, 32:38] = 1
     # then the dot's run is dropped, the digits' runs kept
-    assert _not_a_cell(binary, (32, 38), 12, 52)
-    assert not _not_a_cell(binary, (5, 25), 12, 52)
+    ink = _column_ink(binary, 12, 52)
+    assert _not_a_cell(ink, (32, 38))
+    assert not _not_a_cell(ink, (5, 25))
     cells = find_cells(binary, 12, 52)
     assert [c for c, _ in cells] == [(5.0, 25.0), (45.0, 65.0)]
 
@@ -1029,3 +1032,56 @@ def test_a_point_after_a_minus_is_not_read() -> None:
         texts.append("".join(g.char for g in line[1]))
     # Then the minus carries no point; the digit does
     assert texts == ["-382", "-3.82"]
+
+
+def _zone_values_by_pixels(img: np.ndarray, cell: tuple[float, float], top: float, bottom: float):
+    """Segment zone values of one cell straight from the strip's pixels (the peak of the mean
+    row or column profile of each zone; the counters' mean): what `segment_values` measures
+    on the integral image, for all cells at once."""
+    hs, ws = img.shape
+    x0, x1 = cell
+    w, hd = x1 - x0, bottom - top
+
+    def clip(v, lo, hi):
+        return int(min(max(v, lo), hi))
+
+    def zone(xa, xb, ya, yb, plus=1):
+        r0, r1 = clip(top + ya * hd, 0, hs - 1), clip(top + yb * hd, 1, hs)
+        c0, c1 = clip(x0 + xa * w, 0, ws - 1), clip(x0 + xb * w + plus, 1, ws)
+        return img[r0:r1, c0:c1].astype(np.float64) if r1 > r0 and c1 > c0 else None
+
+    def rows_peak(ya, yb):
+        z = zone(0.3, 0.7, ya, yb)
+        return 0.0 if z is None else float(z.mean(axis=1).max())
+
+    def cols_peak(xa, xb, ya, yb):
+        zs = (zone(xa, xb, ya, yb), zone(xa, xb, (ya + yb) / 2, yb))
+        return max(0.0 if z is None else float(z.mean(axis=0).max()) for z in zs)
+
+    def mean(ya, yb):
+        z = zone(0.42, 0.58, ya, yb, plus=1)
+        return 0.0 if z is None else float(z.mean())
+
+    v = [rows_peak(-0.04, 0.2), cols_peak(0.62, 1.06, 0.2, 0.38), cols_peak(0.62, 1.06, 0.62, 0.8),
+         rows_peak(0.8, 1.04), cols_peak(-0.06, 0.38, 0.62, 0.8), cols_peak(-0.06, 0.38, 0.2, 0.38),
+         rows_peak(0.4, 0.6)]  # fmt: skip
+    return v, [mean(0.25, 0.33), mean(0.67, 0.75)]
+
+
+def test_segment_values_of_all_cells_at_once_are_each_cells_zone_profiles() -> None:
+    rng = np.random.default_rng(3)
+    img = rng.integers(0, 256, (60, 173)).astype(np.uint8)
+    integral = cv2.integral(img, sdepth=cv2.CV_64F)
+    top, bottom = 11.4, 47.9
+    # cells inside, at both edges, cut off, and one too narrow for some zones
+    cells = [(3.2, 27.0), (30.5, 52.25), (-6.0, 12.0), (150.0, 181.0), (90.0, 91.5), (120.0, 141.7)]
+    v, holes = segment_values(integral, cells, top, bottom)
+    assert v.shape == (len(cells), 7)
+    assert holes.shape == (len(cells), 2)
+    for i, cell in enumerate(cells):
+        ref_v, ref_h = _zone_values_by_pixels(img, cell, top, bottom)
+        np.testing.assert_allclose(v[i], ref_v, rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(holes[i], ref_h, rtol=1e-12, atol=1e-9)
+    empty_v, empty_h = segment_values(integral, [], top, bottom)
+    assert empty_v.shape == (0, 7)
+    assert empty_h.shape == (0, 2)

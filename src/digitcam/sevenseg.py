@@ -46,7 +46,13 @@ from numpy.typing import NDArray
 
 from digitcam.config import ReaderConfig
 from digitcam.preprocess import ink_masks, ink_offset, odd
-from digitcam.segment import group_boxes, small_median, union_groups, union_labels
+from digitcam.segment import (
+    group_boxes,
+    small_median,
+    small_percentile,
+    union_groups,
+    union_labels,
+)
 from digitcam.types import UNKNOWN, Box, Glyph, GlyphKind, Polarity
 
 #: Segment names in code-bit order: a top, b upper right, c lower right, d bottom,
@@ -271,7 +277,7 @@ class SegmentRow:
 
     @property
     def height(self) -> float:
-        return float(np.median(self.clusters[:, 3]))
+        return small_median(self.clusters[:, 3])
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -395,7 +401,7 @@ def _split_is_a_row(sub: NDArray[np.float64], whole: NDArray[np.float64]) -> boo
     d = sub[_digit_sized(sub, whole)]
     if len(d) < 2:
         return False
-    hm = float(np.median(d[:, 3]))
+    hm = small_median(d[:, 3])
     return int((np.abs(d[:, 3] - hm) <= 0.2 * hm).sum()) >= 2
 
 
@@ -468,7 +474,7 @@ def _without_edge_bars(c: NDArray[np.float64]) -> NDArray[np.float64]:
     wide = c[:, 2] >= 0.3 * c[:, 3]
     if int(wide.sum()) == 0:
         return c
-    hd = float(np.median(c[wide, 3]))
+    hd = small_median(c[wide, 3])
     bar = (c[:, 2] < 0.25 * c[:, 3]) & (c[:, 3] > 1.2 * hd)
     i, j = 0, len(c)
     while i < j - 1 and bar[i]:
@@ -575,7 +581,7 @@ def _beside_rows(
     if not cands or not rows:
         return []
     ext = [((r[:, 0].min(), r[:, 1].min(), (r[:, 0] + r[:, 2]).max(),
-             (r[:, 1] + r[:, 3]).max()), float(np.median(r[:, 3])), r) for r in rows]  # fmt: skip
+             (r[:, 1] + r[:, 3]).max()), small_median(r[:, 3]), r) for r in rows]  # fmt: skip
     out = []
     for t in cands:
         c = t[1]
@@ -685,7 +691,7 @@ def find_rows(
                         single.append((float(np.sqrt(cl[k, 3])), cl[g], float(cl[k, 3])))
                     continue
             c = _without_edge_bars(cl[g])
-            hr = float(np.median(c[:, 3]))
+            hr = small_median(c[:, 3])
             width = float((c[:, 0] + c[:, 2]).max() - c[:, 0].min())
             aspect = c[:, 2] / np.maximum(c[:, 3], 1)
             fill = c[:, 4] / np.maximum(c[:, 2] * c[:, 3], 1)
@@ -902,7 +908,7 @@ def rectify_row(
     am, bm = _robust_line(mid, tol=max(2.0, 0.06 * h0))
     ext = pb[:, 1] - pt[:, 1]
     # a '1' is shorter than the other digits by a bar's thickness: take the upper extents
-    hd0 = float(np.percentile(ext, 80))
+    hd0 = small_percentile(ext, 80)
     # perspective: the height may change along the row
     he = np.stack([pt[:, 0], ext], 1)[ext >= 0.9 * hd0]
     fit = height_slope and len(he) >= 4
@@ -964,7 +970,7 @@ def rectify_row(
     seg = prof[lo_y:hi_y]
     if seg.size == 0 or seg.max() <= 0:
         return None
-    p90 = np.percentile(seg, 90)
+    p90 = small_percentile(seg, 90)
     top, bottom = _band(seg >= 0.4 * p90, seg >= 0.12 * p90, y0 - lo_y, y1 - lo_y)
     top, bottom = top + lo_y, bottom + lo_y
     if bottom - top < 0.7 * STRIP_DIGIT_PX:
@@ -1011,8 +1017,8 @@ def find_cells(
     proj = binary[y0:y1].sum(axis=0).astype(np.float64)
     on = proj >= max(1.0, 0.04 * (y1 - y0))
     runs = [(a, b) for a, b in _runs(on) if b - a >= 0.05 * hd]
-    runs = [r for r in runs if not _not_a_cell(binary, r, top, bottom)]
-    runs = [_trim_low_ends(binary, r, top, bottom) for r in runs]
+    col_ink = _column_ink(binary, top, bottom)
+    runs = [_trim_low_ends(col_ink, r) for r in runs if not _not_a_cell(col_ink, r)]
     # glue runs split by a 1-2 px crack (a segment gap seen at a slant)
     # (start, end, end of the first piece glued) each
     glued: list[list[int]] = []
@@ -1032,9 +1038,9 @@ def find_cells(
     # among 1s), those up to the height give the pitch
     wide = widths[(widths >= 0.3 * hd) & (widths <= LONE_CELL_MAX * hd)]
     if len(digit_like):
-        cw = float(np.median(digit_like))
+        cw = small_median(digit_like)
     elif len(wide):
-        cw = float(np.median(wide))
+        cw = small_median(wide)
     else:
         cw = 0.55 * hd
     merged = _unglue_ones(binary, glued, cw, top, bottom)
@@ -1059,7 +1065,7 @@ def find_cells(
             inks.append((float(a), float(b)))
         else:
             # a dot fused between two digits is in one of the parts
-            parts = [_trim_low_ends(binary, (round(p0), round(p1)), top, bottom)
+            parts = [_trim_low_ends(col_ink, (round(p0), round(p1)))
                      for p0, p1 in _split_run(proj, a, b, cw)]  # fmt: skip
             cells.extend((float(p0), float(p1)) for p0, p1 in parts)
             inks.extend((float(p0), float(p1)) for p0, p1 in parts)
@@ -1095,22 +1101,58 @@ def _unglue_ones(
     return out
 
 
-def _trim_low_ends(
-    binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float
-) -> tuple[int, int]:
+@dataclass(frozen=True)
+class _ColumnInk:
+    """Per-column ink of a strip's 0/1 mask around its digit band, measured once for all
+    the runs `find_cells` looks at (each run's tests are then slices of these).
+
+    Attributes:
+        first: Ws int, the first lit row of each column from the band's top (round(top))
+            down to the row after its bottom; the band's height + 1 where none is lit.
+        band_rows: rows from the band's top to round(bottom).
+        above, below: Ws float, the share of lit rows in each column of the margins above
+            and below the band (beyond 0.1 of the digit height), or None where a margin is
+            under two rows.
+        hd: the digit height (bottom - top).
+    """
+
+    first: NDArray[np.int64]
+    band_rows: int
+    above: NDArray[np.float64] | None
+    below: NDArray[np.float64] | None
+    hd: float
+
+
+def _column_ink(binary: NDArray[np.uint8], top: float, bottom: float) -> _ColumnInk:
+    """`_ColumnInk` of an Hs x Ws 0/1 strip mask with the digit band [top, bottom)."""
+    hd = bottom - top
+    hs = binary.shape[0]
+    t0 = max(0, round(top))
+    sub = binary[t0 : min(hs, round(bottom) + 1)] > 0
+    first = np.where(sub.any(axis=0), np.argmax(sub, axis=0), sub.shape[0]).astype(np.int64)
+    m = max(2, round(0.1 * hd))
+    above = binary[: max(0, round(top) - m)]
+    below = binary[min(hs, round(bottom) + m) :]
+    two = above.shape[0] >= 2 and below.shape[0] >= 2
+    return _ColumnInk(
+        first,
+        min(hs, round(bottom)) - t0,
+        above.mean(axis=0) if two else None,
+        below.mean(axis=0) if two else None,
+        hd,
+    )
+
+
+def _trim_low_ends(ink: _ColumnInk, run: tuple[int, int]) -> tuple[int, int]:
     """A run without the columns at either end whose ink lies only low in the band: a
     decimal point fused onto the digit before it or after it (a big dot reaches into the
     projection band, and blur or tight spacing joins it to a digit's run), left for
     `_find_dots`."""
     a, b = run
-    hd = bottom - top
-    t0, t1 = max(0, round(top)), min(binary.shape[0], round(bottom) + 1)
-    sub = binary[t0:t1, a:b] > 0
-    has = sub.any(axis=0)
-    first = np.where(has, np.argmax(sub, axis=0), sub.shape[0])
+    hd = ink.hd
     # every digit's right edge has a bar (b, c) rising above mid-height, and its left edge
     # one too (a, e, f); a dot has none
-    high = np.flatnonzero(first < 0.6 * hd)
+    high = np.flatnonzero(ink.first[a:b] < 0.6 * hd)
     if len(high) == 0:
         return run
     start, end = a + int(high[0]), a + int(high[-1]) + 1
@@ -1131,24 +1173,17 @@ def _minus_like(binary: NDArray[np.uint8], run: tuple[int, int], top: float, bot
     return bool(len(rows)) and rows[0] >= 0.25 * hd and rows[-1] < 0.75 * hd
 
 
-def _not_a_cell(binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float) -> bool:
+def _not_a_cell(ink: _ColumnInk, run: tuple[int, int]) -> bool:
     """A run of columns that is no digit cell: ink only low in the band (a big decimal
     point), or ink running on through the margins above and below the band (a bezel's
     edge, a frame line)."""
     a, b = run
-    hd = bottom - top
-    hs = binary.shape[0]
-    col = binary[:, a:b].any(axis=1)
-    band = col[max(0, round(top)) : min(hs, round(bottom))]
-    rows = np.flatnonzero(band)
-    if len(rows) and rows[0] >= 0.6 * hd:
+    top_row = int(ink.first[a:b].min())  # the run's first lit row in the band
+    if top_row < ink.band_rows and top_row >= 0.6 * ink.hd:
         return True
-    m = max(2, round(0.1 * hd))
-    above = binary[: max(0, round(top) - m), a:b]
-    below = binary[min(hs, round(bottom) + m) :, a:b]
-    if above.shape[0] < 2 or below.shape[0] < 2:
+    if ink.above is None or ink.below is None:
         return False
-    return bool(above.mean(axis=0).max() > 0.6 and below.mean(axis=0).max() > 0.6)
+    return bool(ink.above[a:b].max() > 0.6 and ink.below[a:b].max() > 0.6)
 
 
 def _split_run(proj: NDArray[np.float64], a: int, b: int, cw: float) -> list[tuple[float, float]]:
@@ -1176,66 +1211,103 @@ def _clip(v: float, lo: int, hi: int) -> int:
     return int(min(max(v, lo), hi))
 
 
+def _spans(v: NDArray[np.float64], lo: int, hi: int) -> NDArray[np.int64]:
+    """`_clip` of each value (int(min(max(v, lo), hi))), vectorized."""
+    return np.minimum(np.maximum(v, lo), hi).astype(np.int64)
+
+
+def _range_max(
+    d: NDArray[np.float64], c0: NDArray[np.int64], c1: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """max(d[c0[i]:c1[i]]) for each i with c1[i] > c0[i] (0.0 elsewhere)."""
+    n = np.maximum(c1 - c0, 0)
+    out = np.zeros(len(c0))
+    if len(c0) == 0 or int(n.max()) == 0:
+        return out
+    idx = c0[:, None] + np.arange(int(n.max()))[None, :]
+    inside = idx < c1[:, None]
+    vals = np.where(inside, d[np.minimum(idx, len(d) - 1)], -np.inf)
+    ok = n > 0
+    out[ok] = vals[ok].max(axis=1)
+    return out
+
+
 def segment_values(
-    integral: NDArray[np.float64], cell: tuple[float, float], top: float, bottom: float
+    integral: NDArray[np.float64],
+    cells: list[tuple[float, float]],
+    top: float,
+    bottom: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Values of the seven segment zones and of the two counters of one cell.
+    """Values of the seven segment zones and of the two counters of each cell.
 
     A segment's value is the peak of the mean profile across its zone (rows for a, g, d;
-    columns for b, c, e, f), so it does not depend on the thickness.
+    columns for b, c, e, f), so it does not depend on the thickness. All cells of a strip
+    share the zones' rows, so each zone is measured for every cell at once (this runs for
+    every candidate row of every frame).
 
     Args:
         integral: (Hs+1) x (Ws+1) integral image of the strip (`cv2.integral`).
-        cell: x-range of the cell; top, bottom: the digit band.
+        cells: x-ranges of the N cells; top, bottom: the digit band.
 
     Returns:
-        (values in `SEGMENT_ORDER`, (upper, lower) counter values), in gray levels.
+        (N x 7 values in `SEGMENT_ORDER`, N x 2 (upper, lower) counter values), in gray
+        levels; a zone cut off by the strip's edge is 0.
     """
     hs, ws = integral.shape[0] - 1, integral.shape[1] - 1
-    x0, x1 = cell
-    w = x1 - x0
+    x0 = np.array([c[0] for c in cells], np.float64)
+    w = np.array([c[1] for c in cells], np.float64) - x0
     hd = bottom - top
+    n = len(cells)
 
-    def box(r0: int, r1: int, c0: int, c1: int) -> tuple[int, int, int, int] | None:
-        r0, r1 = _clip(r0, 0, hs - 1), _clip(r1, 1, hs)
-        c0, c1 = _clip(c0, 0, ws - 1), _clip(c1, 1, ws)
-        return (r0, r1, c0, c1) if r1 > r0 and c1 > c0 else None
+    def rows(ya: float, yb: float) -> tuple[int, int]:
+        return _clip(top + ya * hd, 0, hs - 1), _clip(top + yb * hd, 1, hs)
 
-    def rows_peak(ya: float, yb: float) -> float:
-        b = box(top + ya * hd, top + yb * hd, x0 + 0.3 * w, x0 + 0.7 * w + 1)
-        if b is None:
-            return 0.0
-        r0, r1, c0, c1 = b
-        s = integral[r0 + 1 : r1 + 1, c1] - integral[r0 + 1 : r1 + 1, c0]
-        s = s - (integral[r0:r1, c1] - integral[r0:r1, c0])
-        return float(s.max()) / (c1 - c0)
+    def cols(xa: float, xb: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        return _spans(x0 + xa * w, 0, ws - 1), _spans(x0 + xb * w + 1, 1, ws)
 
-    def cols_mean_peak(xa: float, xb: float, ya: float, yb: float) -> float:
-        b = box(top + ya * hd, top + yb * hd, x0 + xa * w, x0 + xb * w + 1)
-        if b is None:
-            return 0.0
-        r0, r1, c0, c1 = b
-        s = integral[r1, c0 + 1 : c1 + 1] - integral[r0, c0 + 1 : c1 + 1]
-        s = s - (integral[r1, c0:c1] - integral[r0, c0:c1])
-        return float(s.max()) / (r1 - r0)
+    def rows_peak(ya: float, yb: float) -> NDArray[np.float64]:
+        r0, r1 = rows(ya, yb)
+        c0, c1 = cols(0.3, 0.7)
+        out = np.zeros(n)
+        ok = c1 > c0
+        if r1 <= r0 or not ok.any():
+            return out
+        band = integral[r0 : r1 + 1]
+        d = band[:, c1[ok]] - band[:, c0[ok]]
+        out[ok] = (d[1:] - d[:-1]).max(axis=0) / (c1[ok] - c0[ok])
+        return out
 
-    def cols_peak(xa: float, xb: float, ya: float, yb: float) -> float:
+    def cols_mean_peak(xa: float, xb: float, ya: float, yb: float) -> NDArray[np.float64]:
+        r0, r1 = rows(ya, yb)
+        if r1 <= r0:
+            return np.zeros(n)
+        c0, c1 = cols(xa, xb)
+        prof = integral[r1] - integral[r0]
+        return _range_max(prof[1:] - prof[:-1], c0, c1) / (r1 - r0)
+
+    def cols_peak(xa: float, xb: float, ya: float, yb: float) -> NDArray[np.float64]:
         # A vertical bar may start late (a 4's f with no a above it, an italic face's
         # offset): the lower half of the zone counts on its own. For the upper bars that
         # half is next to mid-height; for the lower ones it is away from it, where a thick
         # or low middle bar (g) cannot reach.
         half = ((ya + yb) / 2, yb)
-        return max(cols_mean_peak(xa, xb, ya, yb), cols_mean_peak(xa, xb, *half))
+        return np.maximum(cols_mean_peak(xa, xb, ya, yb), cols_mean_peak(xa, xb, *half))
 
-    def mean(xa: float, xb: float, ya: float, yb: float) -> float:
-        b = box(top + ya * hd, top + yb * hd, x0 + xa * w, x0 + xb * w + 1)
-        if b is None:
-            return 0.0
-        r0, r1, c0, c1 = b
-        tot = integral[r1, c1] - integral[r0, c1] - integral[r1, c0] + integral[r0, c0]
-        return float(tot) / ((r1 - r0) * (c1 - c0))
+    def mean(xa: float, xb: float, ya: float, yb: float) -> NDArray[np.float64]:
+        r0, r1 = rows(ya, yb)
+        c0, c1 = cols(xa, xb)
+        out = np.zeros(n)
+        ok = c1 > c0
+        if r1 <= r0 or not ok.any():
+            return out
+        a, b = c0[ok], c1[ok]
+        tot = integral[r1, b] - integral[r0, b] - integral[r1, a] + integral[r0, a]
+        out[ok] = tot / ((r1 - r0) * (b - a))
+        return out
 
-    v = np.array(
+    if n == 0:
+        return np.zeros((0, 7)), np.zeros((0, 2))
+    v = np.stack(
         [
             rows_peak(-0.04, 0.2),  # a
             cols_peak(0.62, 1.06, 0.2, 0.38),  # b
@@ -1244,9 +1316,10 @@ def segment_values(
             cols_peak(-0.06, 0.38, 0.62, 0.8),  # e
             cols_peak(-0.06, 0.38, 0.2, 0.38),  # f
             rows_peak(0.4, 0.6),  # g
-        ]
+        ],
+        axis=1,
     )
-    holes = np.array([mean(0.42, 0.58, 0.25, 0.33), mean(0.42, 0.58, 0.67, 0.75)])
+    holes = np.stack([mean(0.42, 0.58, 0.25, 0.33), mean(0.42, 0.58, 0.67, 0.75)], axis=1)
     return v, holes
 
 
@@ -1360,10 +1433,9 @@ def decode_strip(
     cells = [c for c, _ in found]
     inks = [k for _, k in found]
     integral = cv2.integral(img, sdepth=cv2.CV_64F)
-    vals, holes = zip(*(segment_values(integral, c, top, bottom) for c in cells), strict=True)
-    v = np.array(vals)
-    bg = float(np.median(np.array(holes)))
-    hi = float(np.percentile(v, 95))
+    v, holes_a = segment_values(integral, cells, top, bottom)
+    bg = small_median(holes_a.ravel())
+    hi = small_percentile(v, 95)
     contrast = hi - bg
     if contrast < 20:
         return []
@@ -1377,7 +1449,7 @@ def decode_strip(
     elif on.size and off.size:
         # midway between the typical lit and unlit (ghost) levels: Otsu's split wanders
         # toward the few in-between values (a bar's glow in a narrow cell)
-        thr = float(np.clip((np.median(on) + np.median(off)) / 2, lo, hi_t))
+        thr = float(np.clip((small_median(on) + small_median(off)) / 2, lo, hi_t))
     lit_mask = v > thr
     # Lit segments are the minority of the display's area; when "lit" covers most of the
     # row, this is the other polarity's background between glyphs.
@@ -1386,7 +1458,6 @@ def decode_strip(
     lit_share = LONE_LIT_SHARE if len(cells) == 1 else 0.5
     if band.size == 0 or (not one_digit and float((band > thr).mean()) > lit_share):
         return []
-    holes_a = np.array(holes)
     # line thickness: rows/cols above the threshold in lit horizontal segments
     bin_t = (f > thr).astype(np.uint8)
     t_est = _thickness(bin_t, cells, lit_mask, top, bottom)
@@ -1435,7 +1506,7 @@ def _segment_evidence(
     unlit = v[~lit]
     if unlit.size >= 3:
         rel = (unlit - bg) / contrast
-        if float(np.median(rel)) >= 0.1:
+        if small_median(rel) >= 0.1:
             return True
     hs, ws = integral.shape[0] - 1, integral.shape[1] - 1
     hd = bottom - top
@@ -1476,7 +1547,7 @@ def _thickness(
             runs = _runs(col)
             if runs:
                 vals.append(max(b - a for a, b in runs))
-    return float(np.median(vals)) if vals else 0.14 * hd
+    return small_median(vals) if vals else 0.14 * hd
 
 
 def _find_dots(
@@ -1635,7 +1706,7 @@ def line_from_cells(
     xs = [g.box.x for g in glyphs] + [g.box.x2 for g in glyphs]
     ys = [g.box.y for g in glyphs] + [g.box.y2 for g in glyphs]
     bbox = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
-    hmed = float(np.median([g.box.h for g in glyphs if g.kind is GlyphKind.SEGMENTS]))
+    hmed = small_median([g.box.h for g in glyphs if g.kind is GlyphKind.SEGMENTS])
     # Marks and digits all count: the segment reader decided each from the line's geometry.
     # An undecoded cell counts against the line: where another reading of the same place
     # decodes every cell, the '?' is a cell cut wrong, not a digit the other missed.
@@ -2238,7 +2309,8 @@ def _counters_dark(warped: NDArray[np.uint8], cell: DecodedCell, top: float, bot
     """Whether a decoded cell's counters are dark in the deslanted crop as it was before the
     top-hat: the other polarity's ground around and between a digit's bars, its broad parts
     taken away by the top-hat, leaves a ring that decodes as a 0."""
-    v, holes = segment_values(cv2.integral(warped, sdepth=cv2.CV_64F), cell.cell, top, bottom)
+    integral = cv2.integral(warped, sdepth=cv2.CV_64F)
+    v, holes = (a[0] for a in segment_values(integral, [cell.cell], top, bottom))
     lit = np.array([s in cell.segments for s in SEGMENT_ORDER])
     if not lit.any():
         return True
