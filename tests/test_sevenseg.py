@@ -170,6 +170,27 @@ def test_a_bezel_edge_beside_the_digits_is_no_cell() -> None:
     assert texts(gray) == ["-757"]
 
 
+def test_a_bezel_along_a_tight_window_is_no_edge_but_its_side_is() -> None:
+    # given a strip mask of a tight window: a lit bezel along the whole strip above and
+    # below the digits' band (rows 12-52), two digits' runs, and the bezel's side at the end
+    binary = np.zeros((64, 120), np.uint8)
+    binary[:9] = 1
+    binary[56:] = 1
+    binary[12:52, 10:30] = 1
+    binary[12:52, 40:60] = 1
+    binary[:, 116:] = 1
+    ink = _column_ink(binary, 12, 52)
+    # then the digits are cells, the side is not
+    assert not _not_a_cell(ink, (10, 30))
+    assert not _not_a_cell(ink, (40, 60))
+    assert _not_a_cell(ink, (116, 120))
+    # and without the bezel along the strip, ink through both margins is an edge anywhere
+    binary[:9] = 0
+    binary[56:] = 0
+    binary[:, 70:74] = 1
+    assert _not_a_cell(_column_ink(binary, 12, 52), (70, 74))
+
+
 def test_the_band_is_the_digits_stretch_not_a_bezel_below_it() -> None:
     # given a row profile: digits over rows 10-49 (weak between the bars), a bezel at 56-60
     strong = np.zeros(64, bool)
@@ -755,6 +776,8 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                 "tilted long line, but over half its digits' height"),
         (100134, "a two-line display's lone digit over a line the printed reader won, "
                  "which the segment reader reads alike"),
+        (110143, "a tight window whose lit bezel runs along the strip above and below the "
+                 "digits (every run looked like an edge through the margins)"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -86,6 +86,10 @@ MAX_PIECES = 500
 #: Digit-shaped clusters (the tallest) re-cut per polarity to free digits glued to clutter.
 MAX_RECUTS = 6
 
+#: Share of a strip's columns lit in both margins (above and below the digits) that says
+#: a bezel runs along the strip, close around the digits (`_not_a_cell`).
+BEZEL_ALONG = 0.8
+
 #: Rows examined per polarity (a cluttered frame cannot ask for more).
 MAX_ROWS = 6
 
@@ -1183,7 +1187,15 @@ def _not_a_cell(ink: _ColumnInk, run: tuple[int, int]) -> bool:
         return True
     if ink.above is None or ink.below is None:
         return False
-    return bool(ink.above[a:b].max() > 0.6 and ink.below[a:b].max() > 0.6)
+    if not (ink.above[a:b].max() > 0.6 and ink.below[a:b].max() > 0.6):
+        return False
+    # A bezel lit along the strip above and below a tight window's digits lights the
+    # margins over every run: there, only a run at the strip's end (the bezel's side) is
+    # an edge; the others are the window's digits.
+    ws = len(ink.first)
+    along = float((ink.above > 0.6).mean()) >= BEZEL_ALONG and float(
+        (ink.below > 0.6).mean()) >= BEZEL_ALONG  # fmt: skip
+    return not along or a <= 1 or b >= ws - 1
 
 
 def _split_run(proj: NDArray[np.float64], a: int, b: int, cw: float) -> list[tuple[float, float]]:
