@@ -170,6 +170,34 @@ def test_a_bezel_edge_beside_the_digits_is_no_cell() -> None:
     assert texts(gray) == ["-757"]
 
 
+# bars of a cell as (rows, columns) ranges from its left edge, digit band rows 12-52
+_ZONES = {
+    "a": (12, 17, 3, 21), "g": (29, 35, 3, 21), "d": (46, 52, 3, 21), "f": (13, 31, 0, 5),
+    "b": (13, 31, 19, 24), "e": (33, 51, 0, 5), "c": (33, 51, 19, 24),
+}  # fmt: skip
+
+
+def _strip_of(levels: list[dict[str, float]]) -> Strip:
+    """A rectified strip (band rows 12-52) of cells 34 px apart with each bar at a level."""
+    img = np.full((64, 34 * len(levels) + 24), 26, np.uint8)
+    for i, cell in enumerate(levels):
+        for s, (r0, r1, c0, c1) in _ZONES.items():
+            img[r0:r1, 8 + 34 * i + c0 : 8 + 34 * i + c1] = cell.get(s, 36)  # 36: a ghost
+    return Strip(img, np.eye(3), 12.0, 52.0)
+
+
+def test_a_cell_in_shade_is_split_at_its_own_level() -> None:
+    # given "8147" whose 8 is in shade (its bars at the levels measured on a camera frame:
+    # the dimmest under the line's split), every unlit bar a faint ghost
+    lit = {"1": "bc", "4": "bcfg", "7": "abc"}
+    shaded_8 = {"a": 92, "f": 91, "b": 113, "e": 104, "g": 103, "d": 129, "c": 142}
+    cells = [shaded_8] + [{s: 170 for s in lit[c]} for c in "147"]
+    decoded = decode_strip(_strip_of(cells))
+    # then the 8 reads whole, and the others' ghosts stay unlit
+    assert [(c.char, c.segments) for c in decoded] == [
+        ("8", "abcdefg"), ("1", "bc"), ("4", "bcfg"), ("7", "abc")]  # fmt: skip
+
+
 def test_a_bezel_along_a_tight_window_is_no_edge_but_its_side_is() -> None:
     # given a strip mask of a tight window: a lit bezel along the whole strip above and
     # below the digits' band (rows 12-52), two digits' runs, and the bezel's side at the end
@@ -778,6 +806,9 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                  "which the segment reader reads alike"),
         (110143, "a tight window whose lit bezel runs along the strip above and below the "
                  "digits (every run looked like an edge through the margins)"),
+        (80001, "a display's first digit, an 8, in shade: its dimmest bars under the line's "
+                "split"),
+        (90124, "a display's first digit, a 3, in shade"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

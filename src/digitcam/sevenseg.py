@@ -86,6 +86,10 @@ MAX_PIECES = 500
 #: Digit-shaped clusters (the tallest) re-cut per polarity to free digits glued to clutter.
 MAX_RECUTS = 6
 
+#: Least fraction of the line's split a shaded cell is split at (`decode_strip`: a cell whose
+#: peak is under the line's is split in proportion to its peak).
+DIM_CELL_SCALE = 0.5
+
 #: Share of a strip's columns lit in both margins (above and below the digits) that says
 #: a bezel runs along the strip, close around the digits (`_not_a_cell`).
 BEZEL_ALONG = 0.8
@@ -1462,7 +1466,24 @@ def decode_strip(
         # midway between the typical lit and unlit (ghost) levels: Otsu's split wanders
         # toward the few in-between values (a bar's glow in a narrow cell)
         thr = float(np.clip((small_median(on) + small_median(off)) / 2, lo, hi_t))
-    lit_mask = v > thr
+    thr_c = np.full(len(cells), thr)
+    if not one_digit and len(cells) >= 2:
+        # A cell in shade (light falling off toward one end of a display) has all its levels
+        # lower, lit bars and ghosts alike: its dimmest lit bars fall under the line's split
+        # (an 8 reads as a broken code) while its ghosts stay far below. A cell with a bar
+        # over the split but a peak under the line's is split at the same fraction of its
+        # own peak.
+        # Only a cell the line's split leaves without a digit's code is split again so, and
+        # only where that gives a digit of three bars or more.
+        peak = v.max(axis=1)
+        scale = np.clip((peak - bg) / contrast, DIM_CELL_SCALE, 1.0)
+        own = bg + (thr - bg) * scale
+        for i in np.flatnonzero((peak > thr) & (peak < hi)).tolist():
+            if _code_of(v[i] > thr) is None:
+                lit_own = v[i] > own[i]
+                if int(lit_own.sum()) >= 3 and _code_of(lit_own) is not None:
+                    thr_c[i] = own[i]
+    lit_mask = v > thr_c[:, None]
     # Lit segments are the minority of the display's area; when "lit" covers most of the
     # row, this is the other polarity's background between glyphs.
     xa, xb = int(max(0, cells[0][0])), int(cells[-1][1]) + 1
@@ -1471,17 +1492,21 @@ def decode_strip(
     if band.size == 0 or (not one_digit and float((band > thr).mean()) > lit_share):
         return []
     # line thickness: rows/cols above the threshold in lit horizontal segments
-    bin_t = (f > thr).astype(np.uint8)
+    thr_cols = np.full(img.shape[1], thr)
+    for (x0, x1), t in zip(cells, thr_c, strict=True):
+        if t != thr:
+            thr_cols[max(0, int(x0)) : int(x1) + 1] = t
+    bin_t = (f > thr_cols[None, :]).astype(np.uint8)
     t_est = _thickness(bin_t, cells, lit_mask, top, bottom)
     out = []
-    for c, ink, vv, lm, ho in zip(cells, inks, v, lit_mask, holes_a, strict=True):
+    for c, ink, vv, lm, ho, tc in zip(cells, inks, v, lit_mask, holes_a, thr_c, strict=True):
         segs = "".join(s for s, on in zip(SEGMENT_ORDER, lm, strict=True) if on)
-        margin = float(np.min(np.abs(vv - thr))) / contrast
+        margin = float(np.min(np.abs(vv - tc))) / contrast
         conf_m = min(1.0, margin / 0.25)
         if not segs:
             out.append(DecodedCell("", conf_m, "", c, ink))
             continue
-        if float(ho.max()) > thr:  # a counter is lit: a blob or a printed glyph, not segments
+        if float(ho.max()) > tc:  # a counter is lit: a blob or a printed glyph, not segments
             out.append(DecodedCell(UNKNOWN, 0.0, segs, c, ink))
             continue
         ch = CODE_TABLE.get(segment_code(segs), UNKNOWN)
@@ -1495,6 +1520,12 @@ def decode_strip(
         # lowers such a line's score so the printed reader wins where it reads the same place)
         out = [replace(c, evidence=False) for c in out]
     return out
+
+
+def _code_of(lit: NDArray[np.bool_]) -> str | None:
+    """The character of seven lit flags (`SEGMENT_ORDER`), or None for no known code."""
+    segs = "".join(s for s, on in zip(SEGMENT_ORDER, lit, strict=True) if on)
+    return CODE_TABLE.get(segment_code(segs)) if segs else None
 
 
 def _lit_margins(binary: NDArray[np.uint8], top: float, bottom: float) -> bool:
