@@ -675,6 +675,8 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
             "a tilted line of bold serif digits fused into one blob (its box "
             "is half again as tall as its digits)",
         ),
+        (20114, False, "'7 - 3' at 64 px: its minus a candidate itself, bridging nothing"),
+        (20271, False, "'7-60-1-29': the first minus a candidate, the 7 left alone"),
     ],
 )
 def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, why):
@@ -1097,3 +1099,14 @@ def test_two_digits_with_a_minus_need_less_confidence_than_a_pair(text, read):
     # Then a minus before or between them makes it a reading ("-36", "3-6" as in a range
     # or a code); the bare pair, as unsure, is not, and a trailing bar is no sign
     assert got == read
+
+
+def test_a_minus_tall_enough_to_be_a_candidate_still_bridges_its_number(model) -> None:
+    # given "7 - 3" set wide at 62 px: the two digits are too far apart to link, and the
+    # minus, tilted and 16 px high, is a glyph candidate of its own (linked to nothing)
+    img = np.full((240, 400), 235, np.uint8)
+    cv2.putText(img, "7", (40, 150), cv2.FONT_HERSHEY_SIMPLEX, 2.6, 20, 5, cv2.LINE_AA)
+    cv2.fillConvexPoly(img, np.int32([[128, 120], [178, 115], [179, 125], [129, 130]]), 20)
+    cv2.putText(img, "3", (220, 150), cv2.FONT_HERSHEY_SIMPLEX, 2.6, 20, 5, cv2.LINE_AA)
+    # then it still joins the two halves into one number
+    assert read_frame(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), model).text == "7-3"

@@ -162,6 +162,11 @@ def detect_lines(
         # glyph size: they may bridge the two halves of a widely set number.
         small = comps.stats[~ok]
         small = small[(small[:, 3] <= 0.35 * h) & (small[:, 2] >= 3), :4]
+        # At large sizes a minus is tall enough to be a candidate itself, but links to no
+        # digit (its height is no digit's): it bridges too ("7 - 3" at 64 px read "-3").
+        bars = boxes[boxes[:, 2] >= 1.2 * boxes[:, 3]]
+        if len(bars):
+            small = np.vstack([small, bars])
         for g in bridge_dashes(link_neighbours(boxes), boxes, small):
             if len(g) > 1:
                 lines.append(line_geometry(boxes[g], pol))
