@@ -677,6 +677,7 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
         ),
         (20114, False, "'7 - 3' at 64 px: its minus a candidate itself, bridging nothing"),
         (20271, False, "'7-60-1-29': the first minus a candidate, the 7 left alone"),
+        (20291, False, "a short line '273' whose 7 touched the card's top edge ('203')"),
     ],
 )
 def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, why):
@@ -695,6 +696,7 @@ def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, 
         (50034, False, "a short line '3.8' in a block of lines, its 3 joined to the card's edge"),
         (60122, True, "hatching read as '111?1'"),
         (60089, True, "the frame's edge beside a line read as an unsure '1'"),
+        (1013, False, "a bold line whose end digits touch the card's bottom edge ('59.7')"),
     ],
 )
 def test_hard_scenes_of_either_face_split_read_exactly(model, seed, held_out, why):
@@ -1110,3 +1112,28 @@ def test_a_minus_tall_enough_to_be_a_candidate_still_bridges_its_number(model) -
     cv2.putText(img, "3", (220, 150), cv2.FONT_HERSHEY_SIMPLEX, 2.6, 20, 5, cv2.LINE_AA)
     # then it still joins the two halves into one number
     assert read_frame(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), model).text == "7-3"
+
+
+@pytest.mark.parametrize(
+    ("whole_merit", "clipped_merit", "takes_clipped"),
+    [
+        (0.35, 1.0, True),  # a 7 with the card's edge joined on read an unsure 0
+        (0.9, 0.92, False),  # a hair better is no reason to cut
+        (0.0, 0.8, False),  # clutter ("not a glyph" whole) gives no digit cut to the band
+    ],
+)
+def test_a_glyph_cut_to_its_band_replaces_the_blob_only_when_clearly_better(
+    whole_merit, clipped_merit, takes_clipped
+):
+    from digitcam.pipeline import _choose
+    from digitcam.segment import Unit
+
+    # Given a blob standing out of its line's band, whole and cut to the band
+    patch = np.zeros((4, 4), np.float32)
+    whole = (Unit(Box(0, 0, 40, 52), patch, "", 1.2),)
+    clipped = (Unit(Box(0, 12, 40, 40), patch, "", 1.0, clipped=True),)
+    merits = {id(whole): whole_merit, id(clipped): clipped_merit}
+    # When the classifier's merits decide
+    got = _choose((whole, clipped), lambda alt: merits[id(alt)])
+    # Then the cut one is taken only over a glyph it reads clearly better than
+    assert (got is clipped) is takes_clipped

@@ -632,7 +632,19 @@ def _choose(
 
     A minus at mid-height is offered first (it wins ties), except after a 4 (told by
     `chars`): a 4's crossbar reaching past its stem is cut off the same way in faces
-    that set it high, and reads as well either way."""
+    that set it high, and reads as well either way.
+
+    A glyph cut to its line's band (`Unit.clipped`: ink joined on above or below left
+    out) replaces the blob only where the blob reads as a glyph at all, and the cut one
+    reads better by `CUT_MARGIN` (clutter standing out of the band would otherwise give
+    digits once cut down to it)."""
+    clipped = [a for a in alternatives if any(u.clipped for u in a)]
+    if clipped:
+        rest = tuple(a for a in alternatives if not any(u.clipped for u in a))
+        choice = _choose(rest, merit, chars=chars, digit_width=digit_width)
+        cut = max(clipped, key=merit)
+        whole = merit(choice)
+        return cut if whole > 0 and merit(cut) >= whole + CUT_MARGIN else choice
     best = max(alternatives, key=merit)
     crossbar = (
         chars is not None
