@@ -678,6 +678,7 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
         (20114, False, "'7 - 3' at 64 px: its minus a candidate itself, bridging nothing"),
         (20271, False, "'7-60-1-29': the first minus a candidate, the 7 left alone"),
         (20291, False, "a short line '273' whose 7 touched the card's top edge ('203')"),
+        (20187, False, "'19.6' in a box drawn around it, whose sides read '611'"),
     ],
 )
 def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, why):
@@ -697,6 +698,7 @@ def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, 
         (60122, True, "hatching read as '111?1'"),
         (60089, True, "the frame's edge beside a line read as an unsure '1'"),
         (1013, False, "a bold line whose end digits touch the card's bottom edge ('59.7')"),
+        (110038, False, "a frame around '9.375' read '8328'"),
     ],
 )
 def test_hard_scenes_of_either_face_split_read_exactly(model, seed, held_out, why):
@@ -1137,3 +1139,27 @@ def test_a_glyph_cut_to_its_band_replaces_the_blob_only_when_clearly_better(
     got = _choose((whole, clipped), lambda alt: merits[id(alt)])
     # Then the cut one is taken only over a glyph it reads clearly better than
     assert (got is clipped) is takes_clipped
+
+
+def _glyphs_at(text: str, boxes: list[tuple[int, int, int, int]]):
+    from digitcam.types import Glyph, GlyphKind
+
+    return tuple(
+        Glyph(Box(*b), c, 1.0, ((c, 1.0),), GlyphKind.MARK if c in ".-" else GlyphKind.CLASSIFIED)
+        for c, b in zip(text, boxes, strict=True)
+    )
+
+
+def test_a_frame_drawn_around_a_number_is_no_line_but_a_numbers_counters_are_kept() -> None:
+    from digitcam.pipeline import _without_frames
+
+    # given "19.6" (40 px) in a box drawn around it, whose sides read "611" (88 px), and a
+    # big "27001.0" (80 px) with the counters of its 0s read as a small line "00" inside
+    number = _line(_glyphs_at("19.6", [(214, 352, 16, 38), (236, 350, 29, 39),
+                                       (268, 377, 9, 11), (277, 347, 30, 40)]))  # fmt: skip
+    frame = _line(_glyphs_at("611", [(188, 326, 67, 88), (242, 326, 55, 87), (284, 327, 52, 83)]))
+    big = _line(_glyphs_at("27001", [(x, 100, 50, 80) for x in range(0, 300, 60)]))
+    counters = _line(_glyphs_at("00", [(140, 125, 20, 30), (200, 125, 20, 30)]))
+    kept = _without_frames([number, frame, big, counters])
+    # then the frame goes, the rest stays
+    assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == ["19.6", "27001", "00"]

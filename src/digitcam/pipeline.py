@@ -34,6 +34,7 @@ from digitcam.segment import (
     link_neighbours,
     order_lines,
     refine_line,
+    small_median,
 )
 from digitcam.sevenseg import (
     NO_EVIDENCE_FACTOR,
@@ -89,6 +90,9 @@ GATE_DIGIT_SCORE = 0.45
 CONTEXT_DIGIT_SCORE = 0.3
 #: Marks are decided by geometry; this is how sure that decision is.
 MARK_CONFIDENCE = 0.9
+#: A line at least this many times taller than another line it holds whole between its
+#: glyphs is a frame drawn around it (`_without_frames`).
+FRAME_HEIGHT = 1.5
 # A blob read with a mark cut off its end must read this much better than read whole.
 CUT_MARGIN = 0.05
 # ...unless the blob is this much wider than the line's other digits and, cut, no wider
@@ -820,7 +824,7 @@ def resolve(
     `BESIDE_DISPLAY_CONFIDENCE`, or unread: '?') is clutter read as digits, and beside any
     segment line so is a printed reading of one or two characters or of 1s only.
     """
-    candidates = _prefer_printed_extension(_prefer_segment_detail(candidates))
+    candidates = _without_frames(_prefer_printed_extension(_prefer_segment_detail(candidates)))
     kept = _resolve_once(candidates)
     for clutter_of in (
         _unsure_beside_display,
@@ -1055,6 +1059,33 @@ def _resolve_once(
             )
         ]
     return kept
+
+
+def _without_frames(
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Candidates less the lines that are a frame drawn around another line: a box or a
+    bezel around a number reads as a few bars and hooks ("611" around "19.6"), at least
+    `FRAME_HEIGHT` times the number's height, holding it whole with a margin on all four
+    sides, about as much above as below. (A line of a big number's counters, read in the
+    other polarity, lies inside it too, but has fewer digits than the number.)
+    """
+    digits = [[g for g in gl if g.char.isdigit()] for _b, gl, _s in candidates]
+    heights = [small_median([g.box.h for g in d]) if d else 0.0 for d in digits]
+    drop = set()
+    for i, (a, _ga, _sa) in enumerate(candidates):
+        for j, (b, _gb, _sb) in enumerate(candidates):
+            hb = heights[j]
+            # (a line of counters has fewer digits than the number it is read in)
+            if i == j or len(digits[j]) < max(2, len(digits[i])) or heights[i] < FRAME_HEIGHT * hb:
+                continue
+            left, right, above, below = b.x - a.x, a.x2 - b.x2, b.y - a.y, a.y2 - b.y2
+            if min(left, right, above, below) >= 0.15 * hb and max(above, below) <= 2 * min(
+                above, below
+            ):
+                drop.add(i)
+                break
+    return [c for k, c in enumerate(candidates) if k not in drop]
 
 
 def _prefer_segment_detail(
