@@ -90,8 +90,8 @@ GATE_DIGIT_SCORE = 0.45
 CONTEXT_DIGIT_SCORE = 0.3
 #: Marks are decided by geometry; this is how sure that decision is.
 MARK_CONFIDENCE = 0.9
-#: A line at least this many times taller than another line it holds whole between its
-#: glyphs is a frame drawn around it (`_without_frames`).
+#: A line at least this many times taller than another line it holds whole, with margins
+#: all round, is a frame drawn around it (`_without_frames`).
 FRAME_HEIGHT = 1.5
 # A blob read with a mark cut off its end must read this much better than read whole.
 CUT_MARGIN = 0.05

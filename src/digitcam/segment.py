@@ -823,9 +823,11 @@ def _refine_at(
                 # A glyph joined to a card's edge or a rule above or below the line stands
                 # out of the band: the glyph alone is offered too, for the classifier to
                 # prefer ("273" whose 7 touched the card's top edge read "203", dropped).
-                clipped = _pieces(geo, a0, b0, 1, clip=True)
-                if any(u.clipped for u in clipped):
-                    alts.append(clipped)
+                reach = (BAND_CLIP + BAND_OVERSHOOT) * lh
+                if gy < top - reach or gy + gh > bottom + reach:  # (else no piece can)
+                    clipped = _pieces(geo, a0, b0, 1, clip=True)
+                    if any(u.clipped for u in clipped):
+                        alts.append(clipped)
                 cut_alts, strong = _with_tail_cut(geo, a0, b0, est_w)
                 head_alts, head_strong = _with_head_cut(geo, a0, b0, est_w)
                 # On a tie the first alternative wins: the blob as it is, unless the tail
