@@ -1122,6 +1122,8 @@ class _ColumnInk:
             and below the band (beyond 0.1 of the digit height), or None where a margin is
             under two rows.
         hd: the digit height (bottom - top).
+        bezel_along: both margins are lit along most of the strip (`BEZEL_ALONG`): a
+            bezel close around a tight window's digits.
     """
 
     first: NDArray[np.int64]
@@ -1129,6 +1131,7 @@ class _ColumnInk:
     above: NDArray[np.float64] | None
     below: NDArray[np.float64] | None
     hd: float
+    bezel_along: bool = False
 
 
 def _column_ink(binary: NDArray[np.uint8], top: float, bottom: float) -> _ColumnInk:
@@ -1141,14 +1144,11 @@ def _column_ink(binary: NDArray[np.uint8], top: float, bottom: float) -> _Column
     m = max(2, round(0.1 * hd))
     above = binary[: max(0, round(top) - m)]
     below = binary[min(hs, round(bottom) + m) :]
-    two = above.shape[0] >= 2 and below.shape[0] >= 2
-    return _ColumnInk(
-        first,
-        min(hs, round(bottom)) - t0,
-        above.mean(axis=0) if two else None,
-        below.mean(axis=0) if two else None,
-        hd,
-    )
+    if above.shape[0] < 2 or below.shape[0] < 2:
+        return _ColumnInk(first, min(hs, round(bottom)) - t0, None, None, hd)
+    up, down = above.mean(axis=0), below.mean(axis=0)
+    along = float((up > 0.6).mean()) >= BEZEL_ALONG and float((down > 0.6).mean()) >= BEZEL_ALONG
+    return _ColumnInk(first, min(hs, round(bottom)) - t0, up, down, hd, along)
 
 
 def _trim_low_ends(ink: _ColumnInk, run: tuple[int, int]) -> tuple[int, int]:
@@ -1196,10 +1196,7 @@ def _not_a_cell(ink: _ColumnInk, run: tuple[int, int]) -> bool:
     # A bezel lit along the strip above and below a tight window's digits lights the
     # margins over every run: there, only a run at the strip's end (the bezel's side) is
     # an edge; the others are the window's digits.
-    ws = len(ink.first)
-    along = float((ink.above > 0.6).mean()) >= BEZEL_ALONG and float(
-        (ink.below > 0.6).mean()) >= BEZEL_ALONG  # fmt: skip
-    return not along or a <= 1 or b >= ws - 1
+    return not ink.bezel_along or a <= 1 or b >= len(ink.first) - 1
 
 
 def _split_run(proj: NDArray[np.float64], a: int, b: int, cw: float) -> list[tuple[float, float]]:
@@ -1471,10 +1468,9 @@ def decode_strip(
         # A cell in shade (light falling off toward one end of a display) has all its levels
         # lower, lit bars and ghosts alike: its dimmest lit bars fall under the line's split
         # (an 8 reads as a broken code) while its ghosts stay far below. A cell with a bar
-        # over the split but a peak under the line's is split at the same fraction of its
-        # own peak.
-        # Only a cell the line's split leaves without a digit's code is split again so, and
-        # only where that gives a digit of three bars or more.
+        # over the split but a peak under the line's, which the split leaves without a
+        # digit's code, is split at the same fraction of its own peak where that gives a
+        # digit of three bars or more.
         peak = v.max(axis=1)
         scale = np.clip((peak - bg) / contrast, DIM_CELL_SCALE, 1.0)
         own = bg + (thr - bg) * scale
@@ -1500,7 +1496,7 @@ def decode_strip(
     t_est = _thickness(bin_t, cells, lit_mask, top, bottom)
     out = []
     for c, ink, vv, lm, ho, tc in zip(cells, inks, v, lit_mask, holes_a, thr_c, strict=True):
-        segs = "".join(s for s, on in zip(SEGMENT_ORDER, lm, strict=True) if on)
+        segs = _lit_segments(lm)
         margin = float(np.min(np.abs(vv - tc))) / contrast
         conf_m = min(1.0, margin / 0.25)
         if not segs:
@@ -1522,9 +1518,14 @@ def decode_strip(
     return out
 
 
+def _lit_segments(lit: NDArray[np.bool_]) -> str:
+    """The letters (`SEGMENT_ORDER`) of seven lit flags."""
+    return "".join(s for s, on in zip(SEGMENT_ORDER, lit, strict=True) if on)
+
+
 def _code_of(lit: NDArray[np.bool_]) -> str | None:
     """The character of seven lit flags (`SEGMENT_ORDER`), or None for no known code."""
-    segs = "".join(s for s, on in zip(SEGMENT_ORDER, lit, strict=True) if on)
+    segs = _lit_segments(lit)
     return CODE_TABLE.get(segment_code(segs)) if segs else None
 
 
