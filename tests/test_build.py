@@ -33,3 +33,24 @@ def test_balance_caps_each_class_and_is_seeded():
     assert a.labels.count("2") == 5
     assert a.labels.count(NOT_GLYPH) == 20
     assert a.labels == b.labels
+
+
+def test_display_scene_units_are_labelled_digits_and_clutter():
+    from digitcam.build import display_scene_glyphs
+
+    data = display_scene_glyphs(range(7_200_000, 7_200_004))
+    assert data.images.shape == (len(data.labels), 20, 20)
+    digits = [lab for lab in data.labels if lab != NOT_GLYPH]
+    assert len(digits) >= 8, "segment digits in display scenes become labelled samples"
+    assert set(digits) <= set("0123456789")
+    assert NOT_GLYPH in data.labels
+
+
+def test_a_segment_one_is_labelled_by_the_cell_it_lights():
+    # display scenes give a cell's box as truth; a 1 lights only its right-hand bars
+    cell = (("1", Box(200, 50, 24, 40)), ("8", Box(230, 50, 24, 40)))
+    assert match_unit(Box(216, 51, 7, 38), cell, cells=True) == "1"
+    assert match_unit(Box(216, 51, 7, 18), cell, cells=True) is None  # one bar: a fragment
+    assert match_unit(Box(232, 51, 7, 38), cell, cells=True) is None  # an 8's bars are no 1
+    # printed truth boxes are ink: a narrow unit inside a 1's box is no label
+    assert match_unit(Box(216, 51, 7, 38), cell) is None

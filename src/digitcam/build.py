@@ -47,8 +47,13 @@ class GlyphSet:
     labels: tuple[str, ...]
 
 
-def match_unit(box: Box, truth: Sequence[tuple[str, Box]]) -> str | None:
+def match_unit(box: Box, truth: Sequence[tuple[str, Box]], *, cells: bool = False) -> str | None:
     """Label a segmented unit by the ground truth.
+
+    Args:
+        box: the unit's box.
+        truth: (character, box) of every character in the scene.
+        cells: the truth boxes are display cells, not ink (seven-segment scenes).
 
     Returns:
         The digit it matches; NOT_GLYPH when it overlaps no character; None when it only
@@ -71,6 +76,19 @@ def match_unit(box: Box, truth: Sequence[tuple[str, Box]]) -> str | None:
         )
         if centred and similar and ch in DIGITS:
             return ch
+        # A seven-segment 1 lights only its cell's right-hand bars, so its ink is far
+        # narrower than the cell box the display scenes give as its truth.
+        narrow_one = (
+            cells
+            and ch == "1"
+            and 0.75 <= box.h / max(t.h, 1) <= 1.33
+            and box.w <= 0.6 * t.w
+            and t.x - 2 <= box.x
+            and box.x2 <= t.x2 + 2
+            and box.y <= t.cy <= box.y2
+        )
+        if narrow_one:
+            return ch
         best = "partial"
     return NOT_GLYPH if best is None else None
 
@@ -81,8 +99,12 @@ def scene_glyphs(
     faces: Sequence[object] | None,
     config: ReaderConfig | None = None,
     make_scene: Callable[..., object] | None = None,
+    cells: bool = False,
 ) -> GlyphSet:
-    """Segment synthetic scenes with the reader and label the units by ground truth."""
+    """Segment synthetic scenes with the reader and label the units by ground truth.
+
+    `cells`: the scenes' truth boxes are display cells (see `match_unit`).
+    """
     from digitcam import synth
 
     cfg = config or ReaderConfig()
@@ -97,7 +119,7 @@ def scene_glyphs(
             # Every way of splitting touching glyphs is offered: the right split's pieces
             # match the truth, the wrong ones' do not (and are left out).
             for u in glyph_leaves(line.units):
-                lab = match_unit(u.box, scene.boxes)  # type: ignore[attr-defined]
+                lab = match_unit(u.box, scene.boxes, cells=cells)  # type: ignore[attr-defined]
                 if lab is None:
                     continue
                 images.append(normalize_glyph(u.patch))
@@ -146,6 +168,16 @@ def merge(*sets: GlyphSet) -> GlyphSet:
     )
 
 
+def display_scene_glyphs(seeds: Iterable[int]) -> GlyphSet:
+    """Units the reader's segmentation finds in synthetic seven-segment display scenes."""
+    from digitcam import synth7
+
+    def make(seed: int, faces: object = None) -> object:
+        return synth7.make_display_scene(seed)
+
+    return scene_glyphs(seeds, faces=None, make_scene=make, cells=True)
+
+
 def build_default_model(
     *,
     seed: int = 0,
@@ -153,6 +185,9 @@ def build_default_model(
     n_isolated: int = 100,
     per_class: int = 1000,
     reject: int = 6000,
+    n_display: int = 0,
+    display_per_class: int = 1000,
+    display_reject: int = 3000,
     classifier: str = "knn",
     spec: FeatureSpec = DEFAULT_SPEC,
     k: int = 3,
@@ -168,6 +203,11 @@ def build_default_model(
         n_isolated: per-class isolated glyph samples added for font/augmentation variety.
         per_class: cap of samples per digit after balancing.
         reject: cap of NOT_GLYPH samples.
+        n_display: synthetic seven-segment display scenes segmented by the reader too: the
+            printed classifier competes for display lines, so it must know a segment 6
+            from a 5.
+        display_per_class, display_reject: caps of the display units, balanced apart from
+            the printed ones so the few display digits are not drowned out.
         classifier: "knn" or "svm".
         spec: feature spec.
         k: KNN neighbours.
@@ -193,16 +233,25 @@ def build_default_model(
         say(f"isolated: {len(iso.labels)} glyphs")
         data = merge(scenes, iso)
     data = balance(data, per_class=per_class, reject=reject, seed=seed)
+    if n_display:
+        disp = display_scene_glyphs(range(base + 3_000_000, base + 3_000_000 + n_display))
+        say(
+            f"display scenes: {len(disp.labels)} units {dict(sorted(Counter(disp.labels).items()))}"
+        )
+        disp = balance(disp, per_class=display_per_class, reject=display_reject, seed=seed + 1)
+        data = merge(data, disp)
     say(f"training on {len(data.labels)} glyphs {dict(sorted(Counter(data.labels).items()))}")
     x = glyph_features(data.images, spec)
     provenance = {
         "command": "digitcam build-model "
         f"--seed {seed} --scenes {n_scenes} --isolated {n_isolated} --per-class {per_class} "
-        f"--reject {reject} --classifier {classifier} --pca {pca} --k {k} "
-        f"--prototypes {prototypes}",
+        f"--reject {reject} --display {n_display} --display-per-class {display_per_class} "
+        f"--display-reject {display_reject} --bins {spec.bins} "
+        f"--classifier {classifier} --pca {pca} --k {k} --prototypes {prototypes}",
         "seed": seed,
         "data": "seeded synthetic scenes (digitcam.synth.make_scene) segmented by the reader, "
-        "units labelled by ground-truth boxes; plus isolated augmented glyphs",
+        "units labelled by ground-truth boxes; plus isolated augmented glyphs; plus seven-"
+        "segment display scenes (digitcam.synth7.make_display_scene) segmented the same way",
         "train_families": sorted({f.family for f in train_faces}),
         "heldout_families": sorted({f.family for f in heldout}),
         "n_samples": len(data.labels),

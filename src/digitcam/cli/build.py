@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,16 @@ def build_model(
     isolated: Annotated[int, typer.Option(help="Isolated glyphs per class to add.")] = 100,
     per_class: Annotated[int, typer.Option(help="Cap of samples per digit.")] = 1000,
     reject: Annotated[int, typer.Option(help="Cap of 'not a glyph' samples.")] = 6000,
+    display: Annotated[
+        int, typer.Option(help="Synthetic seven-segment display scenes to segment.")
+    ] = 0,
+    display_per_class: Annotated[
+        int, typer.Option(help="Cap of display samples per digit.")
+    ] = 1000,
+    display_reject: Annotated[
+        int, typer.Option(help="Cap of display 'not a glyph' samples.")
+    ] = 3000,
+    bins: Annotated[int, typer.Option(help="HOG orientation bins.")] = 8,
     classifier: Annotated[str, typer.Option(help="knn or svm.")] = "knn",
     pca: Annotated[int, typer.Option(help="Principal components kept (0: all).")] = 64,
     k: Annotated[int, typer.Option(help="KNN neighbours.")] = 3,
@@ -30,11 +41,13 @@ def build_model(
     """Build the default model from seeded synthetic scenes (training font families only)."""
     from rich.console import Console
 
-    from digitcam.build import build_default_model
+    from digitcam.build import DEFAULT_SPEC, build_default_model
     from digitcam.classify import save_model
 
     if classifier not in ("knn", "svm"):
         raise typer.BadParameter(f"--classifier must be knn or svm, got {classifier!r}")
+    if bins < 2:
+        raise typer.BadParameter(f"--bins must be at least 2, got {bins}")
     console = Console(stderr=True)
     model = build_default_model(
         seed=seed,
@@ -42,7 +55,11 @@ def build_model(
         n_isolated=isolated,
         per_class=per_class,
         reject=reject,
+        n_display=display,
+        display_per_class=display_per_class,
+        display_reject=display_reject,
         classifier=classifier,
+        spec=dataclasses.replace(DEFAULT_SPEC, bins=bins),
         pca=pca,
         k=k,
         prototypes=prototypes,
