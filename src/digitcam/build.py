@@ -71,9 +71,8 @@ def match_unit(box: Box, truth: Sequence[tuple[str, Box]], *, cells: bool = Fals
             and box.x <= t.cx <= box.x2
             and box.y <= t.cy <= box.y2
         )
-        similar = 0.75 <= box.h / max(t.h, 1) <= 1.33 and abs(box.w - t.w) <= max(
-            3, 0.25 * max(t.w, t.h)
-        )
+        as_tall = 0.75 <= box.h / max(t.h, 1) <= 1.33
+        similar = as_tall and abs(box.w - t.w) <= max(3, 0.25 * max(t.w, t.h))
         if centred and similar and ch in DIGITS:
             return ch
         # A seven-segment 1 lights only its cell's right-hand bars, so its ink is far
@@ -81,7 +80,7 @@ def match_unit(box: Box, truth: Sequence[tuple[str, Box]], *, cells: bool = Fals
         narrow_one = (
             cells
             and ch == "1"
-            and 0.75 <= box.h / max(t.h, 1) <= 1.33
+            and as_tall
             and box.w <= 0.6 * t.w
             and t.x - 2 <= box.x
             and box.x2 <= t.x2 + 2
@@ -250,8 +249,13 @@ def build_default_model(
         f"--classifier {classifier} --pca {pca} --k {k} --prototypes {prototypes}",
         "seed": seed,
         "data": "seeded synthetic scenes (digitcam.synth.make_scene) segmented by the reader, "
-        "units labelled by ground-truth boxes; plus isolated augmented glyphs; plus seven-"
-        "segment display scenes (digitcam.synth7.make_display_scene) segmented the same way",
+        "units labelled by ground-truth boxes; plus isolated augmented glyphs"
+        + (
+            "; plus seven-segment display scenes (digitcam.synth7.make_display_scene) "
+            "segmented the same way"
+            if n_display
+            else ""
+        ),
         "train_families": sorted({f.family for f in train_faces}),
         "heldout_families": sorted({f.family for f in heldout}),
         "n_samples": len(data.labels),
