@@ -19,10 +19,13 @@ and real crops, in one run.
   frame with the `demo` profile's reader config and fused (`fuse.Fuser`): per-frame accuracy,
   `stable` accuracy after the first second, and whether `stable` ever showed a value the
   display never showed.
-* Real crops (`../shared/data/real`): kazuhito, gaspump and the LCD part of haverland, read by
-  `sevenseg.read_cell` (the crop path), by `read_frame` with the default config on the crop as
-  given (`digitcam read crop.png`), by `read_frame` (seven-segment path on) on the crop
-  padded with a margin, and by ssocr on the crop as given.
+* Real crops (`../shared/data/real`): kazuhito, gaspump and the LCD and rolling-wheel parts of
+  haverland, read by `sevenseg.read_cell` (the crop path), by `read_frame` with the default
+  config on the crop as given, the same with the shipped cell model (`digitcam read
+  crop.png`: a crop the segment decoder finds no digit in is read whole by the cell
+  model), by `read_frame` (seven-segment path on) on the crop padded with a margin, and by
+  ssocr on the crop as given; and the sets' crops that hold no digit (kazuhito's blank
+  positions, haverland's wheels between two digits), which should read as nothing.
 
 Exact % = frames whose text equals the truth; char % = 1 - edit distance / truth length.
 """
@@ -195,6 +198,7 @@ def bench_video(args: argparse.Namespace, model: Any) -> dict[str, Any]:
 
 def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
     from digitcam.calibration import Profile
+    from digitcam.classify import load_cell_model
     from digitcam.pipeline import read_frame
     from digitcam.sevenseg import read_cell
 
@@ -202,9 +206,11 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
         "kazuhito_7seg_crops": lambda r: True,
         "gaspumpocr_crops": lambda r: True,
         "haverland_meterdigits (lcd)": lambda r: r.get("display_type") == "lcd",
+        "haverland_meterdigits (rolling)": lambda r: r.get("display_type") == "rolling",
     }
     out: dict[str, Any] = {}
     seg_on = Profile(name="hint", display="seven-segment").reader_config()
+    cells = load_cell_model()
     for name, keep in sets.items():
         folder = REAL / name.split(" ")[0]
         labels = folder / "labels.jsonl"
@@ -213,7 +219,7 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             continue
         rows = [json.loads(x) for x in labels.read_text().splitlines()]
         rows = [r for r in rows if keep(r)][:: args.real_step]
-        cell, frame, given, peer = Tally(), Tally(), Tally(), Tally()
+        cell, frame, given, whole, peer = Tally(), Tally(), Tally(), Tally(), Tally()
         use_ssocr = not args.no_ssocr and shutil.which("ssocr") is not None
         for r in rows:
             img = cv2.imread(str(folder / r["file"]))
@@ -226,16 +232,29 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
             pad = cv2.copyMakeBorder(img, m, m, m, m, cv2.BORDER_CONSTANT, value=bgv)
             frame.add(read_frame(pad, model, seg_on).text, r["text"])
             given.add(read_frame(img, model).text, r["text"])
+            whole.add(read_frame(img, model, cell_model=cells).text, r["text"])
             if use_ssocr:  # all three sets show dark bars on a light ground
                 text, ms = ssocr(img, light=False)
                 peer.add(text, r["text"], ms)
         out[name] = {
             "read_cell (crop path)": cell.row(),
             "read_frame (crop as given, default config)": given.row(),
+            "read_frame + cell model (as `digitcam read`)": whole.row(),
             "read_frame (padded crop)": frame.row(),
         }
         if use_ssocr:
             out[name]["ssocr -d -1 (crop as given)"] = peer.row()
+        # crops that hold no digit (blank display positions, wheels between two digits)
+        rejects = folder / "reject.jsonl"
+        if rejects.is_file() and not name.endswith("(lcd)"):
+            rrows = [json.loads(x) for x in rejects.read_text().splitlines()][:: args.real_step]
+            blank, blank_cells = Tally(), Tally()
+            for r in rrows:
+                img = cv2.imread(str(folder / r["file"]))
+                blank.add(read_frame(img, model).text, "")
+                blank_cells.add(read_frame(img, model, cell_model=cells).text, "")
+            out[name]["no-digit crops read as nothing (read_frame)"] = blank.row()
+            out[name]["no-digit crops read as nothing (+ cell model)"] = blank_cells.row()
     return out
 
 

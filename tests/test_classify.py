@@ -15,6 +15,7 @@ from digitcam.classify import (
 )
 from digitcam.errors import ModelError
 from digitcam.features import FeatureSpec
+from digitcam.types import NOT_GLYPH
 
 SPEC = FeatureSpec("vector", dim=4)
 
@@ -183,3 +184,17 @@ def test_missing_cv2_ml_is_one_line_with_the_fix(monkeypatch):
     x, y = _blobs(0)
     with pytest.raises(OpenCVMissingML):
         train_model(x, y, spec=SPEC)
+
+
+def test_the_shipped_cell_model_loads_and_a_glyph_model_is_no_cell_model(tmp_path):
+    from digitcam.classify import CELL_FEATURE_KINDS, load_cell_model
+
+    # the shipped cell model reads whole cells, digits or "not a glyph"
+    cells = load_cell_model()
+    assert cells.spec.kind in CELL_FEATURE_KINDS
+    assert NOT_GLYPH in cells.classes
+    assert cells.path is not None
+    assert cells.path.endswith("cells-svm.npz")
+    # a glyph model given as a cell model is refused, naming what it is
+    with pytest.raises(ModelError, match="reads glyphs"):
+        load_cell_model(default_model_path())

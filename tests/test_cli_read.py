@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+
+from digitcam.classify import default_model_path
 
 
 def _run(*args, cwd=None):
@@ -125,3 +128,31 @@ def test_a_seven_segment_display_reads_with_no_flag_and_reader_picks_the_reader(
     assert r.returncode != 0
     assert "Traceback" not in r.stderr
     assert "lcd" in r.stderr
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+
+
+def test_a_crop_of_one_hollow_lcd_digit_is_read_whole_by_the_shipped_cell_model(tmp_path):
+    # given a real crop of one LCD digit drawn hollow (outlined bars), which the segment
+    # decoder finds no digit in
+    crop = REAL / "haverland_meterdigits" / "img" / "2_43b53c3f112be7029b2f3621ed2bb0f8.jpg"
+    if not crop.is_file():
+        pytest.skip(f"real data not found at {crop}")
+    from digitcam.classify import load_model
+    from digitcam.pipeline import read_frame
+
+    assert read_frame(cv2.imread(str(crop)), load_model()).text == ""
+    # when read by `digitcam read` (the shipped cell model is on by default)
+    r = _run(crop, "--json")
+    # then the whole crop reads as its digit
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["text"] == "2"
+    assert out["glyphs"][0]["box"] == [0, 0, 42, 88]
+    # and a glyph model given as the cell model is refused in one line
+    r = _run(crop, "--cell-model", default_model_path())
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "not whole digit cells" in r.stderr

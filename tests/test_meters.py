@@ -34,6 +34,7 @@ from digitcam.train import (
     choose_reject_threshold,
     dataset_groups,
     dataset_matrix,
+    fit,
     group_folds,
     group_split,
     make_augmenter,
@@ -310,3 +311,48 @@ def test_meter_digits_on_unseen_meters(meters: Dataset) -> None:
     assert rep.test_correct_reject >= 0.90
     assert rep.test_false_reject is not None
     assert rep.test_false_reject <= 0.03
+
+
+def test_synthetic_blank_cells_are_rejects_drawn_after_the_digits() -> None:
+    # given the same seed with and without blank cells
+    plain = synthetic_cells(2, seed=3)
+    with_blanks = synthetic_cells(2, seed=3, blanks=5)
+    # then the blanks are five more "not a glyph" samples, named as such
+    assert with_blanks.counts() == {**plain.counts(), NOT_GLYPH: 5}
+    assert with_blanks.sources[-5:] == ("synthetic-cell:blank",) * 5
+    assert with_blanks.provenance[0]["blanks"] == 5
+    # and the digit cells before them are the ones drawn without blanks
+    assert with_blanks.images is not None
+    assert plain.images is not None
+    np.testing.assert_array_equal(with_blanks.images[:20], plain.images)
+    # and a blank holds no digit-sized ink: its ink hugs the sides or is faint texture
+    centre = with_blanks.images[-5:, 6:14, 6:14].astype(np.float32)
+    edges = with_blanks.images[:20, 6:14, 6:14].astype(np.float32)
+    assert centre.std(axis=(1, 2)).mean() < edges.std(axis=(1, 2)).mean()
+
+
+def test_train_pca_composes_with_the_feature_scaling() -> None:
+    # given image features (not standardized by `fit`) far from zero, whose classes differ
+    # in a few columns, and vector features (standardized first)
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 300)
+    x = rng.normal(50, 10, (300, 12)).astype(np.float32)
+    x[:, :3] += (y[:, None] * 25).astype(np.float32)
+    for spec in (FeatureSpec(kind="pixels", size=10), FeatureSpec(kind="vector", dim=12)):
+        _check_pca(x, y, spec)
+
+
+def _check_pca(x: np.ndarray, y: np.ndarray, spec: FeatureSpec) -> None:
+    labels = tuple(str(v) for v in y)
+    train_x, test_x = x[:200], x[200:]
+    # when trained on 4 principal components of the scaled features
+    model = fit(train_x, labels[:200], spec=spec, classifier="svm", params=Params(pca=4))
+    # then the model projects to 4 components and reads the held-out rows as well as
+    # one that keeps all twelve (the scaling and the PCA centre are composed right)
+    assert model.projection is not None
+    assert model.projection.shape == (12, 4)
+    full = fit(train_x, labels[:200], spec=spec, classifier="svm")
+    acc = np.mean(np.array(model.predict(test_x).chars) == np.array(labels[200:]))
+    acc_full = np.mean(np.array(full.predict(test_x).chars) == np.array(labels[200:]))
+    assert acc >= 0.85, (acc, acc_full)
+    assert acc >= acc_full - 0.05, (acc, acc_full)

@@ -16,7 +16,7 @@ from digitcam.classify import load_model
 from digitcam.config import ReaderConfig
 from digitcam.errors import InputError
 from digitcam.metrics import levenshtein
-from digitcam.pipeline import _fused_text, _without_stray_clutter, read_frame
+from digitcam.pipeline import _fused_text, _without_stray_clutter, classify_cell, read_frame
 from digitcam.segment import Unit
 from digitcam.types import Box, Polarity
 
@@ -1163,3 +1163,33 @@ def test_a_frame_drawn_around_a_number_is_no_line_but_a_numbers_counters_are_kep
     kept = _without_frames([number, frame, big, counters])
     # then the frame goes, the rest stays
     assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == ["19.6", "27001", "00"]
+
+
+def test_classify_cell_reads_a_whole_cell_and_not_a_blank_one():
+    from digitcam.classify import load_cell_model
+
+    cells = load_cell_model()
+    rng = np.random.default_rng(0)
+    # given crops of one digit cell in a face the cell model was not drawn in (Hershey)
+    for d in "0123456789":
+        img = np.full((60, 36), 200, np.uint8)
+        cv2.putText(img, d, (4, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 40, 4, cv2.LINE_AA)
+        # then each reads as its digit, its box the whole crop
+        g = classify_cell(img, cells)
+        assert g is not None, d
+        assert g.char == d, (d, g)
+        assert (g.box.x, g.box.y, g.box.w, g.box.h) == (0, 0, 36, 60)
+    # and a blank cell (a plain ground with sensor noise) reads as nothing
+    blank = np.clip(180 + rng.normal(0, 3, (60, 36)), 0, 255).astype(np.uint8)
+    assert classify_cell(blank, cells) is None
+
+
+def test_the_cell_model_only_reads_a_crop_the_other_readers_find_nothing_in(model):
+    from digitcam.classify import load_cell_model
+
+    # given a frame of printed digits, far larger than a crop of one digit
+    img = np.full((120, 400), 230, np.uint8)
+    cv2.putText(img, "4096", (20, 90), cv2.FONT_HERSHEY_SIMPLEX, 2.5, 30, 6, cv2.LINE_AA)
+    # then the cell model changes nothing
+    with_cells = read_frame(img, model, cell_model=load_cell_model())
+    assert with_cells.text == read_frame(img, model).text == "4096"

@@ -1139,3 +1139,64 @@ def test_segment_values_of_all_cells_at_once_are_each_cells_zone_profiles() -> N
     empty_v, empty_h = segment_values(integral, [], top, bottom)
     assert empty_v.shape == (0, 7)
     assert empty_h.shape == (0, 2)
+
+
+def _real_rows(folder: str, file: str, display_type: str | None) -> list[dict[str, str]]:
+    path = REAL / folder / file
+    if not path.is_file():
+        pytest.skip(f"real data not found at {path.parent}")
+    rows = [json.loads(x) for x in path.read_text().splitlines()]
+    return [r for r in rows if display_type is None or r.get("display_type") == display_type]
+
+
+@pytest.mark.parametrize(
+    ("display_type", "at_least"),
+    [
+        # measured on every 4th crop: 61 -> 77 of 95 LCD crops, 130 -> 208 of 315 wheels
+        ("lcd", 0.72),
+        ("rolling", 0.58),
+    ],
+)
+def test_real_crops_the_decoder_misses_are_read_whole_by_the_cell_model(
+    display_type: str, at_least: float
+) -> None:
+    from digitcam.classify import load_cell_model, load_model
+
+    # given every 4th real meter crop of one kind (hollow, boxed, dot-matrix LCD digits and
+    # rolling wheels); the cell model was trained on drawn cells only, never on these
+    rows = _real_rows("haverland_meterdigits", "labels.jsonl", display_type)[::4]
+    model, cells = load_model(), load_cell_model()
+    alone = with_cells = 0
+    for r in rows:
+        img = cv2.imread(str(REAL / "haverland_meterdigits" / r["file"]))
+        alone += read_frame(img, model).text == r["text"]
+        with_cells += read_frame(img, model, cell_model=cells).text == r["text"]
+    # then the cell model reads the crops the segment decoder finds no digit in
+    assert with_cells > alone
+    assert with_cells >= at_least * len(rows), f"{with_cells}/{len(rows)} (alone {alone})"
+
+
+@pytest.mark.parametrize(
+    ("folder", "at_least"),
+    [
+        # measured on every 4th crop: 24 of 30 blank positions, 38 of 62 in-between wheels
+        ("kazuhito_7seg_crops", 0.7),
+        ("haverland_meterdigits", 0.5),
+    ],
+)
+def test_real_crops_without_a_digit_mostly_stay_blank_with_the_cell_model(
+    folder: str, at_least: float
+) -> None:
+    from digitcam.classify import load_cell_model, load_model
+
+    # given every 4th crop that holds no digit: a blank display position, or a wheel half
+    # way between two digits
+    rows = _real_rows(folder, "reject.jsonl", None)[::4]
+    model, cells = load_model(), load_cell_model()
+    # when read with the cell model
+    blank = sum(
+        read_frame(cv2.imread(str(REAL / folder / r["file"])), model, cell_model=cells).text == ""
+        for r in rows
+    )
+    # then most read as nothing: the cell model was trained on blank and in-between cells
+    assert blank >= at_least * len(rows), f"{blank}/{len(rows)}"

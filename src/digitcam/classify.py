@@ -34,6 +34,10 @@ from digitcam.features import FeatureSpec
 MODEL_FORMAT = "digitcam-model"
 MODEL_VERSION = 1
 DEFAULT_MODEL_NAME = "digits-knn.npz"
+#: The shipped cell model: reads a crop of one display digit whole (`pipeline.classify_cell`).
+CELL_MODEL_NAME = "cells-svm.npz"
+#: Features of whole-cell samples (`dataset.normalize_cell`); a cell model has one of them.
+CELL_FEATURE_KINDS = ("lhog", "uhog")
 CLASSIFIERS = ("knn", "svm")
 
 
@@ -485,6 +489,10 @@ def save_model(model: Model, path: str | os.PathLike[str]) -> Path:
 def default_model_path(classifier: str = "knn") -> Path:
     """The shipped model: `models/` in a source checkout, else the installed copy."""
     name = DEFAULT_MODEL_NAME if classifier == "knn" else f"digits-{classifier}.npz"
+    return _shipped(name)
+
+
+def _shipped(name: str) -> Path:
     # A source checkout (editable install or running from the repo) prefers the repo copy,
     # so a freshly rebuilt model is used without reinstalling.
     repo = Path(__file__).resolve().parents[2] / "models" / name
@@ -507,6 +515,22 @@ def require_image_model(model: Model) -> Model:
             f"{where} was trained on precomputed 'vector' features ({len(model.mean)} "
             "numbers per sample), not on glyph images, so it cannot read images; train "
             "one on image datasets (features mhog, hog or pixels)"
+        )
+    return model
+
+
+def load_cell_model(path: str | os.PathLike[str] | None = None) -> Model:
+    """Load a cell model (trained on whole `normalize_cell` crops); no path: the shipped one.
+
+    Raises:
+        ModelError: as `load_model`, or a model of glyph features (it would misread cells).
+    """
+    model = load_model(path if path is not None else _shipped(CELL_MODEL_NAME))
+    if model.spec.kind not in CELL_FEATURE_KINDS:
+        raise ModelError(
+            f"{model.path} reads glyphs ({model.spec.kind} features), not whole digit cells; "
+            f"a cell model is trained on `dataset import --crop cell` or `synth-cells` data "
+            f"with --features meter2"
         )
     return model
 

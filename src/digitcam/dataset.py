@@ -751,6 +751,7 @@ def synthetic_cells(
     *,
     seed: int = 0,
     rejects: bool = False,
+    blanks: int = 0,
     font_roots: Sequence[str] = ("/usr/share/fonts",),
 ) -> Dataset:
     """Seeded synthetic meter cells (`normalize_cell` samples) drawn with installed fonts.
@@ -770,11 +771,15 @@ def synthetic_cells(
         seed: the random generator's seed.
         rejects: also draw in-between wheels. Off by default: on held-out meters they
             made the reject threshold throw away more real digits (docs/public-data.md).
+        blanks: also draw this many blank cells as "not a glyph": an unlit display
+            position — plain ground, half of them with the display's edge or corner along
+            a side, some with a neighbour's bar at one edge. A reader that classifies whole
+            crops must not find a digit in those.
         font_roots: folders searched for font files.
 
     Returns:
-        A dataset of 10·per_class (11·per_class with `rejects`) 20×20 cells, sources
-        "synthetic-cell:FACE", no groups.
+        A dataset of 10·per_class (11·per_class with `rejects`) + `blanks` 20×20 cells,
+        sources "synthetic-cell:FACE" ("synthetic-cell:blank"), no groups.
 
     Raises:
         DatasetError: per_class < 1, or no usable font installed.
@@ -826,17 +831,13 @@ def synthetic_cells(
                 if rng.random() < 0.5:
                     paste(cell, face, str((int(lab) + 1) % 10), ch_h, dy + pitch)
                     paste(cell, face, str((int(lab) - 1) % 10), ch_h, dy - pitch)
-            bg, fg = rng.uniform(0.0, 0.5), rng.uniform(0.6, 1.0)
-            img = bg + (fg - bg) * cell
-            img += np.linspace(-1, 1, w)[None, :] * rng.uniform(-0.2, 0.2)
-            img += np.linspace(-1, 1, h)[:, None] * rng.uniform(-0.2, 0.2)
-            if rng.random() < 0.5:
-                img = 1.0 - img
-            img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), rng.uniform(0.3, 1.5))
-            img = img + rng.normal(0, rng.uniform(0.0, 0.05), img.shape)
-            images.append(normalize_cell(np.clip(img * 255, 0, 255).astype(np.uint8)))
+            images.append(_finish_cell(_light(cell, rng), rng))
             labels.append(lab)
             sources.append(f"synthetic-cell:{faces[face].name}")
+    for _ in range(blanks):
+        images.append(_finish_cell(_blank_cell(h, rng), rng))
+        labels.append(NOT_GLYPH)
+        sources.append("synthetic-cell:blank")
     prov = {
         "import": "synthetic-cells",
         "per_class": per_class,
@@ -844,7 +845,54 @@ def synthetic_cells(
         "rejects": rejects,
         "faces": len(faces),
     }
+    if blanks:
+        prov["blanks"] = blanks
     return Dataset(tuple(labels), tuple(sources), images=np.stack(images), provenance=(prov,))
+
+
+def _light(cell: NDArray[np.float32], rng: np.random.Generator) -> NDArray[np.float32]:
+    """An HxW 0..1 ink map as a lit cell: random ground and ink levels, a gradient."""
+    h, w = cell.shape
+    bg, fg = rng.uniform(0.0, 0.5), rng.uniform(0.6, 1.0)
+    img = bg + (fg - bg) * cell
+    img += np.linspace(-1, 1, w)[None, :] * rng.uniform(-0.2, 0.2)
+    img += np.linspace(-1, 1, h)[:, None] * rng.uniform(-0.2, 0.2)
+    return img
+
+
+def _finish_cell(img: NDArray[np.float32], rng: np.random.Generator) -> NDArray[np.uint8]:
+    """Either polarity, blur and noise, then `normalize_cell`."""
+    if rng.random() < 0.5:
+        img = 1.0 - img
+    img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), rng.uniform(0.3, 1.5))
+    img = img + rng.normal(0, rng.uniform(0.0, 0.05), img.shape)
+    return normalize_cell(np.clip(img * 255, 0, 255).astype(np.uint8))
+
+
+def _blank_cell(h: int, rng: np.random.Generator) -> NDArray[np.float32]:
+    """An HxW unlit display position (see `synthetic_cells`' `blanks`), lit like a cell."""
+    w = int(h * rng.uniform(0.5, 1.0))
+    cell = np.zeros((h, w), np.float32)
+    if rng.random() < 0.5:  # the display's edge along one side, or a corner (two sides)
+        sides = rng.choice(4, size=int(rng.integers(1, 3)), replace=False)
+        for side in sides:
+            t = int(rng.integers(2, max(3, h // 4)))
+            if side == 0:
+                cell[:t, :] = 1
+            elif side == 1:
+                cell[-t:, :] = 1
+            elif side == 2:
+                cell[:, :t] = 1
+            else:
+                cell[:, -t:] = 1
+    if rng.random() < 0.3:  # a neighbour's bar at the left or right edge
+        y0, y1 = sorted(int(v) for v in rng.integers(0, h, 2))
+        t = int(rng.integers(1, max(2, w // 8)))
+        cols = slice(0, t) if rng.random() < 0.5 else slice(w - t, w)
+        cell[y0 : max(y1, y0 + h // 4), cols] = 1
+    # a faint texture (the display's glass, sensor noise after the contrast stretch)
+    cell += rng.normal(0, rng.uniform(0.0, 0.1), cell.shape).astype(np.float32)
+    return _light(np.clip(cell, 0, 1) * rng.uniform(0.2, 1.0), rng)
 
 
 # --------------------------------------------------------------------------- export

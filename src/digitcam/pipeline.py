@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from digitcam.classify import Model
 from digitcam.config import ReaderConfig
+from digitcam.dataset import normalize_cell
 from digitcam.features import glyph_features, normalize_glyph
 from digitcam.metrics import levenshtein
 from digitcam.preprocess import denoise, ink_masks, ink_offset, noise_sigma, odd, to_gray
@@ -1569,6 +1570,30 @@ def _one_cell_image(gray: NDArray[np.uint8], min_px: int) -> bool:
     return float(smooth.var()) >= ONE_CELL_STRUCTURE * max(float(f.var()), 1e-6)
 
 
+def classify_cell(image: NDArray[Any], cell_model: Model) -> Glyph | None:
+    """Read a crop of one digit *cell* whole with a cell model (`classify.load_cell_model`).
+
+    The segment decoder needs the bars to stand apart from the ground; faint, hollow,
+    dot-matrix or boxed display digits defeat it. A classifier that sees the whole cell
+    (`dataset.normalize_cell`, the samples it was trained on) reads many of those.
+
+    Args:
+        image: HxW gray or HxWx3 BGR crop of one digit.
+        cell_model: a model trained on `normalize_cell` samples ("lhog"/"uhog" features).
+
+    Returns:
+        The glyph (its box the whole crop), or None when the model is not sure of a digit.
+    """
+    gray = to_gray(image)
+    cell = normalize_cell(gray).astype(np.float32)
+    pred = cell_model.predict(glyph_features(cell[None], cell_model.spec))
+    char, conf = pred.chars[0], float(pred.confidences[0])
+    if not char.isdigit() or conf < cell_model.reject_threshold:
+        return None
+    h, w = gray.shape[:2]
+    return Glyph(Box(0, 0, w, h), char, conf, pred.top[0], GlyphKind.CLASSIFIED)
+
+
 def read_frame(
     image: NDArray[Any],
     model: Model,
@@ -1576,6 +1601,7 @@ def read_frame(
     *,
     frame_index: int = 0,
     clock: Callable[[], float] = time.perf_counter,
+    cell_model: Model | Callable[[], Model] | None = None,
 ) -> Reading:
     """Read the digits in one frame.
 
@@ -1585,6 +1611,9 @@ def read_frame(
         config: reader options (defaults to `ReaderConfig()`).
         frame_index: copied into the Reading.
         clock: seconds counter for the stage timings (injectable for tests).
+        cell_model: reads a crop of one display digit whole where the segment decoder
+            finds no digit in it (`classify.load_cell_model`), or a function that gives it
+            (called only then: most frames never need it); None: the decoder alone.
 
     Returns:
         The Reading: lines top to bottom, glyphs left to right, per-stage milliseconds.
@@ -1615,6 +1644,8 @@ def read_frame(
         # edges and a lone digit is no line, so the frame-wide readers find nothing there.
         # It is read in the frame's own gray: denoising merges the thick bars of small crops.
         cell = read_cell(to_gray(image))
+        if (cell is None or not cell.char.isdigit()) and cell_model is not None:
+            cell = classify_cell(image, cell_model() if callable(cell_model) else cell_model)
         if cell is not None and cell.char.isdigit():
             kept = [(cell.box, (cell,), cell.confidence)]
     order = order_lines([b for b, _, _ in kept])

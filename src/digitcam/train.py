@@ -133,6 +133,7 @@ class Params:
     gamma: float | None = None  # None: train_model's default (1/D or 1/total variance)
     weights: tuple[float, ...] | None = None
     reject_threshold: float = 0.5
+    pca: int = 0  # principal components kept (0: all); shrinks an SVM file
 
     def to_json(self, classifier: str) -> dict[str, Any]:
         d: dict[str, Any] = {"k": self.k} if classifier == "knn" else {"C": self.c}
@@ -140,6 +141,8 @@ class Params:
             d["gamma"] = self.gamma
         if self.weights is not None:
             d["weights"] = [round(w, 4) for w in self.weights]
+        if self.pca:
+            d["pca"] = self.pca
         return d
 
 
@@ -192,11 +195,18 @@ def fit(
         standardize=False,
         reject_threshold=params.reject_threshold,
         provenance=provenance,
+        pca=params.pca,
     )
     out_params = dict(model.params)
     if params.weights is not None:
         out_params["weights"] = [round(float(w), 4) for w in params.weights]
-    return dataclasses.replace(model, mean=mean, std=std, params=out_params)
+    # the model's own scaling (the PCA centre, if any) applies after ours: fold them into one
+    return dataclasses.replace(
+        model,
+        mean=(mean + model.mean * std).astype(np.float32),
+        std=std * model.std,
+        params=out_params,
+    )
 
 
 def stratified_folds(labels: Sequence[str], k: int, *, seed: int = 0) -> NDArray[np.intp]:
@@ -832,7 +842,12 @@ def train_dataset(
             )
             params = dataclasses.replace(params, reject_threshold=thr)
             cv_fr, cv_cr = reject_rates(oof.chars, oof.confidences, ds.labels, thr)
-    prov = {"datasets": [p.get("source") for p in ds.provenance], "n": len(ds), "seed": seed}
+    # an imported file names its source; a drawn set (synth-cells) is described by its recipe
+    prov = {
+        "datasets": [p.get("source") or p for p in ds.provenance],
+        "n": len(ds),
+        "seed": seed,
+    }
     if augment:
         prov["augment"] = augment
         if augment_kind != "jitter":

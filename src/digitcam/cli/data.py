@@ -98,12 +98,19 @@ def dataset_synth_cells(
     rejects: Annotated[
         bool, typer.Option(help="Also draw in-between wheels as not-a-glyph samples.")
     ] = False,
+    blanks: Annotated[
+        int,
+        typer.Option(
+            help="Also draw this many blank cells (an unlit display position) as "
+            "not-a-glyph samples."
+        ),
+    ] = 0,
 ) -> None:
     """Draw synthetic meter cells (like `import --crop cell`) in the installed fonts, for
     `train --extra`."""
     from digitcam.dataset import save_dataset, synthetic_cells
 
-    ds = synthetic_cells(per_class, seed=seed, rejects=rejects)
+    ds = synthetic_cells(per_class, seed=seed, rejects=rejects, blanks=blanks)
     save_dataset(ds, out)
     faces = ds.provenance[0]["faces"]
     print(f"{out}: {len(ds)} samples, {len(ds.classes)} classes, {faces} font faces")
@@ -271,6 +278,13 @@ def train(
             "rejects at most this share of real glyphs (e.g. 0.02)."
         ),
     ] = None,
+    pca: Annotated[
+        int,
+        typer.Option(
+            help="Keep this many principal components of the features (0: all); an SVM "
+            "file shrinks with them."
+        ),
+    ] = 0,
 ) -> None:
     """Train a KNN or SVM model on datasets; measure it by CV and/or a test set."""
     from digitcam.classify import save_model
@@ -280,7 +294,9 @@ def train(
     spec = parse_features(features) if features else None
     test_ds = _load_all(test) if test else None
     extra_ds = _load_all(extra) if extra else None
-    params = Params(k=k, c=c, gamma=gamma, reject_threshold=reject_threshold)
+    if pca < 0:
+        raise typer.BadParameter(f"--pca must be 0 or more, got {pca}")
+    params = Params(k=k, c=c, gamma=gamma, reject_threshold=reject_threshold, pca=pca)
     with _Bar(enabled=not as_json and sys.stderr.isatty()) as bar:
         model, report = train_dataset(
             ds,

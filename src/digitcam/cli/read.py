@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -38,9 +39,17 @@ def read(
         ),
     ] = None,
     reader: ReaderOption = ReaderKind.AUTO,
+    cell_model: Annotated[
+        Path | None,
+        typer.Option(
+            help="Model that reads a crop of one display digit whole where the segment "
+            "decoder finds none (default: the shipped cells model).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read the digits in each image and print them (lines joined by newlines)."""
-    from digitcam.classify import load_model, require_image_model
+    from digitcam.classify import load_cell_model, load_model, require_image_model
     from digitcam.config import ReaderConfig
     from digitcam.images import read_image, write_image
     from digitcam.pipeline import read_frame
@@ -53,6 +62,9 @@ def read(
 
         profile = load_profile(calibration)
     mdl = require_image_model(load_model(model, classifier=classifier))
+    # the shipped cell model is loaded at the first crop of one digit (most images have
+    # none); one given by path is checked now, before any image
+    cells = functools.cache(load_cell_model) if cell_model is None else load_cell_model(cell_model)
     base = ReaderConfig() if profile is None else profile.reader_config()
     config = base.with_reader(reader.value)  # "auto" keeps the profile's (or default) kind
     overlay = None
@@ -74,12 +86,12 @@ def read(
         try:
             img = read_image(path)
             if profile is None:
-                reading = read_frame(img, mdl, config)
+                reading = read_frame(img, mdl, config, cell_model=cells)
             else:  # read the warped display; boxes are mapped back to the image
                 from digitcam.calibration import map_reading
 
                 warped, m = profile.warp(img)
-                reading = map_reading(read_frame(warped, mdl, config), m)
+                reading = map_reading(read_frame(warped, mdl, config, cell_model=cells), m)
             if overlay is not None and annotate is not None:
                 write_image(
                     annotate / (path.stem + ".annotated.png"), overlay.annotate(img, reading)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -149,9 +150,11 @@ def _make_step(
     notice: Callable[[str], None] = lambda _m: None,
     profile: Any = None,
     reader: str = "auto",
+    cell_model: Any = None,
 ) -> Callable[[Frame], Reading]:
     """The per-frame step: read the frame; reload the model file when it changes; save the
-    glyphs the reader was unsure of for labelling (`digitcam label DIR`)."""
+    glyphs the reader was unsure of for labelling (`digitcam label DIR`). `cell_model`
+    reads frames that are crops of one display digit (an image folder of them) whole."""
     import time
 
     from digitcam.config import ReaderConfig
@@ -179,12 +182,16 @@ def _make_step(
                 notice(f"digitcam: kept the old model: {watcher.last_error}")
                 watcher.last_error = None
         if profile is None:
-            reading = read_frame(frame.image, state["model"], config, frame_index=frame.index)
+            reading = read_frame(
+                frame.image, state["model"], config, frame_index=frame.index, cell_model=cell_model
+            )
         else:  # the profile's warp, then boxes mapped back to the frame
             from digitcam.calibration import map_reading
 
             warped, m = profile.warp(frame.image)
-            reading = read_frame(warped, state["model"], config, frame_index=frame.index)
+            reading = read_frame(
+                warped, state["model"], config, frame_index=frame.index, cell_model=cell_model
+            )
             reading = map_reading(reading, m)
         if save_uncertain is not None:
             _save_uncertain(save_uncertain, frame, reading, source_name, state["model"])
@@ -340,7 +347,7 @@ def run_command(
     reader: ReaderOption = ReaderKind.AUTO,
 ) -> None:
     """Read digits live: source → reader → overlay → window, recording, log and stats."""
-    from digitcam.classify import load_model, require_image_model
+    from digitcam.classify import load_cell_model, load_model, require_image_model
 
     quiet_opencv()
     # Check output paths before anything slow opens (a camera or a URL may take seconds).
@@ -385,6 +392,7 @@ def run_command(
     fuser = Fuser(profile.fuse_config() if profile is not None else FuseConfig())
     # Once, before the first frame; a model that cannot read images is refused here.
     loaded = require_image_model(load_model(model, classifier=classifier.value))
+    cells = functools.cache(load_cell_model)  # loaded at the first crop of one digit
     tty = sys.stdout.isatty()
     console = Console(highlight=False)
     show = display_available() if display is None else display
@@ -403,6 +411,7 @@ def run_command(
             notice=notice,
             profile=profile,
             reader=reader.value,
+            cell_model=cells,
         )
         meter = StatsMeter(source_name=src.name)
         sinks: list[Sink] = []
