@@ -244,7 +244,8 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
         }
         if use_ssocr:
             out[name]["ssocr -d -1 (crop as given)"] = peer.row()
-        # crops that hold no digit (blank display positions, wheels between two digits)
+        # crops that hold no digit (blank display positions, wheels between two digits);
+        # haverland's are wheels, so they are read once, under its rolling set
         rejects = folder / "reject.jsonl"
         if rejects.is_file() and not name.endswith("(lcd)"):
             rrows = [json.loads(x) for x in rejects.read_text().splitlines()][:: args.real_step]

@@ -529,8 +529,8 @@ def load_cell_model(path: str | os.PathLike[str] | None = None) -> Model:
     if model.spec.kind not in CELL_FEATURE_KINDS:
         raise ModelError(
             f"{model.path} reads glyphs ({model.spec.kind} features), not whole digit cells; "
-            f"a cell model is trained on `dataset import --crop cell` or `synth-cells` data "
-            f"with --features meter2"
+            "a cell model is trained on `dataset import --crop cell` or `synth-cells` data "
+            "with --features meter2"
         )
     return model
 

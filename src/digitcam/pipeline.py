@@ -1643,9 +1643,10 @@ def read_frame(
         # a crop of one display digit (a dataset's, or cut by the user): its bars touch the
         # edges and a lone digit is no line, so the frame-wide readers find nothing there.
         # It is read in the frame's own gray: denoising merges the thick bars of small crops.
-        cell = read_cell(to_gray(image))
+        crop = to_gray(image)
+        cell = read_cell(crop)
         if (cell is None or not cell.char.isdigit()) and cell_model is not None:
-            cell = classify_cell(image, cell_model() if callable(cell_model) else cell_model)
+            cell = classify_cell(crop, cell_model() if callable(cell_model) else cell_model)
         if cell is not None and cell.char.isdigit():
             kept = [(cell.box, (cell,), cell.confidence)]
     order = order_lines([b for b, _, _ in kept])
