@@ -210,7 +210,7 @@ def bench_real(args: argparse.Namespace, model: Any) -> dict[str, Any]:
     }
     out: dict[str, Any] = {}
     seg_on = Profile(name="hint", display="seven-segment").reader_config()
-    cells = load_cell_model()
+    cells = load_cell_model(args.cell_model)
     for name, keep in sets.items():
         folder = REAL / name.split(" ")[0]
         labels = folder / "labels.jsonl"
@@ -267,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tick-s", type=float, default=0.5)
     ap.add_argument("--real-step", type=int, default=1)
     ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--cell-model", type=Path, default=None, help="default: the shipped one")
     ap.add_argument("--no-ssocr", action="store_true")
     ap.add_argument("--no-default", action="store_true", help="skip the default-config row")
     ap.add_argument("--no-real", action="store_true")

@@ -752,6 +752,7 @@ def synthetic_cells(
     seed: int = 0,
     rejects: bool = False,
     blanks: int = 0,
+    min_height: float = 0.55,
     font_roots: Sequence[str] = ("/usr/share/fonts",),
 ) -> Dataset:
     """Seeded synthetic meter cells (`normalize_cell` samples) drawn with installed fonts.
@@ -759,7 +760,8 @@ def synthetic_cells(
     Real meter collections have few meters, so a model sees few digit designs; cells drawn
     in many fonts (upright TrueType faces and seven-segment faces, see `digitcam.synth`)
     teach it the digit shapes apart from any one meter's font. Each cell is a wheel window
-    of random aspect (0.5..0.75) with the digit filling 55..85 % of its height, shifted up
+    of random aspect (0.5..0.75) with the digit filling `min_height`..85 % of its height
+    (55 % by default), shifted up
     or down by up to 8 % (a wheel that has rolled a little), half the time with the wheel's
     neighbouring digits peeking in above and below; with `rejects`, "not a glyph" cells
     are wheels half-way (35..65 %) between two digits. Then random background/ink gray
@@ -775,6 +777,10 @@ def synthetic_cells(
             position — plain ground, half of them with the display's edge or corner along
             a side, some with a neighbour's bar at one edge. A reader that classifies whole
             crops must not find a digit in those.
+        min_height: the smallest digit height, as a share of the cell's (0.2..0.85). Real
+            wheel windows often show a small digit in a tall window with the frame around
+            it: 0.4 read held-out meters better than 0.55 (docs/public-data.md); 0.55 is
+            the default the shipped cell model was drawn with.
         font_roots: folders searched for font files.
 
     Returns:
@@ -782,12 +788,14 @@ def synthetic_cells(
         sources "synthetic-cell:FACE" ("synthetic-cell:blank"), no groups.
 
     Raises:
-        DatasetError: per_class < 1, or no usable font installed.
+        DatasetError: per_class < 1, min_height out of range, or no usable font installed.
     """
     from digitcam.synth import seven_segment_faces, truetype_faces
 
     if per_class < 1:
         raise DatasetError(f"synthetic cells: --per-class must be >= 1, got {per_class}")
+    if not 0.2 <= min_height <= 0.85:
+        raise DatasetError(f"synthetic cells: --min-height must be in 0.2..0.85, got {min_height}")
     faces = [f for f in truetype_faces(font_roots) if not f.italic]
     faces += seven_segment_faces(font_roots)
     if not faces:
@@ -817,7 +825,7 @@ def synthetic_cells(
     for lab in [*"0123456789", NOT_GLYPH] if rejects else "0123456789":
         for _ in range(per_class):
             face = int(rng.integers(len(faces)))
-            ch_h = int(h * rng.uniform(0.55, 0.85))
+            ch_h = int(h * rng.uniform(min_height, 0.85))
             w = int(h * rng.uniform(0.5, 0.75))
             cell = np.zeros((h, w), np.float32)
             pitch = int(ch_h * rng.uniform(1.15, 1.45))  # digit spacing on the wheel
@@ -847,6 +855,8 @@ def synthetic_cells(
     }
     if blanks:
         prov["blanks"] = blanks
+    if min_height != 0.55:  # recorded only when set: older recipes stay as they were
+        prov["min_height"] = min_height
     return Dataset(tuple(labels), tuple(sources), images=np.stack(images), provenance=(prov,))
 
 

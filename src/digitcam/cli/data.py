@@ -105,12 +105,18 @@ def dataset_synth_cells(
             "not-a-glyph samples."
         ),
     ] = 0,
+    min_height: Annotated[
+        float,
+        typer.Option(help="Smallest digit height as a share of the cell's (0.2..0.85)."),
+    ] = 0.55,
 ) -> None:
     """Draw synthetic meter cells (like `import --crop cell`) in the installed fonts, for
     `train --extra`."""
     from digitcam.dataset import save_dataset, synthetic_cells
 
-    ds = synthetic_cells(per_class, seed=seed, rejects=rejects, blanks=blanks)
+    ds = synthetic_cells(
+        per_class, seed=seed, rejects=rejects, blanks=blanks, min_height=min_height
+    )
     save_dataset(ds, out)
     faces = ds.provenance[0]["faces"]
     print(f"{out}: {len(ds)} samples, {len(ds.classes)} classes, {faces} font faces")
