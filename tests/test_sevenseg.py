@@ -809,6 +809,11 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (80001, "a display's first digit, an 8, in shade: its dimmest bars under the line's "
                 "split"),
         (90124, "a display's first digit, a 3, in shade"),
+        (80032, "a small VFD's second line (16 px) whose thin bars denoising blurs into "
+                "their ghosts: its window is read in the gray before denoising too"),
+        (70093, "a small LCD's point that denoising blurs into the digit before it"),
+        (95079, "a small LCD's '-47' that denoising leaves unread"),
+        (100081, "a small reflective LCD read as one 8 in the denoised gray"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -1623,7 +1623,8 @@ def read_frame(
     """
     cfg = config or ReaderConfig()
     t0 = clock()
-    gray = denoise(to_gray(image))
+    raw = to_gray(image)
+    gray = denoise(raw)
     t1 = clock()
     if min(gray.shape) < cfg.min_glyph_px:
         det = Detection((), ("frame smaller than the smallest glyph",))
@@ -1636,17 +1637,16 @@ def read_frame(
     candidates += stitch_lines(candidates, kind=GlyphKind.CLASSIFIED)
     t4 = clock()
     if cfg.seven_segment:
-        candidates += read_segment_displays(gray, cfg, image=image)
+        candidates += read_segment_displays(gray, cfg, image=image, raw=raw)
     t5 = clock()
     kept = _drop_edge_marks(resolve(candidates), gray.shape[1])
     if not kept and cfg.seven_segment and _one_cell_image(gray, cfg.min_glyph_px):
         # a crop of one display digit (a dataset's, or cut by the user): its bars touch the
         # edges and a lone digit is no line, so the frame-wide readers find nothing there.
         # It is read in the frame's own gray: denoising merges the thick bars of small crops.
-        crop = to_gray(image)
-        cell = read_cell(crop)
+        cell = read_cell(raw)
         if (cell is None or not cell.char.isdigit()) and cell_model is not None:
-            cell = classify_cell(crop, cell_model() if callable(cell_model) else cell_model)
+            cell = classify_cell(raw, cell_model() if callable(cell_model) else cell_model)
         if cell is not None and cell.char.isdigit():
             kept = [(cell.box, (cell,), cell.confidence)]
     order = order_lines([b for b, _, _ in kept])
