@@ -746,13 +746,18 @@ def _font_digit(path: str, ch: str, px: int) -> NDArray[np.uint8] | None:
     return a[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
 
+#: `synthetic_cells`' default smallest digit height (share of the cell's); the shipped
+#: models' earlier recipes were drawn with it.
+CELL_MIN_HEIGHT = 0.55
+
+
 def synthetic_cells(
     per_class: int,
     *,
     seed: int = 0,
     rejects: bool = False,
     blanks: int = 0,
-    min_height: float = 0.55,
+    min_height: float = CELL_MIN_HEIGHT,
     font_roots: Sequence[str] = ("/usr/share/fonts",),
 ) -> Dataset:
     """Seeded synthetic meter cells (`normalize_cell` samples) drawn with installed fonts.
@@ -855,7 +860,7 @@ def synthetic_cells(
     }
     if blanks:
         prov["blanks"] = blanks
-    if min_height != 0.55:  # recorded only when set: older recipes stay as they were
+    if min_height != CELL_MIN_HEIGHT:  # recorded only when set: older recipes stay as they were
         prov["min_height"] = min_height
     return Dataset(tuple(labels), tuple(sources), images=np.stack(images), provenance=(prov,))
 

@@ -2063,15 +2063,16 @@ def read_segment_displays(
         for i, quad in enumerate(outlined + plain):
             # a second polarity costs a second read: only the largest window (the display,
             # mostly; the others are clutter's outlines) gets one
-            lines = _read_window(image, gray, quad, config, retry_polarity=i == 0,
-                                 outlined=i < len(outlined))  # fmt: skip
+            # a small window is read again in the frame's gray before denoising: the blur
+            # merges a small display's thin bars with their ghosts and gaps (a 16-px VFD
+            # line unread, a '.' lost); the sharper and the smoother reading compete in
+            # `pipeline.resolve` like any two readings of one place
+            grays = [gray]
             if raw is not None and _quad_height(quad) <= RAW_WINDOW_MAX_H:
-                # the window again in the frame's gray before denoising: the blur merges a
-                # small display's thin bars with their ghosts and gaps (a 16-px VFD line
-                # unread, a '.' lost); the sharper and the smoother reading compete in
-                # `pipeline.resolve` like any two readings of one place
-                lines += _read_window(image, raw, quad, config, retry_polarity=i == 0,
-                                      outlined=i < len(outlined))  # fmt: skip
+                grays.append(raw)
+            lines = [ln for g in grays
+                     for ln in _read_window(image, g, quad, config, retry_polarity=i == 0,
+                                            outlined=i < len(outlined))]  # fmt: skip
             lines = [ln for ln in lines if _inside(ln[0], gray.shape)]
             if lines and i < len(outlined):
                 # (a plain window may hold part of a display only: one line of two)

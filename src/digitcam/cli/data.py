@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from digitcam.cli.app import app
+from digitcam.dataset import CELL_MIN_HEIGHT
 from digitcam.errors import DatasetError
 
 dataset_app = typer.Typer(
@@ -108,7 +109,7 @@ def dataset_synth_cells(
     min_height: Annotated[
         float,
         typer.Option(help="Smallest digit height as a share of the cell's (0.2..0.85)."),
-    ] = 0.55,
+    ] = CELL_MIN_HEIGHT,
 ) -> None:
     """Draw synthetic meter cells (like `import --crop cell`) in the installed fonts, for
     `train --extra`."""
