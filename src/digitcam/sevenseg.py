@@ -234,6 +234,14 @@ HEIGHT_SLOPE_RETRY = 0.03
 #: 1,100 printed frames changed either way.
 RAW_WINDOW_MAX_H = 80
 
+#: A one-digit crop whose median lies within this share of its range (5th to 95th
+#: percentile) from one end has that end's ground (`_crop_ground`; a dark ground also needs
+#: CROP_EDGE_DARK of the crop's edge band, CROP_EDGE of its height wide, dark): a digit it
+#: decodes in that polarity is not overruled by the other, whose "bars" are the ground.
+CROP_GROUND = 0.3
+CROP_EDGE = 0.06
+CROP_EDGE_DARK = 0.8
+
 
 def segment_code(segments: str) -> int:
     """The 7-bit code of a set of lit segments (bit i = `SEGMENT_ORDER[i]`)."""
@@ -2249,7 +2257,9 @@ def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> G
 
     Args:
         gray: HxW uint8 (or HxWx3 BGR, converted) crop of one digit.
-        polarity: force the polarity, or None to try both (the more confident wins).
+        polarity: force the polarity, or None to try both: the ground's first where the
+            crop clearly shows it (`_crop_ground`) and the other only where that reads no
+            digit, else both (the more confident wins).
 
     Returns:
         The glyph (box in crop coordinates), or None when nothing decodes.
@@ -2265,7 +2275,14 @@ def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> G
     pad = 40
     best: Glyph | None = None
     pols = [polarity] if polarity is not None else [Polarity.DARK_ON_LIGHT, Polarity.LIGHT_ON_DARK]
+    ground = _crop_ground(g) if polarity is None else None
+    if ground is Polarity.LIGHT_ON_DARK:
+        pols.reverse()
     for pol in pols:
+        if ground is not None and best is not None and best.char != UNKNOWN:
+            # the ground's polarity read a digit: the other's "bars" are the ground around
+            # it (beside a 1 of thick rounded bars, a confident 3)
+            break
         inv = 255 - g if pol is Polarity.DARK_ON_LIGHT else g
         raw = cv2.copyMakeBorder(inv, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
         # top-hat: bars thinner than the kernel stay, the background (light falloff, the
@@ -2284,6 +2301,30 @@ def read_cell(gray: NDArray[np.uint8], *, polarity: Polarity | None = None) -> G
                 ):
                     best = gl
     return best
+
+
+def _crop_ground(gray: NDArray[np.uint8]) -> Polarity | None:
+    """The polarity a one-digit crop's ground clearly says (HxW gray), or None.
+
+    Light: the crop's median near the light end of its range (5th to 95th percentile,
+    `CROP_GROUND`). Dark: the median near the dark end *and* the crop's edges dark
+    (`CROP_EDGE_DARK`) — a tight crop of thick dark bars (a gas pump's 8) has its median
+    among the bars too, but its light counters and corners reach its edges.
+    """
+    lo, mid, hi = (float(v) for v in np.percentile(gray, (5, 50, 95)))
+    if hi - lo < 1:
+        return None
+    at = (mid - lo) / (hi - lo)
+    if at >= 1 - CROP_GROUND:
+        return Polarity.DARK_ON_LIGHT
+    if at <= CROP_GROUND:
+        _t, lit = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        k = max(2, round(CROP_EDGE * gray.shape[0]))
+        edge = np.ones(lit.shape, bool)
+        edge[k:-k, k:-k] = False
+        if float(lit[edge].mean()) <= 1 - CROP_EDGE_DARK:
+            return Polarity.LIGHT_ON_DARK
+    return None
 
 
 def _cell_bands(img: NDArray[np.uint8], pad: int) -> list[tuple[float, float]]:
@@ -2348,7 +2389,8 @@ def _decode_cell(
     x0, x1 = float(st2[keep, 0].min()), float((st2[keep, 0] + st2[keep, 2]).max())
     ink = (x0, x1)
     if x1 - x0 < 0.35 * hd:
-        x0 = x1 - 0.55 * hd
+        # a 1's cell: its bar, the counter (a quarter of the height) and the unlit bar
+        x0 = x1 - max(0.55 * hd, 2 * (x1 - x0) + 0.25 * hd)
     cells = [
         c
         for c in decode_strip(Strip(warped, m, top, bottom), [((x0, x1), ink)], one_digit=True)
