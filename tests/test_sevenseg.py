@@ -859,6 +859,7 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (70093, "a small LCD's point that denoising blurs into the digit before it"),
         (95079, "a small LCD's '-47' that denoising leaves unread"),
         (100081, "a small reflective LCD read as one 8 in the denoised gray"),
+        (80052, "a display window showing one lit digit among its ghosts, decoded at 0.7"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -175,6 +175,10 @@ UNKNOWN_COST = 0.5
 #: line beside a display) instead of 0.55: the window is evidence of a display already.
 WINDOW_LINE_CONFIDENCE = 0.45
 
+#: The confidence a lone digit read in a display window needs where its cell shows a
+#: display's evidence (ghosts, gaps where bars meet); elsewhere a lone digit needs 0.85.
+WINDOW_DIGIT_CONFIDENCE = 0.6
+
 #: A frame-wide reading in gray with a line of this many digits is not looked at again in
 #: the brightest colour channel.
 BRIGHT_SKIP = 2
@@ -1725,9 +1729,11 @@ def line_from_cells(
     need = 0.55 if len(digits) >= 3 else 0.7 if len(digits) == 2 else 0.85
     if short_line and len(digits) >= 3:
         need = WINDOW_LINE_CONFIDENCE
+    evidence = all(c.evidence for c in cs)
+    if short_line and evidence and len(digits) == 1:
+        need = WINDOW_DIGIT_CONFIDENCE
     if mean_conf < need:
         return None
-    evidence = all(c.evidence for c in cs)
     if len(digits) <= 2 and all(c.char == "1" for c in digits) and not (short_line or evidence):
         return None  # a bar or two (a frame's edges, clutter) is not a reading
     if len(digits) == 1 and not (short_line or evidence):
