@@ -477,6 +477,22 @@ def test_read_cell_reads_a_one_of_thick_round_bars_as_a_one(bar_w: int, light_ba
     assert g.char == "1"
 
 
+def test_read_cell_reads_a_dim_crop() -> None:
+    # given crops of each digit whose bars and ground lie 12 gray levels apart, blurred (a
+    # display in shade)
+    for ch in "0123456789":
+        gray = display_image([CellSpec(ch)], LOOKS["polygon"], height=60, light=False)
+        crop = gray[40:120, 42:94].astype(np.float32)
+        dim = (crop - crop.min()) / (crop.max() - crop.min()) * 12 + 40
+        dim = np.clip(cv2.GaussianBlur(dim, (0, 0), 1.5), 0, 255).astype(np.uint8)
+        # when each is read
+        g = read_cell(dim)
+        # then it reads as the digit: the dim crop is stretched before the decoder's
+        # contrast floor (in gray levels) can reject it
+        assert g is not None, ch
+        assert g.char == ch
+
+
 def test_real_thick_ones_read_as_ones() -> None:
     # given every crop of a 1 of the kazuhito displays (thick bars with round ends, the 1 at
     # its cell's right; skipped where the data is absent)
