@@ -12,6 +12,7 @@ from digitcam.synth7 import (
     SegmentLook,
     cells_text,
     make_display_scene,
+    random_clock_text,
     random_display_text,
     render_cells,
 )
@@ -67,6 +68,52 @@ def test_random_texts_never_blank_inside_the_number() -> None:
         first = next(i for i, c in enumerate(chars) if c != " ")
         assert " " not in chars[first:]
         assert sum(c.dot for c in cells) <= 1
+
+
+def test_clock_texts_are_times_with_colons() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        text = cells_text(random_clock_text(rng))
+        # H:MM, HH:MM, HH:MM:SS or MM:SS, every field in range
+        fields = text.split(":")
+        assert len(fields) in (2, 3), text
+        assert all(f.isdigit() for f in fields), text
+        assert all(len(f) == 2 for f in fields[1:]), text
+        assert all(int(f) < 60 for f in fields), text
+
+
+@pytest.mark.parametrize("kind", ["polygon", "dseg"])
+def test_a_colon_takes_its_own_room_between_two_digits(kind: str) -> None:
+    from digitcam.synth import seven_segment_faces
+
+    faces = seven_segment_faces()
+    if kind == "dseg" and not faces:
+        pytest.skip("fonts-dseg is not installed")
+    look = SegmentLook(kind, face=faces[0] if kind == "dseg" else None)
+    plain = [CellSpec("1"), CellSpec("2"), CellSpec("4"), CellSpec("5")]
+    clock = [CellSpec("1"), CellSpec("2", colon=True), CellSpec("4"), CellSpec("5")]
+    lit0, _g0, boxes0 = render_cells(plain, look, height=40)
+    lit, _g, boxes = render_cells(clock, look, height=40)
+    # the truth has the colon, with a box between the digits around it
+    assert cells_text(clock) == "12:45"
+    assert [c for c, _b in boxes] == ["1", "2", ":", "4", "5"]
+    two, colon, four = boxes[1][1], boxes[2][1], boxes[3][1]
+    assert two.x2 <= colon.cx <= four.x
+    # two dots: one in the upper half of the digits' height, one in the lower
+    assert colon.y < two.y + two.h / 2 < colon.y2
+    # the digits after it moved right to make room, the ones before did not
+    assert boxes[0][1] == boxes0[0][1]
+    assert boxes[3][1].x > boxes0[2][1].x
+    assert lit.shape[1] > lit0.shape[1]
+
+
+def test_clock_scenes_are_seeded_and_show_times() -> None:
+    a, b = make_display_scene(11, clock=True), make_display_scene(11, clock=True)
+    assert np.array_equal(a.image, b.image)
+    assert a.lines == b.lines
+    # every line is a time, and every colon has its box
+    assert all(":" in line and set(line) <= set("0123456789:") for line in a.lines)
+    assert sum(c == ":" for c, _b in a.boxes) == a.text.count(":")
 
 
 def test_lit_and_ghost_masks_do_not_overlap() -> None:

@@ -238,6 +238,16 @@ HEIGHT_SLOPE_RETRY = 0.03
 #: 1,100 printed frames changed either way.
 RAW_WINDOW_MAX_H = 80
 
+#: A clock's colon (`_colon_like`): a run at most COLON_MAX_W of the digit height wide whose
+#: two dots are each at most COLON_DOT_H of it high.
+COLON_MAX_W = 0.3
+COLON_DOT_H = 0.25
+#: ... and each dot at most this many times as high as the run is wide (a dot is round),
+#: COLON_MARGIN of the height from the band's ends and COLON_GAP apart.
+COLON_DOT_ASPECT = 1.8
+COLON_MARGIN = 0.12
+COLON_GAP = 0.15
+
 #: A one-digit crop whose median lies within this share of its range (5th to 95th
 #: percentile) from one end has that end's ground (`_crop_ground`; a dark ground also needs
 #: CROP_EDGE_DARK of the crop's edge band, CROP_EDGE of its height wide, dark): a digit it
@@ -1081,7 +1091,11 @@ def find_cells(
     inks: list[tuple[float, float]] = []
     for a, b in merged:
         wr = b - a
-        if wr <= 0.6 * cw and _minus_like(binary, (a, b), top, bottom):
+        if wr <= COLON_MAX_W * hd and _colon_like(binary, (a, b), top, bottom):
+            # a clock's colon: its cell is its own ink (not a 1's width to its left)
+            cells.append((float(a), float(b)))
+            inks.append((float(a), float(b)))
+        elif wr <= 0.6 * cw and _minus_like(binary, (a, b), top, bottom):
             # a short minus sign: its cell is centred on it (not right-aligned like a '1')
             c = (a + b) / 2
             cells.append((c - cw / 2, c + cw / 2))
@@ -1204,6 +1218,33 @@ def _minus_like(binary: NDArray[np.uint8], run: tuple[int, int], top: float, bot
     t0 = max(0, round(top))
     rows = np.flatnonzero(binary[t0 : min(binary.shape[0], round(bottom)), a:b].any(axis=1))
     return bool(len(rows)) and rows[0] >= 0.25 * hd and rows[-1] < 0.75 * hd
+
+
+def _colon_like(binary: NDArray[np.uint8], run: tuple[int, int], top: float, bottom: float) -> bool:
+    """Whether a narrow run's ink in the digit band is a clock's colon: two dots, one in each
+    half of the band, each small (under `COLON_DOT_H` of the band and `COLON_DOT_ASPECT`
+    times the run's width), apart from its top, middle and bottom, where a 1's bars run on."""
+    a, b = run
+    hd = bottom - top
+    t0 = max(0, round(top))
+    lit = binary[t0 : min(binary.shape[0], round(bottom)), a:b].any(axis=1)
+    spans = _runs(lit)
+    if len(spans) != 2:
+        return False
+    (u0, u1), (l0, l1) = spans
+    # a dot is about as tall as wide; a bar of a 1 (dim, or cut by a gap) is much taller
+    dot_h = min(COLON_DOT_H * hd, COLON_DOT_ASPECT * (b - a))
+    hu, hl = u1 - u0, l1 - l0
+    # the dots stand apart from the band's ends and from each other (a dim 1's bars, cut at
+    # their gaps, reach nearer the ends and each other), and are alike
+    return (
+        u0 >= COLON_MARGIN * hd
+        and l1 <= (1 - COLON_MARGIN) * hd
+        and max(hu, hl) <= dot_h
+        and min(hu, hl) >= 0.5 * max(hu, hl)
+        and (u0 + u1) / 2 < 0.5 * hd < (l0 + l1) / 2
+        and l0 - u1 >= COLON_GAP * hd
+    )
 
 
 def _not_a_cell(ink: _ColumnInk, run: tuple[int, int]) -> bool:
@@ -1521,6 +1562,13 @@ def decode_strip(
     t_est = _thickness(bin_t, cells, lit_mask, top, bottom)
     out = []
     for c, ink, vv, lm, ho, tc in zip(cells, inks, v, lit_mask, holes_a, thr_c, strict=True):
+        if (
+            not one_digit
+            and ink[1] - ink[0] <= COLON_MAX_W * (bottom - top)
+            and _colon_like(bin_t, (int(ink[0]), int(np.ceil(ink[1]))), top, bottom)
+        ):
+            out.append(DecodedCell(":", MARK_CONFIDENCE, "", c, ink))
+            continue
         segs = _lit_segments(lm)
         margin = float(np.min(np.abs(vv - tc))) / contrast
         conf_m = min(1.0, margin / 0.25)
@@ -1641,7 +1689,7 @@ def _find_dots(
     out = list(cells)
     for i in range(len(cells) - 1):
         a, b = cells[i], cells[i + 1]
-        if not a.char or a.char == UNKNOWN:
+        if not a.char or a.char in (UNKNOWN, ":"):
             continue
         e0 = c0 = _clip(a.ink[1], 0, ws - 1)
         # a dot set tight against its digit (italic faces) lies partly inside the digit's
@@ -1715,21 +1763,24 @@ def line_from_cells(
     if n_clusters_x is not None:
         lo = n_clusters_x[0]
         cs = [c for c in cs if c.cell[1] > lo + 0.1 * hd or c.char == "-"]
-    while cs and (not cs[0].char or (cs[0].char == UNKNOWN and cs[0].confidence < 0.2)):
+    # (a colon stands between digits: one at an end is two specks of clutter)
+    while cs and (
+        not cs[0].char or cs[0].char == ":" or (cs[0].char == UNKNOWN and cs[0].confidence < 0.2)
+    ):
         cs.pop(0)
-    while cs and (not cs[-1].char or cs[-1].char == UNKNOWN):
+    while cs and (not cs[-1].char or cs[-1].char in (UNKNOWN, ":")):
         cs.pop()
     if not cs:
         return None
     if any(not c.char for c in cs):  # a blank cell inside a number: not a display reading
         return None
-    digits = [c for c in cs if c.char not in ("-", UNKNOWN)]
+    digits = [c for c in cs if c.char not in ("-", ":", UNKNOWN)]
     unknown = sum(1 for c in cs if c.char == UNKNOWN)
     if not digits or unknown > max(0, len(cs) // 4):
         return None
     if "-" in [c.char for c in cs[1:]]:
         return None
-    confs = np.array([c.confidence for c in cs if c.char != "-"])
+    confs = np.array([c.confidence for c in cs if c.char not in ("-", ":")])
     mean_conf = float(confs.mean())
     need = 0.55 if len(digits) >= 3 else 0.7 if len(digits) == 2 else 0.85
     if short_line and len(digits) >= 3:
@@ -1762,8 +1813,8 @@ def line_from_cells(
     for c in cs:
         x0, x1 = c.cell
         box = _to_frame_box(minv, x0, top, x1, bottom)
-        if c.char == "-":
-            glyphs.append(Glyph(box, "-", MARK_CONFIDENCE, (("-", MARK_CONFIDENCE),),
+        if c.char in ("-", ":"):
+            glyphs.append(Glyph(box, c.char, MARK_CONFIDENCE, ((c.char, MARK_CONFIDENCE),),
                                 GlyphKind.MARK))  # fmt: skip
         else:
             conf = c.confidence * factor
@@ -1782,7 +1833,7 @@ def line_from_cells(
     # An undecoded cell counts against the line: where another reading of the same place
     # decodes every cell, the '?' is a cell cut wrong, not a digit the other missed.
     n_marks = sum(1 for g in glyphs if g.kind is GlyphKind.MARK)
-    known = float(sum(c.confidence for c in cs if c.char not in ("-", UNKNOWN)))
+    known = float(sum(c.confidence for c in cs if c.char not in ("-", ":", UNKNOWN)))
     score = (factor * known + 0.5 * MARK_CONFIDENCE * n_marks - UNKNOWN_COST * unknown) * float(
         np.sqrt(hmed)
     )

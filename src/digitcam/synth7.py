@@ -47,6 +47,7 @@ __all__ = [
     "DisplayScene",
     "SegmentLook",
     "make_display_scene",
+    "random_clock_text",
     "random_display_text",
     "render_cells",
 ]
@@ -83,10 +84,12 @@ def _as_rng(seed: SeedLike) -> np.random.Generator:
 
 @dataclass(frozen=True)
 class CellSpec:
-    """One digit position: its character ('0'-'9', '-', or ' ' for blank) and its dot."""
+    """One digit position: its character ('0'-'9', '-', or ' ' for blank), its dot, and a
+    clock's colon after it (between it and the next position)."""
 
     char: str
     dot: bool = False
+    colon: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,18 +211,23 @@ def render_cells(
     s = 3 if height < 40 else 2  # supersampling
     hs = height * s
     margin = round(0.5 * hs)
+    # a colon takes its own room between two positions: the positions after it move right
+    n_colons = sum(1 for c in cells if c.colon)
+    before = np.cumsum([0] + [int(c.colon) for c in cells])[:-1]
+    colon_boxes: list[tuple[float, float, float, float]] = []  # x0, y0, x1, y1 (supersampled)
     if look.kind == "dseg":
         assert look.face is not None
         font, ascent = _dseg_font(str(look.face.source), hs)
         adv = font.getlength("8")
-        width = round(adv * len(cells) + 2 * margin)
+        colon_w = font.getlength(":")
+        width = round(adv * len(cells) + colon_w * n_colons + 2 * margin)
         canvas_h = hs + 2 * margin
         lit = Image.new("L", (width, canvas_h), 0)
         ghost = Image.new("L", (width, canvas_h), 0)
         dl, dg = ImageDraw.Draw(lit), ImageDraw.Draw(ghost)
         base = margin + ascent
-        for i, c in enumerate(cells):
-            x = margin + i * adv
+        xs = [margin + i * adv + before[i] * colon_w for i in range(len(cells))]
+        for x, c in zip(xs, cells, strict=True):
             dg.text((x, base), "8", font=font, fill=255, anchor="ls")
             if ghost_dots:
                 dg.text((x + adv, base), ".", font=font, fill=255, anchor="ls")
@@ -227,6 +235,10 @@ def render_cells(
             dl.text((x, base), ch, font=font, fill=255, anchor="ls")
             if c.dot:
                 dl.text((x + adv, base), ".", font=font, fill=255, anchor="ls")
+            if c.colon:
+                dl.text((x + adv, base), ":", font=font, fill=255, anchor="ls")
+                bx0, by0, bx1, by1 = font.getbbox(":", anchor="ls")
+                colon_boxes.append((x + adv + bx0, base + by0, x + adv + bx1, base + by1))
         lit_a = np.asarray(lit, np.float32) / 255.0
         ghost_a = np.asarray(ghost, np.float32) / 255.0
         cell_w, pitch, slant = adv * 0.92, adv, 0.0
@@ -236,15 +248,27 @@ def render_cells(
         t = look.thickness * hs
         g = look.gap * hs
         pitch = w + look.spacing * hs
-        width = round(pitch * len(cells) + 2 * margin + look.slant * hs)
+        dot_r = 0.62 * t
+        colon_w = 4 * dot_r
+        width = round(pitch * len(cells) + colon_w * n_colons + 2 * margin + look.slant * hs)
         canvas_h = hs + 2 * margin
         lit_a = np.zeros((canvas_h, width), np.float32)
         ghost_a = np.zeros((canvas_h, width), np.float32)
         polys = _segment_polygons(w, hs, t, g, look.pointed)
-        dot_r = 0.62 * t
         top = margin
-        for i, c in enumerate(cells):
-            x0 = margin + i * pitch
+        xs = [margin + i * pitch + before[i] * colon_w for i in range(len(cells))]
+        for x0, c in zip(xs, cells, strict=True):
+            if c.colon:
+                # two dots at a third and two thirds of the height, in the widened gap
+                cx = x0 + w + 0.5 * (look.spacing * hs + colon_w)
+                for fy in (0.3, 0.7):
+                    cy = top + fy * hs
+                    cxs = cx + look.slant * (hs - fy * hs)
+                    centre = (round(cxs * 16), round(cy * 16))
+                    cv2.circle(lit_a, centre, round(dot_r * 16), 1.0, -1, cv2.LINE_AA, shift=4)
+                xa, xb = sorted((cx + look.slant * 0.3 * hs, cx + look.slant * 0.7 * hs))
+                colon_boxes.append((xa - dot_r, top + 0.3 * hs - dot_r,
+                                    xb + dot_r, top + 0.7 * hs + dot_r))  # fmt: skip
             on = CHAR_SEGMENTS[c.char]
             for name, poly in polys.items():
                 p = poly.astype(np.float64).copy()
@@ -267,14 +291,18 @@ def render_cells(
         lit_a = cv2.resize(lit_a, sz, interpolation=cv2.INTER_AREA)
         ghost_a = cv2.resize(ghost_a, sz, interpolation=cv2.INTER_AREA)
     boxes: list[tuple[str, Box]] = []
-    for i, c in enumerate(cells):
-        x0 = (margin + i * pitch) / s
+    colons = iter(colon_boxes)
+    for x, c in zip(xs, cells, strict=True):
+        x0 = x / s
         y0 = round(top / s)
         if c.char != " ":
             boxes.append((c.char, Box(round(x0), y0, round(cell_w / s + slant * height), height)))
         if c.dot:
             dx, dy = round(x0 + pitch / s - 0.1 * height), y0 + round(0.85 * height)
             boxes.append((".", Box(dx, dy, round(0.2 * height), round(0.15 * height))))
+        if c.colon:
+            a, b, e, f = (v / s for v in next(colons))
+            boxes.append((":", Box(round(a), round(b), max(1, round(e - a)), max(1, round(f - b)))))
     return lit_a, ghost_a, boxes
 
 
@@ -300,7 +328,31 @@ def random_display_text(rng: np.random.Generator, n_cells: int) -> list[CellSpec
 
 def cells_text(cells: list[CellSpec]) -> str:
     """The truth text of a row of cells (blank cells dropped)."""
-    return "".join(c.char + ("." if c.dot else "") for c in cells if c.char != " ").strip()
+    return "".join(
+        c.char + ("." if c.dot else "") + (":" if c.colon else "") for c in cells if c.char != " "
+    ).strip()
+
+
+def random_clock_text(rng: np.random.Generator) -> list[CellSpec]:
+    """Random cells as a clock or a timer shows them: H:MM or HH:MM (a blank leading hour
+    digit), HH:MM:SS, or MM:SS."""
+    kind = int(rng.integers(0, 3))
+    hour = int(rng.integers(0, 24))
+    minute, second = int(rng.integers(0, 60)), int(rng.integers(0, 60))
+    if kind == 0:
+        hh = f"{hour:2d}"
+        cells = [CellSpec(hh[0]), CellSpec(hh[1], colon=True)]
+        cells += [CellSpec(d) for d in f"{minute:02d}"]
+    elif kind == 1:
+        cells = [CellSpec(d) for d in f"{hour:02d}"]
+        cells[-1] = CellSpec(cells[-1].char, colon=True)
+        cells += [CellSpec(f"{minute:02d}"[0]), CellSpec(f"{minute:02d}"[1], colon=True)]
+        cells += [CellSpec(d) for d in f"{second:02d}"]
+    else:
+        mm = f"{minute:02d}"
+        cells = [CellSpec(mm[0]), CellSpec(mm[1], colon=True)]
+        cells += [CellSpec(d) for d in f"{second:02d}"]
+    return cells
 
 
 # --------------------------------------------------------------------------------------------
@@ -484,6 +536,7 @@ def make_display_scene(
     style: str | None = None,
     n_lines: int | None = None,
     clean: bool = False,
+    clock: bool = False,
 ) -> DisplayScene:
     """A camera-like frame of a seven-segment display in a bezel in a cluttered scene.
 
@@ -493,6 +546,8 @@ def make_display_scene(
         style: one of `STYLES`, or None for random.
         n_lines: 1 or 2 display lines (None: mostly 1).
         clean: no clutter, rotation, perspective, blur, JPEG or uneven light.
+        clock: each line shows a time with colons (`random_clock_text`) instead of a
+            number (a scene of its own: not the same seed's scene with another text).
 
     Returns:
         `DisplayScene` with the truth, the display window's corners and the style.
@@ -506,6 +561,8 @@ def make_display_scene(
     look = random_look(rng)
     n_cells = [int(rng.integers(3, 9)) for _ in range(n)]
     rows = [random_display_text(rng, k) for k in n_cells]
+    if clock:
+        rows = [random_clock_text(rng) for _ in n_cells]
     base_h = float(np.exp(rng.uniform(np.log(18), np.log(110))))
     heights = [round(base_h)]
     if n == 2:
