@@ -85,6 +85,22 @@ def test_format_strings_allow_blank_leading_digits() -> None:
     assert not rx.fullmatch("1234.5")
 
 
+def test_a_clock_profile_accepts_a_time_and_refuses_a_colon_read_as_a_digit() -> None:
+    from digitcam.classify import load_model
+    from digitcam.pipeline import read_frame
+    from digitcam.synth7 import make_display_scene
+
+    # given a clock's profile (format "dd:dd") and the reading of a clean clock scene
+    cfg = profile_from_dict({"format": "dd:dd"}).fuse_config()
+    scenes = (make_display_scene(k, clock=True, clean=True) for k in range(50))
+    scene = next(s for s in scenes if s.text.count(":") == 1 and "\n" not in s.text)
+    text = read_frame(scene.image, load_model()).text
+    # then the time read is plausible, and its colon read as a 1 would not be
+    assert text == scene.text
+    assert cfg.plausibility.check(text, None, 0.1) is None
+    assert cfg.plausibility.check(text.replace(":", "1"), None, 0.1) is not None
+
+
 def test_the_warp_makes_the_display_upright_and_boxes_map_back() -> None:
     # given a frame and a profile whose corners are a tilted quad
     img = np.zeros((200, 300, 3), np.uint8)
