@@ -1562,10 +1562,12 @@ def decode_strip(
     t_est = _thickness(bin_t, cells, lit_mask, top, bottom)
     out = []
     for c, ink, vv, lm, ho, tc in zip(cells, inks, v, lit_mask, holes_a, thr_c, strict=True):
+        run = (int(ink[0]), int(np.ceil(ink[1])))
         if (
             not one_digit
             and ink[1] - ink[0] <= COLON_MAX_W * (bottom - top)
-            and _colon_like(bin_t, (int(ink[0]), int(np.ceil(ink[1]))), top, bottom)
+            # (the cells were cut on `binary`; the segments are read at the line's level)
+            and (_colon_like(bin_t, run, top, bottom) or _colon_like(binary, run, top, bottom))
         ):
             out.append(DecodedCell(":", MARK_CONFIDENCE, "", c, ink))
             continue
