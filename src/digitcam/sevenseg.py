@@ -238,6 +238,9 @@ HEIGHT_SLOPE_RETRY = 0.03
 #: 1,100 printed frames changed either way.
 RAW_WINDOW_MAX_H = 80
 
+#: The marks a segment line holds in cells of their own (not digits): a minus, a colon.
+SIGNS = ("-", ":")
+
 #: A clock's colon (`_colon_like`): a run at most COLON_MAX_W of the digit height wide whose
 #: two dots are each at most COLON_DOT_H of it high.
 COLON_MAX_W = 0.3
@@ -1776,13 +1779,13 @@ def line_from_cells(
         return None
     if any(not c.char for c in cs):  # a blank cell inside a number: not a display reading
         return None
-    digits = [c for c in cs if c.char not in ("-", ":", UNKNOWN)]
+    digits = [c for c in cs if c.char not in (*SIGNS, UNKNOWN)]
     unknown = sum(1 for c in cs if c.char == UNKNOWN)
     if not digits or unknown > max(0, len(cs) // 4):
         return None
     if "-" in [c.char for c in cs[1:]]:
         return None
-    confs = np.array([c.confidence for c in cs if c.char not in ("-", ":")])
+    confs = np.array([c.confidence for c in cs if c.char not in SIGNS])
     mean_conf = float(confs.mean())
     need = 0.55 if len(digits) >= 3 else 0.7 if len(digits) == 2 else 0.85
     if short_line and len(digits) >= 3:
@@ -1815,7 +1818,7 @@ def line_from_cells(
     for c in cs:
         x0, x1 = c.cell
         box = _to_frame_box(minv, x0, top, x1, bottom)
-        if c.char in ("-", ":"):
+        if c.char in SIGNS:
             glyphs.append(Glyph(box, c.char, MARK_CONFIDENCE, ((c.char, MARK_CONFIDENCE),),
                                 GlyphKind.MARK))  # fmt: skip
         else:
@@ -1835,7 +1838,7 @@ def line_from_cells(
     # An undecoded cell counts against the line: where another reading of the same place
     # decodes every cell, the '?' is a cell cut wrong, not a digit the other missed.
     n_marks = sum(1 for g in glyphs if g.kind is GlyphKind.MARK)
-    known = float(sum(c.confidence for c in cs if c.char not in ("-", ":", UNKNOWN)))
+    known = float(sum(c.confidence for c in cs if c.char not in (*SIGNS, UNKNOWN)))
     score = (factor * known + 0.5 * MARK_CONFIDENCE * n_marks - UNKNOWN_COST * unknown) * float(
         np.sqrt(hmed)
     )

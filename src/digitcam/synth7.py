@@ -339,19 +339,13 @@ def random_clock_text(rng: np.random.Generator) -> list[CellSpec]:
     kind = int(rng.integers(0, 3))
     hour = int(rng.integers(0, 24))
     minute, second = int(rng.integers(0, 60)), int(rng.integers(0, 60))
-    if kind == 0:
-        hh = f"{hour:2d}"
-        cells = [CellSpec(hh[0]), CellSpec(hh[1], colon=True)]
-        cells += [CellSpec(d) for d in f"{minute:02d}"]
-    elif kind == 1:
-        cells = [CellSpec(d) for d in f"{hour:02d}"]
-        cells[-1] = CellSpec(cells[-1].char, colon=True)
-        cells += [CellSpec(f"{minute:02d}"[0]), CellSpec(f"{minute:02d}"[1], colon=True)]
-        cells += [CellSpec(d) for d in f"{second:02d}"]
-    else:
-        mm = f"{minute:02d}"
-        cells = [CellSpec(mm[0]), CellSpec(mm[1], colon=True)]
-        cells += [CellSpec(d) for d in f"{second:02d}"]
+    hh, mm, ss = f"{hour:02d}", f"{minute:02d}", f"{second:02d}"
+    fields = ([f"{hour:2d}", mm], [hh, mm, ss], [mm, ss])[kind]
+    cells: list[CellSpec] = []
+    for k, field_ in enumerate(fields):
+        # a colon after each field's last digit but the last field's
+        colon_at = len(field_) - 1 if k < len(fields) - 1 else -1
+        cells += [CellSpec(d, colon=i == colon_at) for i, d in enumerate(field_)]
     return cells
 
 
