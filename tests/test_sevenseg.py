@@ -24,6 +24,8 @@ from digitcam.sevenseg import (
     DIGIT_SEGMENTS,
     SEGMENT_ORDER,
     VARIANT_SEGMENTS,
+    DecodedCell,
+    SegmentRow,
     Strip,
     _band,
     _coloured,
@@ -31,6 +33,7 @@ from digitcam.sevenseg import (
     _lit_margins,
     _minus_like,
     _not_a_cell,
+    _row_on_digits,
     _stack_halves,
     _without_edge_bars,
     brightest_channel,
@@ -196,6 +199,48 @@ def test_a_cell_in_shade_is_split_at_its_own_level() -> None:
     # then the 8 reads whole, and the others' ghosts stay unlit
     assert [(c.char, c.segments) for c in decoded] == [
         ("8", "abcdefg"), ("1", "bc"), ("4", "bcfg"), ("7", "abc")]  # fmt: skip
+
+
+def test_a_cell_in_shade_with_no_bar_over_the_split_reads() -> None:
+    # given "734496" whose 7 and 3 are in deep shade (the levels measured on a green LED's
+    # strip: their lit bars ~120, under the line's split, their ghosts ~30), then a dim 4
+    # and bright digits, and a dim cell with all seven bars alike (a blank cell's glowing
+    # ghost 8 as much as a dim 8)
+    cells = [
+        {"a": 129, "b": 118, "c": 115, "d": 30, "e": 28, "f": 30, "g": 31},
+        {"a": 129, "b": 118, "c": 118, "d": 127, "e": 29, "f": 30, "g": 127},
+        {"a": 40, "b": 143, "c": 123, "d": 30, "e": 31, "f": 125, "g": 133},
+        {"a": 55, "b": 204, "c": 161, "d": 33, "e": 32, "f": 171, "g": 176},
+        {"a": 237, "b": 220, "c": 209, "d": 195, "e": 49, "f": 211, "g": 226},
+        {"a": 237, "b": 55, "c": 220, "d": 232, "e": 217, "f": 218, "g": 232},
+    ]
+    dim_all = {s: 120 for s in SEGMENT_ORDER}
+    decoded = decode_strip(_strip_of([*cells, dim_all]))
+    # then the shaded 7 and 3 read, split at their own level; the uniform cell stays blank
+    assert "".join(c.char or "_" for c in decoded) == "734496_"
+
+
+def test_a_row_is_cut_to_the_digits_it_reads() -> None:
+    # given a row of three clusters, the first clutter far left of two digits (strip and
+    # frame alike: an identity warp), its full-height points at each cluster
+    clusters = np.array([[0, 10, 20, 40], [100, 10, 20, 40], [130, 10, 20, 40]], np.float64)
+    xs = np.array([2.0, 10, 18, 102, 110, 118, 132, 140, 148])
+    row = SegmentRow(Polarity.LIGHT_ON_DARK, clusters, np.stack([xs, np.full(9, 10.0)], 1),
+                     np.stack([xs, np.full(9, 50.0)], 1))  # fmt: skip
+    strip = Strip(np.zeros((64, 160), np.uint8), np.eye(3), 10.0, 50.0)
+    digits = [DecodedCell("?", 0.0, "ab", (0.0, 20.0), (0.0, 20.0)),
+              DecodedCell("4", 0.9, "bcfg", (98.0, 122.0), (98.0, 122.0)),
+              DecodedCell("7", 0.9, "abc", (128.0, 152.0), (128.0, 152.0))]  # fmt: skip
+    # then the row is cut to the digits' clusters and points
+    cut = _row_on_digits(row, strip, digits)
+    assert cut is not None
+    assert cut.clusters[:, 0].tolist() == [100.0, 130.0]
+    assert cut.points_top[:, 0].min() >= 100
+    assert cut.points_bottom[:, 0].min() >= 100
+    # and not where every cluster is a digit's, or where one digit says too little
+    assert _row_on_digits(row, strip, digits[:1] + digits[1:2]) is None
+    whole = replace(row, clusters=clusters[1:])
+    assert _row_on_digits(whole, strip, digits) is None
 
 
 def test_a_bezel_along_a_tight_window_is_no_edge_but_its_side_is() -> None:
@@ -926,6 +971,10 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (95079, "a small LCD's '-47' that denoising leaves unread"),
         (100081, "a small reflective LCD read as one 8 in the denoised gray"),
         (80052, "a display window showing one lit digit among its ghosts, decoded at 0.7"),
+        (110086, "a shaded LCD whose strip's one split level lights the margins on its "
+                 "bright side: the digit band ran into them"),
+        (33037, "a two-line LCD whose short upper line's band ran into its shaded margins"),
+        (80078, "clutter chained into a display's row tilts its fitted lines"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -89,6 +89,18 @@ MAX_RECUTS = 6
 #: Least fraction of the line's split a shaded cell is split at (`decode_strip`: a cell whose
 #: peak is under the line's is split in proportion to its peak).
 DIM_CELL_SCALE = 0.5
+#: Least gap, as a fraction of the line's contrast, between a shaded cell's dimmest lit bar
+#: and its brightest unlit one when none of its bars reach the line's split.
+DIM_CELL_GAP = 0.25
+
+#: Least share of the expected digit band a shaded strip's top-hat band must cover
+#: (`rectify_row`).
+FLAT_BAND_SHARE = 0.8
+
+#: A row is cut to its digits (`_row_on_digits`) with this many digit heights of margin.
+NARROW_MARGIN = 0.5
+#: ... and read so only where that gains this much (`_cells_merit`: an unknown cell read).
+NARROW_GAIN = 0.5
 
 #: Share of a strip's columns lit in both margins (above and below the digits) that says
 #: a bezel runs along the strip, close around the digits (`_not_a_cell`).
@@ -826,6 +838,22 @@ def _robust_line(pts: NDArray[np.float64], tol: float) -> tuple[float, float]:
     return float(a), float(b)
 
 
+def _profile_band(
+    binary: NDArray[np.uint8], lo_y: int, hi_y: int, y0: int, y1: int
+) -> tuple[float, float] | None:
+    """The digit band (`_band`) of a strip's 0/1 mask, looked for in rows [lo_y, hi_y)
+    around the expected [y0, y1); None when nothing is lit there."""
+    # columns lit over most of the strip's height are a bezel's edge or a solid block,
+    # never a digit (a digit leaves the margins above and below dark)
+    solid = binary.mean(axis=0) > 0.75
+    seg = binary[lo_y:hi_y, ~solid].sum(axis=1).astype(np.float64)
+    if seg.size == 0 or seg.max() <= 0:
+        return None
+    p90 = small_percentile(seg, 90)
+    top, bottom = _band(seg >= 0.4 * p90, seg >= 0.12 * p90, y0 - lo_y, y1 - lo_y)
+    return top + lo_y, bottom + lo_y
+
+
 def _band(
     strong: NDArray[np.bool_], weak: NDArray[np.bool_], y0: int, y1: int
 ) -> tuple[float, float]:
@@ -1008,17 +1036,25 @@ def rectify_row(
         strip = 255 - strip
     # refine the digit band from the strip's own row profile
     _t, binary = cv2.threshold(strip, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    # columns lit over most of the strip's height are a bezel's edge or a solid block,
-    # never a digit (a digit leaves the margins above and below dark)
-    solid = binary.mean(axis=0) > 0.75
-    prof = binary[:, ~solid].sum(axis=1).astype(np.float64)
     lo_y, hi_y = round(0.5 * y0), min(hs, round(y1 + 0.5 * y0))
-    seg = prof[lo_y:hi_y]
-    if seg.size == 0 or seg.max() <= 0:
+    band = _profile_band(binary, lo_y, hi_y, y0, y1)
+    if band is None:
         return None
-    p90 = small_percentile(seg, 90)
-    top, bottom = _band(seg >= 0.4 * p90, seg >= 0.12 * p90, y0 - lo_y, y1 - lo_y)
-    top, bottom = top + lo_y, bottom + lo_y
+    top, bottom = band
+    if (top <= lo_y or bottom >= hi_y) and _lit_margins(binary, y0, y1):
+        # Ground shaded across the strip: one level splits it into a lit and an unlit
+        # side, and the band runs into the margins on the lit side (every bar is then
+        # cut wrong). The strip's top-hat keeps the bars on a flat ground.
+        k = odd(STRIP_DIGIT_PX / 2)
+        flat = cv2.morphologyEx(strip, cv2.MORPH_TOPHAT, np.ones((k, k), np.uint8))
+        _t, flat_binary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        flat_band = _profile_band(flat_binary, lo_y, hi_y, y0, y1)
+        # (taken where it holds most of the height the row's clusters gave: a band of
+        # half a digit is a bar or a fragment, not the digits)
+        if flat_band is not None and (
+            min(flat_band[1], y1) - max(flat_band[0], y0) >= FLAT_BAND_SHARE * STRIP_DIGIT_PX
+        ):
+            top, bottom = flat_band
     if bottom - top < 0.7 * STRIP_DIGIT_PX:
         top, bottom = float(y0), float(y1)
     return Strip(strip, m2, top, bottom, be)
@@ -1543,11 +1579,21 @@ def decode_strip(
         peak = v.max(axis=1)
         scale = np.clip((peak - bg) / contrast, DIM_CELL_SCALE, 1.0)
         own = bg + (thr - bg) * scale
-        for i in np.flatnonzero((peak > thr) & (peak < hi)).tolist():
-            if _code_of(v[i] > thr) is None:
-                lit_own = v[i] > own[i]
-                if int(lit_own.sum()) >= 3 and _code_of(lit_own) is not None:
-                    thr_c[i] = own[i]
+        for i in np.flatnonzero(peak < hi).tolist():
+            if _code_of(v[i] > thr) is not None:
+                continue
+            lit_own = v[i] > own[i]
+            if int(lit_own.sum()) < 3 or _code_of(lit_own) is None:
+                continue
+            # A cell with no bar over the split at all is split at its own level only where
+            # its lit and unlit bars stand clearly apart: a blank cell's ghosts are all
+            # alike (and a cell with no unlit bar at all may be a blank cell's ghost 8).
+            if peak[i] <= thr and (
+                lit_own.all()
+                or v[i][lit_own].min() - v[i][~lit_own].max() < DIM_CELL_GAP * contrast
+            ):
+                continue
+            thr_c[i] = own[i]
     lit_mask = v > thr_c[:, None]
     # Lit segments are the minority of the display's area; when "lit" covers most of the
     # row, this is the other polarity's background between glyphs.
@@ -1868,6 +1914,15 @@ def read_row(
             strip, cells = flat, again
     if not cells:
         return None
+    narrowed = _row_on_digits(row, strip, cells)
+    if narrowed is not None:
+        # Clutter chained into the row tilts its fitted lines: the digits found are
+        # rectified again on their own points, and that reading kept where it is clearly
+        # better (the row's own extent still bounds the line).
+        strip2 = rectify_row(gray, narrowed)
+        again = decode_strip(strip2) if strip2 is not None else []
+        if strip2 is not None and _cells_merit(again) >= _cells_merit(cells) + NARROW_GAIN:
+            strip, cells = strip2, again
     # the strip x-range covered by the row's clusters
     c = row.clusters
     p = np.array([[c[:, 0].min(), c[:, 1].mean() + c[:, 3].mean() / 2]], np.float64)
@@ -1880,6 +1935,37 @@ def read_row(
     first = next(c for c in cells if c.char.isdigit())
     minus = _far_minus(gray, strip, first.cell, row.polarity)
     return line if minus is None else (line[0], (minus, *line[1]), line[2])
+
+
+def _row_on_digits(row: SegmentRow, strip: Strip, cells: list[DecodedCell]) -> SegmentRow | None:
+    """The row cut to the frame columns of the cells read as digits (`NARROW_MARGIN`
+    digit heights of margin), or None when no cluster lies outside them or too little
+    is left."""
+    digits = [c.cell for c in cells if c.char.isdigit()]
+    if len(digits) < 2:  # (one digit says little of the row's slope)
+        return None
+    mid = (strip.top + strip.bottom) / 2
+    pts = np.array([[[digits[0][0], mid]], [[digits[-1][1], mid]]], np.float64)
+    fx = cv2.perspectiveTransform(pts, np.linalg.inv(strip.m)).reshape(-1, 2)[:, 0]
+    h = row.height
+    x0, x1 = float(fx.min()) - NARROW_MARGIN * h, float(fx.max()) + NARROW_MARGIN * h
+    c = row.clusters
+    cx = c[:, 0] + c[:, 2] / 2
+    inside = (cx >= x0) & (cx <= x1)
+    if inside.all() or not inside.any():
+        return None
+    keep_t = (row.points_top[:, 0] >= x0) & (row.points_top[:, 0] <= x1)
+    keep_b = (row.points_bottom[:, 0] >= x0) & (row.points_bottom[:, 0] <= x1)
+    if keep_t.sum() < 2 or keep_b.sum() < 2:
+        return None
+    return replace(row, clusters=c[inside], points_top=row.points_top[keep_t],
+                   points_bottom=row.points_bottom[keep_b])  # fmt: skip
+
+
+def _cells_merit(cells: list[DecodedCell]) -> float:
+    """How well a strip's cells read: digits' confidences, less an unreadable cell's cost."""
+    return sum(c.confidence if c.char.isdigit() else -UNKNOWN_COST if c.char == UNKNOWN
+               else 0.0 for c in cells)  # fmt: skip
 
 
 def _far_minus(
