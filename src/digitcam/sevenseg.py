@@ -97,6 +97,10 @@ DIM_CELL_GAP = 0.25
 #: (`rectify_row`).
 FLAT_BAND_SHARE = 0.8
 
+#: Two runs of a strip's columns this close to a digit's usual width (each) are two
+#: digits set tight, never one digit cracked at a slant (`find_cells`).
+GLUE_WHOLE = 0.75
+
 #: A row is cut to its digits (`_row_on_digits`) with this many digit heights of margin.
 NARROW_MARGIN = 0.5
 #: ... and read so only where that gains this much (`_cells_merit`: an unknown cell read).
@@ -1104,8 +1108,20 @@ def find_cells(
     # glue runs split by a 1-2 px crack (a segment gap seen at a slant)
     # (start, end, end of the first piece glued) each
     glued: list[list[int]] = []
-    for a, b in runs:
-        if glued and a - glued[-1][1] <= max(1, round(0.07 * hd)):
+    raw = np.array([b - a for a, b in runs], np.float64)
+    raw = raw[(raw >= 0.3 * hd) & (raw <= 0.85 * hd)]
+    whole = GLUE_WHOLE * small_median(raw) if len(raw) else float("inf")
+    # (a clock's colon is glued to neither neighbour)
+    colon = [b - a <= COLON_MAX_W * hd and _colon_like(binary, (a, b), top, bottom)
+             for a, b in runs]  # fmt: skip
+    for k, (a, b) in enumerate(runs):
+        # (two runs each about a digit wide are two digits set tight, not one cracked)
+        if (
+            glued
+            and a - glued[-1][1] <= max(1, round(0.07 * hd))
+            and min(b - a, runs[k - 1][1] - runs[k - 1][0]) < whole
+            and not (colon[k] or colon[k - 1])
+        ):
             glued[-1][1] = b
         else:
             glued.append([a, b, b])
