@@ -1135,6 +1135,25 @@ def test_a_segment_line_that_adds_detail_wins_the_place(printed, segments, winne
 
 
 @pytest.mark.parametrize(
+    ("printed", "winner"),
+    [
+        ("595", "69544"),  # two digits fewer, and not the segment line's: it lost them
+        ("5954", "5954"),  # one fewer: scores decide
+        ("954", "954"),  # fewer, but the segment line's own digits: scores decide
+    ],
+)
+def test_a_segment_line_that_reads_digits_a_printed_one_lost_wins(printed, winner) -> None:
+    # given a big display's '69544' read surely by the segment reader but without display
+    # evidence (0.6 each), and a printed reading inside it, each digit read at 1.0 (a big
+    # italic face: measured '595', scoring a little more)
+    s = _mixed_line(Box(100, 100, 250, 80), "69544", GlyphKind.SEGMENTS, conf=0.6)
+    p = _mixed_line(Box(110, 100, 50 * len(printed), 80), printed, GlyphKind.CLASSIFIED, 1.0)
+    kept = resolve([p, s])
+    # then the segment line wins only where the printed line lost two digits or more
+    assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner]
+
+
+@pytest.mark.parametrize(
     ("segments", "winner"),
     [
         ("49252.69", "49252.69"),  # a digit the printed reader lost, beyond its box

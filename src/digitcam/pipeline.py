@@ -796,6 +796,11 @@ SEVEN_WIDTH = 0.85
 #: of its place for its detail (`_prefer_segment_detail`).
 DETAIL_CONFIDENCE = 0.2
 
+#: A segment line reading this many digits more than a printed line inside it, each at
+#: least this sure, outranks it (`_prefer_segment_detail`).
+MORE_DIGITS = 2
+MORE_DIGITS_CONFIDENCE = 0.5
+
 #: A printed minus given to a segment line stands at most this many digit heights
 #: before its first digit (its centre: about a cell's pitch).
 PRINTED_MINUS_REACH = 0.7
@@ -1102,7 +1107,9 @@ def _prefer_segment_detail(
     is a '?'), and it adds a '.' or fills a '?', it wins the place whatever the two scores
     say. So it does where the printed line runs on past its ends into a few glyphs holding
     a '?' (clutter glued to the number), with one digit inside allowed to disagree, and
-    where the two differ only in digits the printed classifier was unsure of.
+    where the two differ only in digits the printed classifier was unsure of, and where the
+    printed line lies inside the segment line and reads `MORE_DIGITS` fewer digits, not
+    among the segment line's.
     """
     seg = [i for i, (_b, g, _s) in enumerate(candidates) if _segments_only(g) and _has_segments(g)]
     if not seg:
@@ -1134,8 +1141,20 @@ def _prefer_segment_detail(
             # where the printed reader refused a digit it is unsure of its neighbours too:
             # one more disagreement is allowed
             agrees = adds and levenshtein(p_dig, s_dig) <= unknown + (1 if unknown or junk else 0)
+            # a printed line inside the segment line that reads digits fewer by two or more,
+            # and not the segment line's own digits, lost them (a big face's digits it
+            # cannot read); one that reads them, fewer, leaves the rest to the scores (the
+            # segment line's extra digits may be clutter glued on)
+            more = (
+                not outside
+                and p_dig not in s_dig
+                and _n_digits(gs) >= _n_digits(gp) + MORE_DIGITS
+                and min(g.confidence for g in gs if g.kind is GlyphKind.SEGMENTS)
+                >= MORE_DIGITS_CONFIDENCE
+            )
             if (
                 agrees
+                or more
                 or (not outside and _differs_where_unsure(inside, s_text))
                 or (not outside and _sevens_read_as_ones(inside, gs))
                 or (not outside and _extension(gs, s_text, p_text, bp) is not None)
