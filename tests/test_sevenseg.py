@@ -33,6 +33,7 @@ from digitcam.sevenseg import (
     _lit_margins,
     _minus_like,
     _not_a_cell,
+    _profile_band,
     _row_on_digits,
     _stack_halves,
     _without_edge_bars,
@@ -248,6 +249,23 @@ def test_digits_set_tight_are_cells_of_their_own() -> None:
     # weak middle), and the colon stays a cell between the digits
     assert cells("8442") == [(10, 34), (36, 60), (62, 86), (88, 112)]
     assert cells("5:20") == [(10, 34), (38, 43), (45, 69), (71, 95)]
+
+
+def test_a_strip_band_bridges_a_one_row_dip() -> None:
+    # given a strip mask whose digits fill rows 12-52 except row 15, where their thinned
+    # strokes leave only a few columns lit, and a window's edge lit all along rows 7-8
+    binary = np.zeros((64, 200), np.uint8)
+    for x in range(10, 190, 30):
+        binary[12:52, x : x + 4] = 1  # left bars
+        binary[12:52, x + 18 : x + 22] = 1  # right bars
+        binary[12:16, x : x + 22] = 1  # top bars
+        binary[30:34, x : x + 22] = 1
+        binary[48:52, x : x + 22] = 1
+    binary[15, :] = 0
+    binary[15, 10:14] = 1
+    binary[7:9, :] = 1
+    # then the band is the digits' rows, not cut at the dip (nor run up to the edge)
+    assert _profile_band(binary, 6, 58, 12, 52) == (12.0, 52.0)
 
 
 def test_a_row_is_cut_to_the_digits_it_reads() -> None:
@@ -1008,6 +1026,10 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (80078, "clutter chained into a display's row tilts its fitted lines"),
         (21100, "a small italic LED's digits set tight, glued into one run and cut wrong"),
         (90108, "a small LCD's digits set tight, glued into one run and cut wrong"),
+        (300131, "a two-line LCD whose upper line's band ran into its shaded margins (one "
+                 "split level lit them: a reflective LCD's shading at its edge)"),
+        (300245, "a small italic LCD whose band ran into its margins"),
+        (40044, "a lone digit whose band breaks at a one-row dip of thin strokes"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:
@@ -1132,6 +1154,20 @@ def test_a_segment_line_that_adds_detail_wins_the_place(printed, segments, winne
     # then the segment line wins only where it agrees and adds a '.' or fills a '?', or
     # disagrees only where the printed reader was unsure
     assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner.replace("!", "5")]
+
+
+def test_a_row_of_ones_away_from_a_display_is_clutter() -> None:
+    # given a display line '239' and, far from it, a segment reading '111' (a grid's bars
+    # in a window of its own) scoring less; and a lone '1' right below the display (a
+    # two-line display's short line)
+    display = _mixed_line(Box(380, 130, 120, 60), "239", GlyphKind.SEGMENTS, conf=1.0)
+    grid = _mixed_line(Box(26, 45, 60, 25), "111", GlyphKind.SEGMENTS, conf=1.0)
+    short = _mixed_line(Box(460, 200, 40, 60), "1", GlyphKind.SEGMENTS, conf=1.0)
+    # then the row of 1s is dropped, the display's short line kept
+    texts_kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([display, grid])]
+    assert texts_kept == ["239"]
+    kept = resolve([display, short, grid])
+    assert sorted("".join(g.char for g in gl) for _b, gl, _s in kept) == ["1", "239"]
 
 
 @pytest.mark.parametrize(

@@ -837,6 +837,7 @@ def resolve(
         _short_segment_clutter,
         _short_printed_clutter,
         _ghost_eights,
+        _ones_beside_display,
     ):
         boxes = clutter_of(kept, _agreed_displays(kept, candidates))
         clutter = [c for c in kept if c[0] in boxes]
@@ -1041,6 +1042,26 @@ def _short_segment_clutter(
         for b, g, _ in kept
         if _segments_only(g) and _n_digits(g) <= 2 and not _display_line(b, displays, kept)
     }
+
+
+def _ones_beside_display(
+    kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
+) -> set[Box]:
+    """Segment lines of 1s only beside a display line, not where a short line of it would
+    be: bars of clutter, a grille or a grid read as a row of 1s."""
+    ones = {
+        b
+        for b, g, _ in kept
+        if _segments_only(g) and _text(g).strip(".-") and set(_text(g)) <= set("1.-")
+    }
+    displays = [
+        b
+        for b, g, _ in kept
+        if b not in ones and _n_digits(g) >= 2 and (_has_segments(g) or b in agreed)
+    ]
+    if not displays:
+        return set()
+    return {b for b in ones if not _display_line(b, displays, kept)}
 
 
 def _resolve_once(

@@ -854,7 +854,11 @@ def _profile_band(
     if seg.size == 0 or seg.max() <= 0:
         return None
     p90 = small_percentile(seg, 90)
-    top, bottom = _band(seg >= 0.4 * p90, seg >= 0.12 * p90, y0 - lo_y, y1 - lo_y)
+    weak = seg >= 0.12 * p90
+    # (a row between two inked rows is part of the band: thin bars' ends, or a top-hat's
+    # thinned strokes, leave a one-row dip, never a gap between lines)
+    weak[1:-1] |= weak[:-2] & weak[2:]
+    top, bottom = _band(seg >= 0.4 * p90, weak, y0 - lo_y, y1 - lo_y)
     return top + lo_y, bottom + lo_y
 
 
@@ -1045,10 +1049,10 @@ def rectify_row(
     if band is None:
         return None
     top, bottom = band
-    if (top <= lo_y or bottom >= hi_y) and _lit_margins(binary, y0, y1):
-        # Ground shaded across the strip: one level splits it into a lit and an unlit
-        # side, and the band runs into the margins on the lit side (every bar is then
-        # cut wrong). The strip's top-hat keeps the bars on a flat ground.
+    if top <= lo_y or bottom >= hi_y:
+        # A band running into the margins: ground shaded across the strip, which one
+        # level splits into a lit and an unlit side, or a window's edge along it (every
+        # bar is then cut wrong). The strip's top-hat keeps the bars on a flat ground.
         k = odd(STRIP_DIGIT_PX / 2)
         flat = cv2.morphologyEx(strip, cv2.MORPH_TOPHAT, np.ones((k, k), np.uint8))
         _t, flat_binary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
