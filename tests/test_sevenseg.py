@@ -28,6 +28,7 @@ from digitcam.sevenseg import (
     SegmentRow,
     Strip,
     _band,
+    _clusters,
     _coloured,
     _column_ink,
     _lit_margins,
@@ -249,6 +250,22 @@ def test_digits_set_tight_are_cells_of_their_own() -> None:
     # weak middle), and the colon stays a cell between the digits
     assert cells("8442") == [(10, 34), (36, 60), (62, 86), (88, 112)]
     assert cells("5:20") == [(10, 34), (38, 43), (45, 69), (71, 95)]
+
+
+def test_an_italic_ones_bars_are_one_digit_beside_a_two() -> None:
+    # given the pieces of a green LED's italic "12" at half size (measured): the 1's two
+    # bars, 17 px each, the upper one 5 px right of the lower, 2 px apart, and 4 px to
+    # the 2's left, clustered strictly (as a cluster that grew into clutter is re-cut)
+    pieces = np.array([[128, 41, 9, 17, 110], [123, 60, 9, 17, 105], [141, 39, 37, 44, 564]],
+                      np.int32)  # fmt: skip
+    clusters, _members = _clusters(pieces, 300, reach=0.05, min_solid=0.35, with_members=True)
+    # then the 1 is one cluster, as tall as the 2 (not two half-height bars)
+    boxes = sorted(tuple(int(v) for v in c[:4]) for c in clusters)
+    assert boxes == [(123, 41, 14, 36), (141, 39, 37, 44)]
+    # and two whole digits one above the other (a two-line display's) stay apart
+    digits = np.array([[100, 10, 24, 40, 400], [96, 56, 24, 40, 400]], np.int32)
+    stacked, _m = _clusters(digits, 300, reach=0.05, min_solid=0.35, with_members=True)
+    assert len(stacked) == 2
 
 
 def test_a_strip_band_bridges_a_one_row_dip() -> None:
@@ -1030,6 +1047,8 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                  "split level lit them: a reflective LCD's shading at its edge)"),
         (300245, "a small italic LCD whose band ran into its margins"),
         (40044, "a lone digit whose band breaks at a one-row dip of thin strokes"),
+        (300093, "an italic LED's 1 whose two bars, set apart by its slant, were two "
+                 "half-height clusters: '-1229' read '229'"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -93,6 +93,10 @@ DIM_CELL_SCALE = 0.5
 #: and its brightest unlit one when none of its bars reach the line's split.
 DIM_CELL_GAP = 0.25
 
+#: Most an italic digit's upper half stands right of its lower half, in half heights
+#: (`_stack_halves`).
+ITALIC_SHIFT = 0.3
+
 #: Least share of the expected digit band a shaded strip's top-hat band must cover
 #: (`rectify_row`).
 FLAT_BAND_SHARE = 0.8
@@ -480,11 +484,18 @@ def _stack_halves(
     hmin = np.minimum(h[:, None], h[None, :])
     hmax = np.maximum(h[:, None], h[None, :])
     wmin = np.minimum(w[:, None], w[None, :])
-    ok = (gap > -0.2 * hmin) & (gap <= 0.3 * hmin) & (ox >= 0.5 * wmin) & (hmax <= 1.8 * hmin)
+    # (an italic digit's upper half stands to the right of its lower half: narrow halves,
+    # a 1's two bars, then overlap by less than half their width)
+    shift = x[:, None] - x[None, :]  # i (above) right of j (below)
+    leaning = (ox > 0) & (shift > 0) & (shift <= ITALIC_SHIFT * hmin)
+    ok = (gap > -0.2 * hmin) & (gap <= 0.3 * hmin) & ((ox >= 0.5 * wmin) | leaning) & (
+        hmax <= 1.8 * hmin)  # fmt: skip
     # halves, not rows of merged digits (above or below)
     ok &= (w[:, None] <= 1.5 * h[:, None]) & (w[None, :] <= 1.5 * h[None, :])
     # two whole digits one above the other are a two-line display's lines, not halves
     whole = (w >= 0.3 * h) & (w <= 0.8 * h)
+    # (a slanted bar's box is as wide, but it is solid: no digit's counters)
+    whole &= ~((cl[:, 4] >= 0.65 * w * h) & (w <= 0.6 * h))
     ok &= ~(whole[:, None] & whole[None, :])
     # a digit's other half is one place: a piece with two pieces side by side above it (or
     # below) is a line of digits over another line's digit, not a half (pieces of one half,
