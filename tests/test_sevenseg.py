@@ -222,6 +222,21 @@ def test_a_cell_in_shade_with_no_bar_over_the_split_reads() -> None:
     assert "".join(c.char or "_" for c in decoded) == "734496_"
 
 
+def test_a_ghost_bar_lit_across_part_of_its_cell_is_not_a_bar() -> None:
+    # given "4807" where glare lights the middle of the 4's top ghost bar and of the 0's
+    # middle one, enough for the bars' levels (measured across the middle of the cell) to
+    # pass the split
+    lit = {"4": "bcfg", "8": "abcdefg", "0": "abcdef", "7": "abc"}
+    cells = [{s: 170 for s in lit[c]} for c in "4807"]
+    strip = _strip_of(cells)
+    for i, (r0, r1) in ((0, _ZONES["a"][:2]), (2, _ZONES["g"][:2])):
+        strip.image[r0:r1, 8 + 34 * i + 9 : 8 + 34 * i + 15] = 170
+    decoded = decode_strip(strip)
+    # then those bars, dark over most of the cell's width, are dropped: a 4 and a 0
+    assert [(c.char, c.segments) for c in decoded] == [
+        ("4", "bcfg"), ("8", "abcdefg"), ("0", "abcdef"), ("7", "abc")]  # fmt: skip
+
+
 def _tight_mask(text: str, pitch: int = 26) -> np.ndarray:
     """A strip mask (band rows 12-52) of digits 24 px wide set `pitch` apart (2 px gaps
     at 26), a ':' as two 5-px dots in a 9-px run."""
@@ -1049,6 +1064,10 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
         (40044, "a lone digit whose band breaks at a one-row dip of thin strokes"),
         (300093, "an italic LED's 1 whose two bars, set apart by its slant, were two "
                  "half-height clusters: '-1229' read '229'"),
+        (90138, "an LCD's 4 whose ghost top bar passed the split across part of it: "
+                "'-929.5422' read '-929.5922'"),
+        (80006, "a small VFD's 0 whose ghost middle bar passed the split across part of "
+                "it: '3932701' read '3932781'"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -237,6 +237,10 @@ NO_EVIDENCE_FACTOR = 0.6
 #: How far (in bar thicknesses) ink may lie outside a lit bar and still be explained by it.
 FIT_SLACK = 0.3
 
+#: The least share of the cell's width a lit horizontal bar covers with ink (`_bar_fills`):
+#: a ghost bar passing the split here and there covers less.
+BAR_FILL_MIN = 0.55
+
 
 #: Where a lone digit's bars count as lit, between its background (counters) and its
 #: brightest bars: ghosts of LCDs stay below a third of the way.
@@ -1529,6 +1533,31 @@ def _model_iou(
     return float(np.logical_and(ink, model).sum() / n_ink) if n_ink else 0.0
 
 
+def _bar_fills(
+    binary: NDArray[np.uint8], cell: tuple[float, float], top: float, bottom: float,
+    lit: str, t: float,
+) -> dict[str, float]:  # fmt: skip
+    """The share of the cell's width that each lit horizontal bar (a, g, d) covers with ink,
+    a bar's thickness in from either side."""
+    x0, x1 = cell
+    hs, ws = binary.shape
+    tt = max(1.0, t)
+    e = FIT_SLACK * tt
+    centre = {"a": top + tt / 2, "g": (top + bottom) / 2, "d": bottom - tt / 2}
+    fills = {}
+    for s in lit:
+        if s not in centre:
+            continue
+        ya, yb = centre[s] - tt / 2 - e, centre[s] + tt / 2 + e
+        sub = binary[
+            _clip(ya, 0, hs - 1) : _clip(yb, 1, hs),
+            _clip(x0 + tt, 0, ws - 1) : _clip(x1 - tt, 1, ws),
+        ]
+        if sub.size:
+            fills[s] = float(sub.any(axis=0).mean())
+    return fills
+
+
 @dataclass(frozen=True)
 class DecodedCell:
     """One decoded cell: char ('' for blank), confidence, segment string, cell box in strip."""
@@ -1662,6 +1691,16 @@ def decode_strip(
             continue
         ch = CODE_TABLE.get(segment_code(segs), UNKNOWN)
         iou = _model_iou(bin_t, c, top, bottom, segs, t_est)
+        if not one_digit:
+            # A ghost or glow may pass the split over part of a horizontal bar only (a
+            # 4's unlit top bar read lit makes a 9 of it, an 8's unlit middle bar a 0 of
+            # it): a lit bar that leaves most of the cell's width dark is dropped where
+            # what is left is a digit.
+            fills = _bar_fills(bin_t, c, top, bottom, segs, t_est)
+            kept = "".join(s for s in segs if fills.get(s, 1.0) >= BAR_FILL_MIN)
+            if kept != segs and kept and CODE_TABLE.get(segment_code(kept)) is not None:
+                segs, ch = kept, CODE_TABLE[segment_code(kept)]
+                iou = _model_iou(bin_t, c, top, bottom, segs, t_est)
         conf_fit = float(np.clip((iou - 0.6) / 0.3, 0.0, 1.0))
         conf = conf_m**0.5 * conf_fit**0.7
         out.append(DecodedCell(ch, conf if ch != UNKNOWN else min(conf, 0.3), segs, c, ink))
