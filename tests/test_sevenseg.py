@@ -36,6 +36,7 @@ from digitcam.sevenseg import (
     _not_a_cell,
     _profile_band,
     _row_on_digits,
+    _same_window,
     _stack_halves,
     _without_edge_bars,
     brightest_channel,
@@ -235,6 +236,23 @@ def test_a_ghost_bar_lit_across_part_of_its_cell_is_not_a_bar() -> None:
     # then those bars, dark over most of the cell's width, are dropped: a 4 and a 0
     assert [(c.char, c.segments) for c in decoded] == [
         ("4", "bcfg"), ("8", "abcdefg"), ("0", "abcdef"), ("7", "abc")]  # fmt: skip
+
+
+def test_a_bar_on_the_frames_ground_over_a_bezel_is_not_in_the_displays_window() -> None:
+    # given a dark bezel (rows 50-119) holding a row of digits (rows 70-99), a dark bar of
+    # clutter standing on the light ground right over the bezel (rows 20-49), and a lone
+    # digit inside the bezel under the row (rows 102-117)
+    gray = np.full((160, 300), 200, np.uint8)
+    gray[50:120, 40:260] = 30
+    row = np.array([[60.0 + 25 * i, 70.0, 18.0, 30.0] for i in range(6)])
+    for x, y, w, h in row:
+        gray[int(y) : int(y + h), int(x) : int(x + w)] = 220
+    gray[20:50, 150:156] = 60
+    gray[102:118, 100:108] = 220
+    # then only the digit inside the bezel shares the row's window: both gaps are plain
+    # bezel, but the bar's own ground beside it is the frame's
+    assert not _same_window(gray, np.array([[150.0, 20.0, 6.0, 30.0]]), row)
+    assert _same_window(gray, np.array([[100.0, 102.0, 8.0, 16.0]]), row)
 
 
 def _tight_mask(text: str, pitch: int = 26) -> np.ndarray:
@@ -1068,6 +1086,8 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                 "'-929.5422' read '-929.5922'"),
         (80006, "a small VFD's 0 whose ghost middle bar passed the split across part of "
                 "it: '3932701' read '3932781'"),
+        (330578, "a bar of clutter on the frame's ground, standing on a display's bezel, "
+                 "read as the display's short line '1'"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:

@@ -182,6 +182,9 @@ SHADED_MARGIN = 0.25
 #: top and bottom lines, digit centres).
 STITCH_TOL = 0.15
 
+#: How far beside a lone cluster (in its heights) its ground is compared with a row's.
+SIDE_GROUND = 0.3
+
 #: Widest run, in digit heights, read as one cell when it is the strip's only run.
 LONE_CELL_MAX = 1.0
 
@@ -690,7 +693,18 @@ def _same_window(
     if r1 - r0 < 1:
         return True  # touching: nothing between them
     prof = gray[r0:r1, c0:c1].mean(axis=1)
-    return bool(np.ptp(prof) <= 0.35 * max(hi - lo, 1.0))
+    if np.ptp(prof) > 0.35 * max(hi - lo, 1.0):
+        return False
+    # the ground beside the lone cluster is the gap's too: a bar of clutter standing on
+    # the frame's ground right over a bezel has the bezel's plain dark below it
+    r0s, r1s = int(max(0, y)), int(min(hh, y + h))
+    side = np.concatenate([
+        gray[r0s:r1s, int(max(0, x - SIDE_GROUND * h)) : c0].ravel(),
+        gray[r0s:r1s, c1 : int(min(ww, x + w + SIDE_GROUND * h))].ravel(),
+    ])  # fmt: skip
+    if side.size == 0:
+        return True
+    return bool(abs(float(np.median(side)) - float(prof.mean())) <= 0.35 * max(hi - lo, 1.0))
 
 
 def find_rows(
