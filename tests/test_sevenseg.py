@@ -1088,6 +1088,8 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                 "it: '3932701' read '3932781'"),
         (330578, "a bar of clutter on the frame's ground, standing on a display's bezel, "
                  "read as the display's short line '1'"),
+        (330420, "a tilted two-line VFD whose upper line is read in two parts (their boxes'"
+                 " bottoms apart, the joined line's box overlapping the lower line's)"),
     ],
 )  # fmt: skip
 def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:
@@ -1096,6 +1098,42 @@ def test_hard_scenes_read_exactly_by_default(seed: int, why: str) -> None:
 
     scene = make_display_scene(seed)
     assert read_frame(scene.image, load_model(), ReaderConfig()).text == scene.text, why
+
+
+def _tilted_line(
+    x: int, y: int, text: str, *, rise: int = 4, w: int = 40, h: int = 60
+) -> tuple[Box, tuple[Glyph, ...], float]:
+    """A segment line whose glyphs (w x h, set w + 4 apart) rise `rise` px each."""
+    glyphs = tuple(
+        Glyph(Box(x + i * (w + 4), y - i * rise, w, h), c, 0.9, ((c, 0.9),), GlyphKind.SEGMENTS)
+        for i, c in enumerate(text)
+    )
+    x2 = max(g.box.x2 for g in glyphs)
+    y0, y2 = min(g.box.y for g in glyphs), max(g.box.y2 for g in glyphs)
+    return Box(x, y0, x2 - x, y2 - y0), glyphs, 0.9 * len(text)
+
+
+def test_two_readings_of_a_tilted_line_are_joined_where_their_glyphs_agree() -> None:
+    # given a line rising 4 px a digit (60 px digits) read as '3316144' and, from its
+    # right-hand digits, as '1447': their boxes' bottoms lie 20 px apart
+    left = _tilted_line(100, 200, "3316144")
+    right = _tilted_line(100 + 4 * 44, 200 - 4 * 4, "1447")
+    assert abs(left[0].y2 - right[0].y2) > 0.15 * 60
+    # then the digits they share lie on one baseline, and the line is joined
+    assert ["".join(g.char for g in gl) for _b, gl, _s in stitch_lines([left, right])] == [
+        "33161447"
+    ]
+
+
+def test_two_lines_of_a_tilted_display_are_two_places() -> None:
+    # given a tilted two-line display: lines of 60 px digits, 58 px apart, rising 4 px a
+    # digit, whose boxes overlap by more than a quarter while their glyphs do not
+    upper = _tilted_line(100, 200, "33161447")
+    lower = _tilted_line(150, 258, "0034647")
+    assert upper[0].overlap(lower[0]) > 0.25
+    # then both are read
+    assert sorted("".join(g.char for g in gl) for _b, gl, _s in resolve([upper, lower])) == [
+        "0034647", "33161447"]  # fmt: skip
 
 
 def test_two_readings_that_each_lost_an_end_of_a_line_are_joined() -> None:

@@ -1556,9 +1556,27 @@ def _resolve_overlaps(
             order.insert(k, order.pop(more))
     kept: list[int] = []
     for i in order:
-        if not any(lines[i][0].overlap(lines[j][0]) > 0.25 for j in kept):
+        if not any(_same_place_lines(lines[i], lines[j]) for j in kept):
             kept.append(i)
     return [lines[i] for i in kept]
+
+
+def _same_place_lines(
+    a: tuple[Box, tuple[Glyph, ...], float], b: tuple[Box, tuple[Glyph, ...], float]
+) -> bool:
+    """Whether two lines read one place: their boxes overlap by more than a quarter of the
+    smaller, and so do their glyphs (the boxes of two lines of a tilted display overlap
+    where their glyphs do not)."""
+    if a[0].overlap(b[0]) <= LINE_OVERLAP:
+        return False
+    inter = sum(g.box.intersection(h.box) for g in a[1] for h in b[1])
+    area = min(sum(g.box.area for g in a[1]), sum(h.box.area for h in b[1]))
+    return inter > LINE_OVERLAP * max(1, area)
+
+
+#: How much (a share of the smaller) two lines' boxes, and their glyphs' boxes, overlap
+#: where they are two readings of one place.
+LINE_OVERLAP = 0.25
 
 
 #: An image this small (px, its longer side) and upright (height / width) may be a crop of

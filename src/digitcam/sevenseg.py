@@ -2379,8 +2379,6 @@ def stitch_lines(
             # a on the left, b on the right, on one baseline, overlapping
             if not (ba.x < bb.x - 0.3 * h and ba.x2 < bb.x2 - 0.3 * h and ba.x2 > bb.x + 0.2 * h):
                 continue
-            if abs(ba.y2 - bb.y2) > STITCH_TOL * h or abs(ba.y - bb.y) > STITCH_TOL * h:
-                continue
             # the digits both read: a's last k and b's first k, one over the other
             ia = [m for m, p in enumerate(da) if any(_same_place(p.box, q.box) for q in db)]
             ib = [m for m, q in enumerate(db) if any(_same_place(p.box, q.box) for p in da)]
@@ -2390,6 +2388,14 @@ def stitch_lines(
             if ia != list(range(len(da) - k, len(da))) or ib != list(range(k)):
                 continue
             if any(da[m].char != db[n].char for m, n in zip(ia, ib, strict=True)):
+                continue
+            # on one baseline where they overlap (a tilted line's boxes are not: the longer
+            # reading's box reaches further down at its far end)
+            if any(
+                abs(da[m].box.y2 - db[n].box.y2) > STITCH_TOL * h
+                or abs(da[m].box.y - db[n].box.y) > STITCH_TOL * h
+                for m, n in zip(ia, ib, strict=True)
+            ):
                 continue
             head = tuple(g for g in ga if g.box.cx < da[ia[0]].box.cx)
             joined = head + gb
