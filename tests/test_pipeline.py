@@ -16,9 +16,15 @@ from digitcam.classify import load_model
 from digitcam.config import ReaderConfig
 from digitcam.errors import InputError
 from digitcam.metrics import levenshtein
-from digitcam.pipeline import _fused_text, _without_stray_clutter, classify_cell, read_frame
+from digitcam.pipeline import (
+    _cut_by_frame,
+    _fused_text,
+    _without_stray_clutter,
+    classify_cell,
+    read_frame,
+)
 from digitcam.segment import Unit
-from digitcam.types import Box, Polarity
+from digitcam.types import Box, Glyph, Polarity
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PI_PAGE = DATA / "real" / "simpleocr_pi_digits"
@@ -1193,3 +1199,20 @@ def test_the_cell_model_only_reads_a_crop_the_other_readers_find_nothing_in(mode
     # then the cell model changes nothing
     with_cells = read_frame(img, model, cell_model=load_cell_model())
     assert with_cells.text == read_frame(img, model).text == "4096"
+
+
+def _row_of_ones(y: int, h: int, n: int) -> tuple[Glyph, ...]:
+    return tuple(Glyph(Box(100 + 30 * i, y, 24, h), "1", 1.0) for i in range(n))
+
+
+def test_a_line_cut_by_the_frames_top_or_bottom_edge_is_no_reading() -> None:
+    # given a 480-px frame: letters cut by its bottom edge (26 px glyphs reaching row 480),
+    # a line cut at its top, one whose glyphs only one of four reaches the edge, and a crop
+    # around a line (glyphs 300 px, touching both edges)
+    assert _cut_by_frame(_row_of_ones(454, 26, 4), 480)
+    assert _cut_by_frame(_row_of_ones(0, 30, 3), 480)
+    partly = (*_row_of_ones(440, 30, 3), Glyph(Box(200, 452, 24, 28), "1", 1.0))
+    assert not _cut_by_frame(partly, 480)
+    assert not _cut_by_frame(_row_of_ones(200, 30, 3), 480)
+    # then only the cut lines are dropped, not a crop around a line
+    assert not _cut_by_frame(_row_of_ones(0, 300, 3), 300)

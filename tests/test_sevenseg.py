@@ -1088,6 +1088,8 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                 "it: '3932701' read '3932781'"),
         (330578, "a bar of clutter on the frame's ground, standing on a display's bezel, "
                  "read as the display's short line '1'"),
+        (330245, "a display showing a lone 0, and letters cut by the frame's bottom edge "
+                 "read as '111717' by the printed reader"),
         (330420, "a tilted two-line VFD whose upper line is read in two parts (their boxes'"
                  " bottoms apart, the joined line's box overlapping the lower line's)"),
     ],

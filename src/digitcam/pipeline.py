@@ -108,6 +108,9 @@ SIGNED_PAIR_CONFIDENCE = 0.8
 # two glyphs of one height, is as much a sign of a number; two of three neighbours agreeing
 # on each digit is enough.
 POINTED_PAIR_CONFIDENCE = 0.65
+#: A line cut by the frame's top or bottom edge is dropped where its glyphs are at most this
+#: share of the frame's height (else the image is a crop around the line).
+CUT_LINE_SHARE = 0.3
 #: A line of at most this many glyphs that touches the frame's left or right side is dropped.
 EDGE_SHORT_LINE = 3
 
@@ -1614,6 +1617,16 @@ def _drop_edge_marks(
     return out
 
 
+def _cut_by_frame(glyphs: tuple[Glyph, ...], height: int) -> bool:
+    """Whether most of a line's glyphs run into the frame's top or bottom edge, in a frame
+    far taller than they are (not a crop around the line): characters cut off there (a
+    word's capitals read as '111717') are no sure reading, and would displace a reading
+    elsewhere in `resolve`."""
+    cut = sum(1 for g in glyphs if g.box.y <= 0 or g.box.y2 >= height)
+    tall = max(g.box.h for g in glyphs)
+    return cut > 0 and cut >= 0.5 * len(glyphs) and tall <= CUT_LINE_SHARE * height
+
+
 def _one_cell_image(gray: NDArray[np.uint8], min_px: int) -> bool:
     """Whether an image may be a crop of one digit: small, upright, and holding shapes."""
     h, w = gray.shape[:2]
@@ -1697,6 +1710,7 @@ def read_frame(
     if cfg.seven_segment:
         candidates += read_segment_displays(gray, cfg, image=image, raw=raw)
     t5 = clock()
+    candidates = [c for c in candidates if not _cut_by_frame(c[1], gray.shape[0])]
     kept = _drop_edge_marks(resolve(candidates), gray.shape[1])
     if not kept and cfg.seven_segment and _one_cell_image(gray, cfg.min_glyph_px):
         # a crop of one display digit (a dataset's, or cut by the user): its bars touch the
