@@ -1090,6 +1090,8 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                  "read as the display's short line '1'"),
         (330245, "a display showing a lone 0, and letters cut by the frame's bottom edge "
                  "read as '111717' by the printed reader"),
+        (330364, "a backlit LCD's upper line: one lit 0 beside four blank cells whose "
+                 "ghosts read '8888'"),
         (330420, "a tilted two-line VFD whose upper line is read in two parts (their boxes'"
                  " bottoms apart, the joined line's box overlapping the lower line's)"),
     ],
@@ -1136,6 +1138,23 @@ def test_two_lines_of_a_tilted_display_are_two_places() -> None:
     # then both are read
     assert sorted("".join(g.char for g in gl) for _b, gl, _s in resolve([upper, lower])) == [
         "0034647", "33161447"]  # fmt: skip
+
+
+def test_a_displays_blank_cells_beside_its_one_lit_digit_are_no_line() -> None:
+    # given a display's upper line showing one lit 0 (decoded with a display's evidence,
+    # 1.0) right of four blank cells whose ghosts decode as 8s without it (0.6), over a
+    # line of eight digits
+    def seg_line(x: int, y: int, text: str, conf: float) -> tuple[Box, tuple[Glyph, ...], float]:
+        gl = tuple(Glyph(Box(x + 48 * i, y, 40, 66), c, conf, ((c, conf),), GlyphKind.SEGMENTS)
+                   for i, c in enumerate(text))  # fmt: skip
+        return Box(x, y, 48 * len(text) - 8, 66), gl, conf * len(text) * 8
+
+    ghosts = seg_line(228, 224, "8888", 0.6)
+    lit = seg_line(228 + 4 * 48, 224, "0", 1.0)
+    lower = seg_line(84, 330, "86564989", 1.0)
+    # then the ghosts' line is dropped, the lit digit and the lower line read
+    read = sorted("".join(g.char for g in gl) for _b, gl, _s in resolve([ghosts, lit, lower]))
+    assert read == ["0", "86564989"]
 
 
 def test_two_readings_that_each_lost_an_end_of_a_line_are_joined() -> None:

@@ -1009,7 +1009,15 @@ def _ghost_eights(kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list
     """Segment lines of unsure 8s only (no display evidence: `NO_EVIDENCE_FACTOR`) on the
     row of a display line, beside it: a display's blank cells, whose unlit bars glow (a
     VFD's ghosts), decoded as 8s. A display's digits on one row are one line."""
-    displays = [b for b, g, _ in kept if _n_digits(g) >= 3 and (_segments_only(g) or b in agreed)]
+    # (or a lit digit read with a display's evidence: a display's one lit digit beside its
+    # blank cells)
+    displays = [
+        b
+        for b, g, _ in kept
+        if (_n_digits(g) >= 3 and (_segments_only(g) or b in agreed))
+        or (_segments_only(g) and any(x.char.isdigit() and x.confidence > NO_EVIDENCE_FACTOR
+                                      and x.char != "8" for x in g))
+    ]  # fmt: skip
     out = set()
     for b, g, _ in kept:
         digits = [x for x in g if x.char.isdigit()]
