@@ -1009,15 +1009,11 @@ def _ghost_eights(kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list
     """Segment lines of unsure 8s only (no display evidence: `NO_EVIDENCE_FACTOR`) on the
     row of a display line, beside it: a display's blank cells, whose unlit bars glow (a
     VFD's ghosts), decoded as 8s. A display's digits on one row are one line."""
-    # (or a lit digit read with a display's evidence: a display's one lit digit beside its
-    # blank cells)
     displays = [
         b
         for b, g, _ in kept
-        if (_n_digits(g) >= 3 and (_segments_only(g) or b in agreed))
-        or (_segments_only(g) and any(x.char.isdigit() and x.confidence > NO_EVIDENCE_FACTOR
-                                      and x.char != "8" for x in g))
-    ]  # fmt: skip
+        if (_n_digits(g) >= 3 and (_segments_only(g) or b in agreed)) or _sure_lit_digit(g)
+    ]
     out = set()
     for b, g, _ in kept:
         digits = [x for x in g if x.char.isdigit()]
@@ -1036,6 +1032,14 @@ def _ghost_eights(kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list
             ):
                 out.add(b)
     return out
+
+
+def _sure_lit_digit(glyphs: tuple[Glyph, ...]) -> bool:
+    """Whether a segment line holds a digit other than 8 read with a display's evidence
+    (above `NO_EVIDENCE_FACTOR`): a display's one lit digit beside its blank cells."""
+    return _segments_only(glyphs) and any(
+        g.char.isdigit() and g.char != "8" and g.confidence > NO_EVIDENCE_FACTOR for g in glyphs
+    )
 
 
 def _short_segment_clutter(
@@ -1572,6 +1576,11 @@ def _resolve_overlaps(
     return [lines[i] for i in kept]
 
 
+#: How much (a share of the smaller) two lines' boxes, and their glyphs' boxes, overlap
+#: where they are two readings of one place.
+LINE_OVERLAP = 0.25
+
+
 def _same_place_lines(
     a: tuple[Box, tuple[Glyph, ...], float], b: tuple[Box, tuple[Glyph, ...], float]
 ) -> bool:
@@ -1583,11 +1592,6 @@ def _same_place_lines(
     inter = sum(g.box.intersection(h.box) for g in a[1] for h in b[1])
     area = min(sum(g.box.area for g in a[1]), sum(h.box.area for h in b[1]))
     return inter > LINE_OVERLAP * max(1, area)
-
-
-#: How much (a share of the smaller) two lines' boxes, and their glyphs' boxes, overlap
-#: where they are two readings of one place.
-LINE_OVERLAP = 0.25
 
 
 #: An image this small (px, its longer side) and upright (height / width) may be a crop of

@@ -693,7 +693,8 @@ def _same_window(
     if r1 - r0 < 1:
         return True  # touching: nothing between them
     prof = gray[r0:r1, c0:c1].mean(axis=1)
-    if np.ptp(prof) > 0.35 * max(hi - lo, 1.0):
+    tol = 0.35 * max(hi - lo, 1.0)
+    if np.ptp(prof) > tol:
         return False
     # the ground beside the lone cluster is the gap's too: a bar of clutter standing on
     # the frame's ground right over a bezel has the bezel's plain dark below it
@@ -704,7 +705,7 @@ def _same_window(
     ])  # fmt: skip
     if side.size == 0:
         return True
-    return bool(abs(float(np.median(side)) - float(prof.mean())) <= 0.35 * max(hi - lo, 1.0))
+    return bool(abs(float(np.median(side)) - float(prof.mean())) <= tol)
 
 
 def find_rows(
@@ -1704,7 +1705,6 @@ def decode_strip(
             out.append(DecodedCell(UNKNOWN, 0.0, segs, c, ink))
             continue
         ch = CODE_TABLE.get(segment_code(segs), UNKNOWN)
-        iou = _model_iou(bin_t, c, top, bottom, segs, t_est)
         if not one_digit:
             # A ghost or glow may pass the split over part of a horizontal bar only (a
             # 4's unlit top bar read lit makes a 9 of it, an 8's unlit middle bar a 0 of
@@ -1714,7 +1714,7 @@ def decode_strip(
             kept = "".join(s for s in segs if fills.get(s, 1.0) >= BAR_FILL_MIN)
             if kept != segs and kept and CODE_TABLE.get(segment_code(kept)) is not None:
                 segs, ch = kept, CODE_TABLE[segment_code(kept)]
-                iou = _model_iou(bin_t, c, top, bottom, segs, t_est)
+        iou = _model_iou(bin_t, c, top, bottom, segs, t_est)
         conf_fit = float(np.clip((iou - 0.6) / 0.3, 0.0, 1.0))
         conf = conf_m**0.5 * conf_fit**0.7
         out.append(DecodedCell(ch, conf if ch != UNKNOWN else min(conf, 0.3), segs, c, ink))
