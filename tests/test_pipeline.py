@@ -685,6 +685,8 @@ def test_segment_readings_of_clutter_beside_printed_numbers_are_not_read(
         (20271, False, "'7-60-1-29': the first minus a candidate, the 7 left alone"),
         (20291, False, "a short line '273' whose 7 touched the card's top edge ('203')"),
         (20187, False, "'19.6' in a box drawn around it, whose sides read '611'"),
+        (20006, False, "heavy print set tight, its only free glyph a 1: '98' cut in pieces"),
+        (30282, True, "heavy print, its only free glyph a 1: pieces cut too fine read '-00'"),
     ],
 )
 def test_hard_printed_scenes_read_exactly(model, heldout_faces, seed, held_out, why):
