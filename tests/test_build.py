@@ -54,3 +54,36 @@ def test_a_segment_one_is_labelled_by_the_cell_it_lights():
     assert match_unit(Box(232, 51, 7, 38), cell, cells=True) is None  # an 8's bars are no 1
     # printed truth boxes are ink: a narrow unit inside a 1's box is no label
     assert match_unit(Box(216, 51, 7, 38), cell) is None
+
+
+WORD = (("T", Box(100, 50, 20, 30)), ("e", Box(122, 58, 16, 22)), ("O", Box(140, 50, 22, 30)))
+
+
+@pytest.mark.parametrize(
+    ("box", "expected"),
+    [
+        (Box(100, 50, 20, 30), NOT_GLYPH),  # a whole T: its stem and bar read as a 7
+        (Box(121, 57, 17, 23), NOT_GLYPH),  # a whole e, a pixel off
+        (Box(140, 50, 22, 30), None),  # an O is a 0 in some faces: never against a digit
+        (Box(136, 50, 26, 30), None),  # an e merged into the O touches the look-alike
+        (Box(100, 50, 8, 30), None),  # a piece of the T (its stem alone is a 1)
+        (Box(300, 50, 20, 30), None),  # clutter: the number scenes hold plenty
+    ],
+)
+def test_label_word_unit(box, expected):
+    from digitcam.build import label_word_unit
+
+    assert label_word_unit(box, WORD) == expected
+
+
+def test_word_scene_units_are_letters_labelled_not_a_glyph():
+    from digitcam import synth
+    from digitcam.build import WORD_LOOKALIKES, word_scene_glyphs
+
+    train, _ = synth.split_faces(synth.printed_faces())
+    data = word_scene_glyphs(range(7_300_000, 7_300_010), faces=train)
+    assert data.images.shape == (len(data.labels), 20, 20)
+    assert len(data.labels) >= 20, "ten scenes of words give letters to learn from"
+    assert set(data.labels) == {NOT_GLYPH}
+    assert "T" not in WORD_LOOKALIKES
+    assert {"O", "o", "l", "I", "S", "B"} <= set(WORD_LOOKALIKES)

@@ -198,3 +198,39 @@ def test_the_shipped_cell_model_loads_and_a_glyph_model_is_no_cell_model(tmp_pat
     # a glyph model given as a cell model is refused, naming what it is
     with pytest.raises(ModelError, match="reads glyphs"):
         load_cell_model(default_model_path())
+
+
+def test_extend_knn_adds_centres_to_a_class_and_keeps_the_rest(tmp_path):
+    from digitcam.classify import extend_knn
+
+    # given a KNN model of clusters a/b/c, and new samples of "a" far from its cluster
+    x, y = _blobs(0)
+    model = train_model(x, y, spec=SPEC, classifier="knn", k=3, provenance={"made": "test"})
+    far = np.array([10, -10, 10, -10], np.float32)
+    rng = np.random.default_rng(3)
+    extra = (far + rng.normal(0, 0.3, (40, 4))).astype(np.float32)
+    # when 5 centres of them are added to "a"
+    ext = extend_knn(model, extra, "a", prototypes=5, provenance={"made": "test", "then": "x"})
+    # then the old samples are all still there, plus 5 of "a"
+    old, new = model.classifier, ext.classifier
+    assert len(new.samples) == len(old.samples) + 5
+    assert np.array_equal(new.samples[: len(old.samples)], old.samples)
+    assert (new.labels[len(old.labels) :] == model.classes.index("a")).all()
+    # and a point there now reads "a", the old clusters read as before, also after a save
+    back = load_model(save_model(ext, tmp_path / "ext.npz"))
+    assert back.predict(far[None]).chars[0] == "a"
+    xt, _yt = _blobs(1)
+    assert list(back.predict(xt).chars) == list(model.predict(xt).chars)
+    assert back.provenance["then"] == "x"
+
+
+def test_extend_knn_refuses_an_svm_and_an_unknown_class():
+    from digitcam.classify import extend_knn
+
+    x, y = _blobs(0)
+    svm = train_model(x, y, spec=SPEC, classifier="svm")
+    with pytest.raises(ModelError, match="KNN"):
+        extend_knn(svm, x[:5], "a", prototypes=2)
+    knn = train_model(x, y, spec=SPEC, classifier="knn")
+    with pytest.raises(ModelError, match="not one of the classes"):
+        extend_knn(knn, x[:5], "z", prototypes=2)

@@ -1,4 +1,4 @@
-"""`digitcam dataset|train|eval|label` end to end, and their one-line errors."""
+"""`digitcam dataset|train|eval|label|extend-model` end to end, and their one-line errors."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from digitcam.dataset import load_dataset
+from digitcam.types import NOT_GLYPH
 
 DATA = Path("/work/shared/data")
 for cand in (Path(__file__).resolve().parents[2] / "shared" / "data", DATA):
@@ -193,3 +194,25 @@ def test_label_of_an_uncertain_folder(tmp_path: Path) -> None:
     r = _run("label", tmp_path / "unc", "--ui", "terminal", "--out", out, stdin="1\n")
     assert r.returncode == 0, r.stderr
     assert load_dataset(out).labels == ("1",)
+
+
+def test_extend_model_adds_word_letters_to_not_a_glyph(tmp_path: Path) -> None:
+    from digitcam.classify import default_model_path, load_model
+
+    # given the shipped KNN model, extended by the letters of 6 word scenes (3 centres)
+    out = tmp_path / "ext.npz"
+    r = _run("extend-model", default_model_path(), "--out", out, "--words", "6",
+             "--prototypes", "3", "--seed", "4")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    # then the new file has 3 more "not a glyph" samples and says how it was made
+    base, ext = load_model(), load_model(out)
+    assert len(ext.classifier.labels) == len(base.classifier.labels) + 3
+    assert set(ext.classifier.labels[-3:].tolist()) == {ext.classes.index(NOT_GLYPH)}
+    assert ext.provenance["then"].startswith("digitcam extend-model --seed 4 --words 6")
+    assert ext.provenance["command"] == base.provenance["command"]
+
+
+def test_extend_model_of_a_file_that_is_no_model_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.npz"
+    bad.write_text("not a model")
+    _one_line_error(_run("extend-model", bad, "--words", "2"), "bad.npz")

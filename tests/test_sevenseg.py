@@ -1053,8 +1053,6 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
                  "that is not there: the 4s, blown up, read again at one height"),
         (33138, "a row whose height change, fitted to its full-height digits, leaves a 7 "
                 "unread"),
-        (100053, "a display's first digit the segment reader lost, read surely by the "
-                 "printed reader"),
         (90094, "a two-line display's short line '-6', smaller than half the box of its "
                 "tilted long line, but over half its digits' height"),
         (100134, "a two-line display's lone digit over a line the printed reader won, "

@@ -350,3 +350,21 @@ def test_box_contrast_of_blank_region_is_zero() -> None:
     img = np.full((20, 20, 3), 128, np.uint8)
     assert synth.box_contrast(img, Box(2, 2, 10, 10)) == 0.0
     assert synth.box_contrast(img, Box(30, 30, 5, 5)) == 0.0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_word_is_letters_in_one_case_style(seed: int) -> None:
+    w = synth.random_word(np.random.default_rng(seed), min_len=2, max_len=7)
+    assert 2 <= len(w) <= 7
+    assert w.isalpha()
+    assert w.isascii()
+    assert w in (w.lower(), w.upper(), w.capitalize())
+
+
+def test_make_scene_prints_given_texts(faces: list[synth.FontFace]) -> None:
+    words = synth.make_scene(5, faces=faces, texts=["Total", "kWh"])
+    assert words.lines == ("Total", "kWh")
+    assert "".join(c for c, _ in words.boxes) == "TotalkWh"
+    assert all(b.w > 0 and b.h > 0 for _, b in words.boxes)
+    with pytest.raises(ValueError, match="texts"):
+        synth.make_scene(5, faces=faces, texts=[" "])

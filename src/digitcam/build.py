@@ -23,11 +23,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from digitcam import __version__
-from digitcam.classify import Model, train_model
+from digitcam.classify import Model, extend_knn, train_model
 from digitcam.config import ReaderConfig
+from digitcam.errors import ModelError
 from digitcam.features import FeatureSpec, glyph_features, normalize_glyph
 from digitcam.pipeline import glyph_leaves, segment_frame
 from digitcam.preprocess import denoise, to_gray
+from digitcam.synth import DIGIT_LOOKALIKES
 from digitcam.types import DIGITS, NOT_GLYPH, Box
 
 #: The default feature spec of the shipped model (chosen by measurement; see README).
@@ -175,6 +177,111 @@ def display_scene_glyphs(seeds: Iterable[int]) -> GlyphSet:
         return synth7.make_display_scene(seed)
 
     return scene_glyphs(seeds, faces=None, make_scene=make, cells=True)
+
+
+#: Letters a word scene's unit may be without being labelled "not a glyph": shaped like a
+#: digit in some faces (`synth.DIGIT_LOOKALIKES`), so no shape of theirs may count against
+#: one. The T is not among them: its bar and upright stem read as a 7 at full confidence
+#: (measured on label words beside numbers), and no 7's stroke stands upright.
+WORD_LOOKALIKES = "".join(c for c in DIGIT_LOOKALIKES if c != "T")
+
+
+def label_word_unit(box: Box, truth: Sequence[tuple[str, Box]]) -> str | None:
+    """Label a unit cut from a scene of words (`word_scene_glyphs`).
+
+    Returns:
+        NOT_GLYPH for a whole letter that is no digit look-alike; None for anything touching
+        a look-alike letter, for a piece of a letter or two letters merged (a stem cut off
+        an "m" is a "1"), and for clutter (which the number scenes hold plenty of).
+    """
+    hit = None
+    for ch, t in truth:
+        ix = max(0, min(box.x2, t.x2) - max(box.x, t.x))
+        iy = max(0, min(box.y2, t.y2) - max(box.y, t.y))
+        if ix * iy == 0:
+            continue
+        if ch in WORD_LOOKALIKES or hit is not None:
+            return None
+        hit = (ch, t)
+    if hit is None:
+        return None
+    t = hit[1]
+    centred = t.x <= box.cx <= t.x2 and t.y <= box.cy <= t.y2 and box.x <= t.cx <= box.x2
+    similar = 0.75 <= box.h / max(t.h, 1) <= 1.33 and abs(box.w - t.w) <= max(3, 0.25 * t.h)
+    return NOT_GLYPH if centred and similar else None
+
+
+def word_scene_glyphs(seeds: Iterable[int], *, faces: Sequence[object]) -> GlyphSet:
+    """Units the reader cuts from camera scenes whose cards bear words, not numbers.
+
+    Labels beside a number ("Total", "kWh") are the clutter the camera scenes hold least
+    of: their letters read as digits at full confidence ("TOTAL" as 707.4) where the model
+    has seen none. Each scene prints one to three `synth.random_word`s.
+    """
+    from digitcam import synth
+
+    cfg = ReaderConfig()
+    images: list[NDArray[np.float32]] = []
+    labels: list[str] = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        words = [synth.random_word(rng) for _ in range(int(rng.integers(1, 4)))]
+        scene = synth.make_scene(rng, faces=faces, texts=words)  # type: ignore[arg-type]
+        det = segment_frame(denoise(to_gray(scene.image)), cfg)
+        for line in det.lines:
+            for u in glyph_leaves(line.units):
+                lab = label_word_unit(u.box, scene.boxes)
+                if lab is not None:
+                    images.append(normalize_glyph(u.patch))
+                    labels.append(lab)
+    arr = np.stack(images) if images else np.zeros((0, 20, 20), np.float32)
+    return GlyphSet(arr, tuple(labels))
+
+
+def add_word_rejects(
+    model: Model,
+    *,
+    seed: int = 0,
+    n_words: int = 700,
+    prototypes: int = 300,
+    progress: Callable[[str], None] | None = None,
+) -> Model:
+    """The model with the letters of word scenes added to its "not a glyph" class.
+
+    Its digits and clutter samples stay as they are (the reader's rules are measured
+    against them); `prototypes` k-means centres of the letters the reader cuts from
+    `n_words` scenes of words (`word_scene_glyphs`, training faces only) join them.
+
+    Args:
+        model: a KNN model with a NOT_GLYPH class (the shipped one).
+        seed: seeds the scenes (apart from every other build's) and the k-means.
+        n_words: scenes of words to segment.
+        prototypes: centres added.
+        progress: called with a status line now and then.
+    """
+    from digitcam import synth
+
+    say = progress or (lambda _msg: None)
+    train_faces, _ = synth.split_faces(synth.printed_faces())
+    base = seed * 1_000_003 + 5_000_000
+    words = word_scene_glyphs(range(base, base + n_words), faces=train_faces)
+    say(f"word scenes: {len(words.labels)} letters")
+    if not words.labels:
+        raise ModelError("the word scenes gave no letters to add")
+    provenance = {
+        **model.provenance,
+        "then": f"digitcam extend-model --seed {seed} --words {n_words} --prototypes {prototypes}",
+        "words": f"{len(words.labels)} letters the reader cut from {n_words} scenes of "
+        "words (synth.random_word) in the training faces, as 'not a glyph'",
+    }
+    return extend_knn(
+        model,
+        glyph_features(words.images, model.spec),
+        NOT_GLYPH,
+        prototypes=prototypes,
+        seed=seed,
+        provenance=provenance,
+    )
 
 
 def build_default_model(

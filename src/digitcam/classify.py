@@ -19,7 +19,7 @@ import json
 import os
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -419,6 +419,55 @@ def train_model(
         provenance=dict(provenance or {}),
         projection=projection,
     )
+
+
+def extend_knn(
+    model: Model,
+    x: NDArray[np.float32],
+    label: str,
+    *,
+    prototypes: int,
+    seed: int = 0,
+    provenance: dict[str, Any] | None = None,
+) -> Model:
+    """A KNN model with `prototypes` k-means centres of `x` added to class `label`.
+
+    The model's own samples, scaling, projection and novelty scale stay as they are: the
+    new centres change a reading only where they are nearer than every old sample.
+
+    Args:
+        model: a KNN model.
+        x: N x D float32 features (the model's spec), N >= `prototypes`.
+        label: one of the model's classes.
+        prototypes: centres to add (all of `x` when it has no more rows).
+        seed: seeds the k-means.
+        provenance: the new model's provenance (default: the old one's).
+
+    Raises:
+        ModelError: not a KNN model, an unknown class, or no samples.
+    """
+    if not isinstance(model.classifier, KNNClassifier):
+        raise ModelError("only a KNN model can take more samples; this one is an SVM")
+    if label not in model.classes:
+        raise ModelError(f"label {label!r} is not one of the classes {model.classes}")
+    z = model.scale(x)
+    if len(z) == 0:
+        raise ModelError("no samples to add")
+    c = model.classes.index(label)
+    zs, _ = _prototypes(z, np.full(len(z), c, np.int32), {"*": int(prototypes)}, seed=seed)
+    old = model.classifier
+    # stored as float16, like a saved model's samples: the extended model is the same
+    # whether used at once or after a save and load
+    samples = np.vstack([old.samples, zs.astype(np.float16).astype(np.float32)])
+    knn = KNNClassifier(
+        samples,
+        np.concatenate([old.labels, np.full(len(zs), c, np.int32)]),
+        old.n_classes,
+        k=old.k,
+        novelty_scale=old.novelty_scale,
+    )
+    prov = dict(model.provenance if provenance is None else provenance)
+    return replace(model, classifier=knn, provenance=prov, path=None)
 
 
 def _prototypes(

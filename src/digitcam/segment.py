@@ -44,9 +44,6 @@ STRONG_MINUS_CY = 0.64
 #: this far above its neighbourhood and the paper joins ink it touches.
 WEAK_LOCAL = 0.06
 WEAK_LEVEL = 0.2
-#: A free glyph narrower than this share of its height is a 1, whose width says nothing of
-#: its line's other digits.
-ONE_WIDTH = 0.5
 
 
 @dataclass(frozen=True)
@@ -804,12 +801,8 @@ def _refine_at(
         if gy1 - gy0 >= 0.6 * lh:
             glyph_inks.append(ink)
     ink_ref = small_median(glyph_inks) if glyph_inks else contrast
-    sized = [(w, h) for (_, _, w, h, _, _) in pending if h >= 0.6 * lh and 0.3 < w / h < 0.95]
-    est_w = small_median([w for w, _ in sized]) if sized else 0.62 * lh
-    if len(sized) == 1 and sized[0][0] < ONE_WIDTH * sized[0][1]:
-        # The line's only free glyph is a 1, and the rest are fused (heavy print set
-        # tight): its width would cut "990" into five pieces, never three.
-        est_w = max(est_w, 0.62 * lh)
+    widths = [w for (_, _, w, h, _, _) in pending if h >= 0.6 * lh and 0.3 < w / h < 0.95]
+    est_w = small_median(widths) if widths else 0.62 * lh
     for gx, gy, gw, gh, sub, ink in pending:
         rel_h = gh / lh
         if rel_h >= 0.6:

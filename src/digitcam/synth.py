@@ -24,6 +24,7 @@ import hashlib
 import itertools
 import math
 import os
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -609,6 +610,28 @@ def random_digit_text(rng: SeedLike, *, min_len: int = 3, max_len: int = 10) -> 
     return "-".join(_digits(rng, k, lead_zero=True) for k in sizes)
 
 
+def random_word(rng: SeedLike, *, min_len: int = 2, max_len: int = 7) -> str:
+    """A word-like run of letters, as labels beside a number show them ("Total", "kWh").
+
+    Lower case, capitalised or all capitals; any letter, digit look-alikes included (a
+    word's "o" is as round as a 0: what tells them apart is the word around it).
+
+    Args:
+        rng: seed or generator.
+        min_len: shortest length (>= 1).
+        max_len: longest length (>= min_len).
+    """
+    rng = _as_rng(rng)
+    if min_len < 1 or max_len < min_len:
+        raise ValueError(f"need 1 <= min_len <= max_len, got {min_len}, {max_len}")
+    n = int(rng.integers(min_len, max_len + 1))
+    word = "".join(rng.choice(list(string.ascii_lowercase), size=n))
+    case = float(rng.random())
+    if case < 0.3:
+        return word.upper()
+    return word.capitalize() if case < 0.75 else word
+
+
 # --------------------------------------------------------------------------------------------
 # Colours, backgrounds, camera effects
 # --------------------------------------------------------------------------------------------
@@ -1118,6 +1141,7 @@ def make_scene(
     n_lines: int | None = None,
     polarity: Polarity | str | None = None,
     difficulty: str = "camera",
+    texts: Sequence[str] | None = None,
 ) -> Scene:
     """A camera-like frame of printed digit strings on one or two cards, with ground truth.
 
@@ -1140,6 +1164,8 @@ def make_scene(
         n_lines: number of text lines (default random 1-3).
         polarity: force every card's polarity, or None for random.
         difficulty: "camera" or "clean".
+        texts: the lines to print instead of random numbers (e.g. `random_word`s: the
+            model learns from such scenes what a word's letters look like once cut).
 
     Returns:
         `Scene` with an HxWx3 uint8 BGR image.
@@ -1155,10 +1181,16 @@ def make_scene(
         raise ValueError(f"size must be at least 64x64, got {W}x{H}")
     clean = difficulty == "clean"
     pol = _parse_polarity(polarity)
-    n = int(n_lines) if n_lines is not None else int(rng.choice([1, 2, 3], p=[0.4, 0.35, 0.25]))
-    if n < 1:
-        raise ValueError(f"n_lines must be >= 1, got {n}")
-    texts = [random_digit_text(rng) for _ in range(n)]
+    if texts is not None:
+        texts = [str(t) for t in texts]
+        n = len(texts)
+        if n < 1 or not all(t.strip() for t in texts):
+            raise ValueError("texts must hold at least one non-blank line")
+    else:
+        n = int(n_lines) if n_lines is not None else int(rng.choice([1, 2, 3], p=[0.4, 0.35, 0.25]))
+        if n < 1:
+            raise ValueError(f"n_lines must be >= 1, got {n}")
+        texts = [random_digit_text(rng) for _ in range(n)]
     plans = _plan_cards(rng, texts, face_list, pol, clean)
 
     # ---- layout: render cards, stack them, warp; shrink until the text fits the frame

@@ -68,3 +68,37 @@ def build_model(
     path = save_model(model, out)
     size = path.stat().st_size / 1e6
     console.print(f"wrote {path} ({size:.2f} MB, {model.provenance['n_samples']} samples)")
+
+
+@app.command("extend-model")
+def extend_model(
+    model: Annotated[Path, typer.Argument(help="The KNN model to extend.")] = Path(
+        "models/digits-knn.npz"
+    ),
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write it (default: over MODEL).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the scenes and the k-means.")] = 0,
+    words: Annotated[int, typer.Option(help="Synthetic scenes of words to segment.")] = 700,
+    prototypes: Annotated[int, typer.Option(help="'Not a glyph' centres to add.")] = 300,
+) -> None:
+    """Add the letters of seeded word scenes to a KNN model's 'not a glyph' class."""
+    from rich.console import Console
+
+    from digitcam.build import add_word_rejects
+    from digitcam.classify import load_model, save_model
+
+    if words < 1 or prototypes < 1:
+        raise typer.BadParameter("--words and --prototypes must be at least 1")
+    console = Console(stderr=True)
+    # a file that is no KNN model is a one-line ModelError (see `main`)
+    extended = add_word_rejects(
+        load_model(model),
+        seed=seed,
+        n_words=words,
+        prototypes=prototypes,
+        progress=lambda m: console.print(m, highlight=False),
+    )
+    path = save_model(extended, out or model)
+    n = len(extended.classifier.labels)  # type: ignore[union-attr]
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB, {n} samples)")
