@@ -1399,19 +1399,6 @@ def make_photo_scene(seed: int, kind: str) -> tuple[Array, str, dict[str, Any]]:
 # benchmark
 
 
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insertions, deletions, substitutions) between two strings."""
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 @dataclass(frozen=True)
 class FrameResult:
     """One frame's outcome."""
@@ -1459,6 +1446,8 @@ def summarize(results: Sequence[FrameResult]) -> dict[str, Any]:
     """Frames, exact %, char % and p50 read / generate ms of some results."""
     n = len(results)
     chars = sum(len(r.truth) for r in results)
+    from digitcam.metrics import levenshtein
+
     err = sum(levenshtein(r.read, r.truth) for r in results)
     return {
         "n": n,
