@@ -39,6 +39,7 @@ from digitcam.sevenseg import (
     _same_window,
     _stack_halves,
     _without_edge_bars,
+    beside_line,
     brightest_channel,
     code_table,
     decode_strip,
@@ -850,6 +851,41 @@ def test_a_strip_shaded_across_its_digits_reads_them_all() -> None:
     assert "".join(c.char for c in decode_strip(strip)) == "97129"
 
 
+def _ramped_strip(text: str, look: str, *, ramp: float, ghost: float = 0.1) -> Strip:
+    """A strip of `text` (lit 120 over ground 40) whose ground brightens by `ramp` over its
+    last 30 % toward the right end (light falling on one end of a display)."""
+    lit, gh, _ = render_cells([CellSpec(c) for c in text], LOOKS[look], height=40)
+    h, w = lit.shape
+    x = np.arange(w + 40, dtype=np.float32)
+    start = 20 + 0.7 * w
+    img = np.full((h + 24, w + 40), 40.0, np.float32)
+    img += np.clip((x - start) / (w + 40 - start), 0, 1)[None, :] * ramp
+    img[12 : 12 + h, 20 : 20 + w] += 120 * np.maximum(lit, ghost * gh)
+    rows = np.flatnonzero(lit.max(axis=1) > 0.5)
+    return Strip(np.clip(img, 0, 255).astype(np.uint8), np.eye(3), 12.0 + rows[0],
+                 12.0 + rows[-1] + 1)  # fmt: skip
+
+
+@pytest.mark.parametrize("look", ["polygon", "dseg"])
+def test_a_strip_whose_ground_brightens_at_one_end_reads_its_end_digit(look: str) -> None:
+    # given "56453" whose ground brightens over its last digit toward the strip's end:
+    # one split level joins that digit to the bright ground (and lights too little of the
+    # margins to count as shaded across)
+    strip = _ramped_strip("56453", look, ramp=160)
+    # then the digit is lost to the split alone, and read where the strip is flattened too
+    assert "".join(c.char for c in decode_strip(strip, flat_ends=False)) == "5645"
+    assert "".join(c.char for c in decode_strip(strip)) == "56453"
+
+
+@pytest.mark.parametrize("look", ["polygon", "dseg"])
+def test_a_flattened_strip_adds_no_ghost_digits_at_its_ends(look: str) -> None:
+    # given "453" after two blank cells whose unlit bars glow at half the lit level, on
+    # even ground
+    strip = _ramped_strip("  453", look, ramp=0, ghost=0.5)
+    # then flattening (which lifts the ghosts) adds nothing: blank cells are no digits
+    assert "".join(c.char for c in decode_strip(strip)) == "453"
+
+
 def test_only_a_strip_whose_split_lit_its_margins_counts_as_shaded() -> None:
     # given strip masks with the digits' band at rows 12-52: one with dark margins, one
     # whose left half is lit from top to bottom (shaded ground past the split level)
@@ -991,11 +1027,17 @@ def _line(box: Box, text: str, kind: GlyphKind) -> tuple[Box, tuple[Glyph, ...],
     return box, glyphs, 0.9 * len(text)
 
 
+def _texts(lines: list[tuple[Box, tuple[Glyph, ...], float]]) -> list[str]:
+    return ["".join(g.char for g in gl) for _b, gl, _s in lines]
+
+
 @pytest.mark.parametrize(
     ("seed", "why"),
     [
         (33009, "a glowing LED read in gray without display evidence or its point: its "
                 "brightest channel is read too, and shows the point"),
+        (100053, "a leading 9 on ground that brightens toward the strip's end, joined to it "
+                 "by one split level: the strip is read flattened too"),
         (5100, "of two readings of one place, the one with an undecoded cell between the "
                "same digits loses"),
         (40022, "a display line read in two overlapping parts, each missing an end"),
@@ -1204,6 +1246,32 @@ def test_a_lone_digit_past_a_display_lines_end_is_not_its_short_line() -> None:
     assert ["".join(g.char for g in gl) for _b, gl, _s in resolve([display, corner])] == ["-36"]
     kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([display, over])]
     assert sorted(kept) == ["-36", "7"]
+
+
+def test_a_display_line_of_unlike_height_is_a_short_line_of_it() -> None:
+    # given a display's big lone digit right above its small line (twice its height), and
+    # a small line half a big one's height right below it
+    small = _line(Box(298, 174, 34, 28), "13", GlyphKind.SEGMENTS)
+    big = _line(Box(319, 114, 35, 56), "0", GlyphKind.SEGMENTS)
+    main = _line(Box(218, 294, 187, 53), "44075", GlyphKind.SEGMENTS)
+    status = _line(Box(380, 250, 16, 24), "7", GlyphKind.SEGMENTS)
+    # then each lone digit is kept as the display's other line
+    assert sorted(_texts(resolve([small, big]))) == ["0", "13"]
+    assert sorted(_texts(resolve([main, status]))) == ["44075", "7"]
+    # but the same digit further off than 0.7 of the taller line's height is not
+    far = _line(Box(380, 215, 16, 24), "7", GlyphKind.SEGMENTS)
+    assert _texts(resolve([main, far])) == ["44075"]
+
+
+def test_rows_are_chained_beside_a_line_only_at_a_like_height() -> None:
+    # given a line 28 px high and a box twice as high right above it, within its width
+    line = (298.0, 174.0, 332.0, 202.0)
+    # then it is a short line of the display only where heights may be unlike (lines
+    # both read as digits), not for a row found beside another
+    assert not beside_line(319, 114, 35, 56, line=line, line_h=28)
+    assert beside_line(319, 114, 35, 56, line=line, line_h=28, unequal=True)
+    # and nowhere three times as high
+    assert not beside_line(319, 90, 35, 84, line=line, line_h=28, unequal=True)
 
 
 def test_whole_frames_read_on_seeds_the_reader_was_not_tuned_on() -> None:

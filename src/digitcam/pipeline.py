@@ -1301,10 +1301,12 @@ def _display_line(
 ) -> bool:
     """Whether a box sits where a short line of a display would, beside one of its `rows`
     (boxes of `lines`), compared with the height of that line's box or of its digits (a
-    tilted line's box is taller than its digits: a smaller short line under it is one)."""
+    tilted line's box is taller than its digits: a smaller short line under it is one).
+    Its height may differ from the line's more than a row's found beside another may
+    (`beside_line`'s `unequal`): here both were read as digits."""
     heights = {b: _digit_height(g) for b, g, _ in lines}
     return any(
-        beside_line(box.x, box.y, box.w, box.h, line=(r.x, r.y, r.x2, r.y2), line_h=h)
+        beside_line(box.x, box.y, box.w, box.h, line=(r.x, r.y, r.x2, r.y2), line_h=h, unequal=True)
         for r in rows
         for h in {r.h, heights.get(r) or r.h}
     )

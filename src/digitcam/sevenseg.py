@@ -170,6 +170,13 @@ POLARITY_CLEAR = 2.0
 #: Cells a strip must show once flattened (`decode_strip`) to be read so.
 FLAT_MIN_CELLS = 3
 
+#: A digit added at a line's end by its flattened reading needs this confidence.
+FLAT_END_CONFIDENCE = 0.5
+
+#: Two lines of a display's unlike heights are at most this many times the taller one's
+#: height apart (`beside_line`).
+UNEQUAL_LINE_GAP = 0.7
+
 #: A narrow piece glued before a digit is a 1 when it spans this share of the band (a
 #: face's rounded 1 stops short of the band's top and bottom; a digit's f or e bar alone,
 #: cracked off it, spans half).
@@ -634,20 +641,29 @@ def beside_line(
     *,
     line: tuple[float, float, float, float],
     line_h: float,
+    unequal: bool = False,
 ) -> bool:
     """Whether box (x, y, w, h) sits where a short line of a display would, next to a line
     spanning `line` (x0, y0, x1, y1) with digits `line_h` high: of a similar height, right
     above or below it, within its width. A box reaching into the line's rows (a tilted
     line's box is taller than its digits) must have its centre over the line: sticking
-    out past the line's end there, it is the bezel's corner beside the display."""
+    out past the line's end there, it is the bezel's corner beside the display.
+
+    With `unequal`, the box may also be up to 2.5 times taller or down to 0.4 times as
+    high (a thermostat's big reading over a small one, a meter's small status line), then
+    closer (`UNEQUAL_LINE_GAP` times the taller height: a display packs such lines)."""
     x0, y0, x1, y1 = line
-    if not 0.55 * line_h <= h <= 1.6 * line_h:
+    alike = 0.55 * line_h <= h <= 1.6 * line_h
+    if not (alike or (unequal and 0.4 * line_h <= h <= 2.5 * line_h)):
         return False
     gap = max(y0 - (y + h), y - y1)
+    # (a taller box's own width reaches further past the line's end)
+    reach = 0.5 * max(h, line_h)
+    max_gap = 1.2 * line_h if alike else UNEQUAL_LINE_GAP * max(h, line_h)
     return bool(
-        -0.2 * line_h <= gap <= 1.2 * line_h
-        and x >= x0 - 0.5 * line_h
-        and x + w <= x1 + 0.5 * line_h
+        -0.2 * line_h <= gap <= max_gap
+        and x >= x0 - reach
+        and x + w <= x1 + reach
         and (gap >= 0 or x0 <= x + w / 2 <= x1)
     )
 
@@ -1592,14 +1608,18 @@ def decode_strip(
     cells: list[tuple[tuple[float, float], tuple[float, float]]] | None = None,
     *,
     one_digit: bool = False,
+    flat_ends: bool = True,
 ) -> list[DecodedCell]:
     """Find (unless given as (cell, ink) x-ranges) and decode the cells of a rectified
     strip; blank cells are included with char ''. With `one_digit` (a crop of one digit)
-    the lit bars may cover most of the band."""
+    the lit bars may cover most of the band. With `flat_ends`, a strip whose cells were
+    found here is read flattened too where that adds digits at its ends
+    (`_flat_end_reading`)."""
     img = strip.image
     top, bottom = strip.top, strip.bottom
     f = img.astype(np.float32)
     _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    searched = cells is None
     found = find_cells(binary, top, bottom) if cells is None else cells
     if cells is None and len(found) <= 1:
         # one cell or none: a bright bezel may have taken Otsu's split from dim segments
@@ -1723,7 +1743,47 @@ def decode_strip(
         # nothing says "display": no ghosts, no gaps where bars meet (`line_from_cells`
         # lowers such a line's score so the printed reader wins where it reads the same place)
         out = [replace(c, evidence=False) for c in out]
+    if flat_ends and searched and img is strip.image and len(found) >= 2:
+        longer = _flat_end_reading(strip, found, out)
+        if longer is not None:
+            return longer
     return out
+
+
+def _flat_end_reading(
+    strip: Strip,
+    found: list[tuple[tuple[float, float], tuple[float, float]]],
+    cells: list[DecodedCell],
+) -> list[DecodedCell] | None:
+    """The strip read flattened (top-hat) where that adds digits at an end of the line
+    and agrees on every cell both read, else None.
+
+    Light falling off toward one end of a display lifts the ground there over the split
+    level: the end digit's run joins that ground and is no cell. Flattened, the ground is
+    level again. Only digits added past the line's ends are taken: elsewhere the top-hat
+    lifts ghosts and clutter as well (`_lit_margins`)."""
+    top, bottom = strip.top, strip.bottom
+    k = odd((bottom - top) / 2)
+    flat = cv2.morphologyEx(strip.image, cv2.MORPH_TOPHAT, np.ones((k, k), np.uint8))
+    _t, binary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    refound = find_cells(binary, top, bottom)
+    if len(refound) <= len(found):
+        return None
+    mids = [(a + b) / 2 for (a, b), _ink in found]
+    hits = [i for i, ((a, b), _ink) in enumerate(refound) if any(a <= m <= b for m in mids)]
+    # the cells found before, each once, one after another, and new cells at the ends only
+    if len(hits) != len(found) or hits != list(range(hits[0], hits[0] + len(hits))):
+        return None
+    again = decode_strip(replace(strip, image=flat), refound, flat_ends=False)
+    if len(again) != len(refound):
+        return None
+    shared = again[hits[0] : hits[0] + len(hits)]
+    if [c.char for c in shared] != [c.char for c in cells]:
+        return None
+    added = again[: hits[0]] + again[hits[0] + len(hits) :]
+    if not any(c.char.isdigit() and c.confidence >= FLAT_END_CONFIDENCE for c in added):
+        return None
+    return again
 
 
 def _lit_segments(lit: NDArray[np.bool_]) -> str:
