@@ -1412,7 +1412,9 @@ def _runs(units: list[Any]) -> list[list[Any]]:
 
     A line crop can take in clutter (a grid, shapes) on either side of the text, and a
     row of clutter can contain a few digit-like blobs; each stretch between clutter is
-    judged on its own. A single unreadable unit inside digits stays (it reads '?').
+    judged on its own, with the clutter on either side of it (which `assemble` trims, and
+    which marks a short stretch as a word's look-alike letters: "RsFX SO" is no "50"). A
+    single unreadable unit inside digits stays (it reads '?').
     """
     out: list[list[Any]] = []
     cur: list[Any] = []
@@ -1423,8 +1425,10 @@ def _runs(units: list[Any]) -> list[list[Any]]:
             cur.append(u)
             continue
         if bad >= 2:
-            out.append(cur[:-bad])
-            cur = []
+            # each stretch keeps the clutter beside it: trimmed off, it tells what is left
+            # (a word's letters beside its digit look-alikes, `assemble`)
+            out.append(cur)
+            cur = cur[-bad:]
         bad = 0
         cur.append(u)
     out.append(cur)
