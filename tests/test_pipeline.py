@@ -1264,3 +1264,26 @@ def test_digit_look_alikes_after_a_words_letters_are_no_number(word, read):
     # Then "SO" after the word's refused letters is part of the word, not "50"; alone, or
     # as the head of a longer number, it reads as digits
     assert got == read
+
+
+def test_a_small_labels_line_close_to_its_cards_dark_rim_is_read_whole(model):
+    # given 14-16 px digits close (4-6 px) above and below a card's dark rim, on a card
+    # shaded toward its bottom: at the frame's window size the rim's contrast keeps the
+    # strokes under the ink level, and the glyphs break up ("-588?65")
+    face = next(f for f in synth.printed_faces() if f.name == "DejaVuSans")
+    cases = [(16, 4, 0), (16, 4, 40), (16, 6, 0), (16, 6, 40), (14, 4, 40), (14, 6, 40)]
+    read = []
+    for height, pad, shade in cases:
+        ink = synth.render_line("-58816574", face, height_px=height).ink.astype(np.float32)
+        h, w = ink.shape
+        card = np.full((h + 2 * pad, w + 2 * pad), 225.0, np.float32)
+        card -= np.linspace(0, shade, card.shape[0])[:, None]
+        text = card[pad : pad + h, pad : pad + w]
+        text += (110 - text) * ink / 255
+        img = np.full((480, 640), 60.0, np.float32)
+        img[197 : 203 + card.shape[0], 197 : 203 + card.shape[1]] = 10  # the rim
+        img[200 : 200 + card.shape[0], 200 : 200 + card.shape[1]] = card
+        img = cv2.GaussianBlur(img, (0, 0), 0.6)
+        read.append(read_frame(np.clip(img, 0, 255).astype(np.uint8), model).text)
+    # then each is read whole, in a window a few glyphs high (the frame's alone read none)
+    assert read == ["-58816574"] * len(cases)

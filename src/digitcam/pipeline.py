@@ -64,6 +64,15 @@ MAX_LINES = 24
 MAX_GATED_LINES = 64
 #: Lone digit-shaped blobs refined when a frame has no line of two or more glyphs.
 MAX_SINGLES = 8
+
+#: Small text is looked for again with a window of 1/`FINE_BLOCK_DIV` of the frame's
+#: smaller side (`detect_lines`), in glyphs up to `FINE_MAX_FRAC` of the frame high.
+FINE_BLOCK_DIV = 30
+FINE_MAX_FRAC = 0.06
+#: A line found so whose box overlaps a line found before by this IoU is that line.
+FINE_SAME_IOU = 0.7
+#: At most this many lines found so join a frame's (the most glyph candidates first).
+FINE_MAX_LINES = 6
 #: Noise level (after denoising) above which a frame is treated as noise: camera frames,
 #: even grainy ones, measure under 11 here; uniform random pixels measure 25.
 NOISE_FRAME_SIGMA = 16.0
@@ -153,6 +162,16 @@ def detect_lines(
         if config.polarity is None
         else [(config.polarity, dark if config.polarity is Polarity.DARK_ON_LIGHT else light)]
     )
+    # Small text beside a card's edge is lost at the frame's window size: the edge's
+    # contrast lifts the local spread, and faint strokes stay under it. A window a few
+    # small glyphs high sees the card alone; its lines join the others where they find a
+    # place no line covers.
+    fine_block = odd(max(15, min(h, w) / FINE_BLOCK_DIV))
+    fine = None
+    fine_lines: list[LineGeometry] = []
+    if fine_block < block:
+        fine_dark, fine_light = ink_masks(gray, block=fine_block, offset=ink_offset(sigma=sigma))
+        fine = {Polarity.DARK_ON_LIGHT: fine_dark, Polarity.LIGHT_ON_DARK: fine_light}
     for pol, mask in pols:
         comps = components(mask, max_count=config.max_candidates)
         if comps.capped:
@@ -182,6 +201,11 @@ def detect_lines(
                 lines.append(fused_line_geometry(mask, boxes[g], pol))
             elif _plausible_single(boxes[g[0]]):
                 singles.append((boxes[g], pol))
+        if fine is not None:
+            fine_lines += _fine_lines(lines, fine[pol], pol, config, frame_h=h)
+    # (fine lines come last, so that they never crowd the frame's own out of the caps)
+    fine_lines.sort(key=lambda ln: -len(ln.boxes))
+    lines += fine_lines[: max(0, min(FINE_MAX_LINES, MAX_GATED_LINES - len(lines)))]
     if not lines:
         # A lone digit is read only when the frame has no text line at all: in a cluttered
         # scene, digit-shaped blobs are everywhere, and refining each would cost more
@@ -197,6 +221,44 @@ def detect_lines(
     # between another line's glyphs must not win that line's place.)
     stacked = [line_geometry(b, pol) for b, pol in singles if _stacked(b[0], pol, lines)]
     return lines + [s for s in stacked if not any(_rivals(s, ln) for ln in lines)], notes
+
+
+def _fine_lines(
+    lines: list[LineGeometry],
+    mask: NDArray[np.uint8],
+    pol: Polarity,
+    config: ReaderConfig,
+    *,
+    frame_h: int,
+) -> list[LineGeometry]:
+    """Lines of small glyphs (up to `FINE_MAX_FRAC` of the frame high, three at least) found
+    in a mask made with a small window (polarity `pol`), beside `lines`: each where no line
+    covers half of it, or where the lines of `pol` that do hold fewer glyph candidates and
+    lie elsewhere (the frame's window joined or lost its glyphs there; both readings
+    compete in `resolve`)."""
+    comps = components(mask, max_count=config.max_candidates)
+    if comps.capped:
+        return []
+    ok = glyph_candidates(
+        comps.stats, frame_h=frame_h, min_h=config.min_glyph_px, max_frac=config.max_glyph_frac
+    )
+    boxes = comps.stats[ok, :4]
+    boxes = boxes[boxes[:, 3] <= FINE_MAX_FRAC * frame_h]
+    if len(boxes) < 3 or len(boxes) > 1500:
+        return []
+    small = comps.stats[~ok]
+    small = small[(small[:, 3] <= 0.35 * frame_h) & (small[:, 2] >= 3), :4]
+    out: list[LineGeometry] = []
+    for g in bridge_dashes(link_neighbours(boxes), boxes, small):
+        if len(g) < 3:
+            continue
+        ln = line_geometry(boxes[g], pol)
+        b = ln.bbox
+        over = [o for o in (*lines, *out) if o.polarity is pol and o.bbox.overlap(b) >= 0.5]
+        if any(len(o.boxes) >= len(g) or o.bbox.iou(b) >= FINE_SAME_IOU for o in over):
+            continue
+        out.append(ln)
+    return out
 
 
 def _rivals(a: LineGeometry, b: LineGeometry) -> bool:
