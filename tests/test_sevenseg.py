@@ -1038,6 +1038,12 @@ def _texts(lines: list[tuple[Box, tuple[Glyph, ...], float]]) -> list[str]:
                 "brightest channel is read too, and shows the point"),
         (100053, "a leading 9 on ground that brightens toward the strip's end, joined to it "
                  "by one split level: the strip is read flattened too"),
+        (95053, "a 0 whose bars the light across the display dims: no code at one split "
+                "level, read where the strip's light is evened (not the printed reader's 8)"),
+        (110126, "a 1 after a 3, too dim for the strip's split level: read evened"),
+        (21013, "a bar past the last digit that an evened strip lights: no 1, it does not end "
+                "a digit pitch after the 3"),
+        (300405, "a bezel's edge a blank cell after the last digit: no 1 either"),
         (5100, "of two readings of one place, the one with an undecoded cell between the "
                "same digits loses"),
         (40022, "a display line read in two overlapping parts, each missing an end"),

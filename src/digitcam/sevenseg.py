@@ -173,6 +173,12 @@ FLAT_MIN_CELLS = 3
 #: A digit added at a line's end by its flattened reading needs this confidence.
 FLAT_END_CONFIDENCE = 0.5
 
+#: An evened strip (`_evened_reading`) divides by the local lit-ground span, at least this.
+EVEN_MIN_SPAN = 20.0
+#: ... and takes a 1 past a line's ends only this share of the pitch away from where a
+#: display's next 1 would end.
+EVEN_PITCH_TOL = 0.25
+
 #: Two lines of a display's unlike heights are at most this many times the taller one's
 #: height apart (`beside_line`).
 UNEQUAL_LINE_GAP = 0.7
@@ -1747,6 +1753,65 @@ def decode_strip(
         longer = _flat_end_reading(strip, found, out)
         if longer is not None:
             return longer
+        if any(c.char == UNKNOWN for c in out):
+            evened = _evened_reading(strip, found, out)
+            if evened is not None:
+                return evened
+    return out
+
+
+def _evened_reading(
+    strip: Strip,
+    found: list[tuple[tuple[float, float], tuple[float, float]]],
+    cells: list[DecodedCell],
+) -> list[DecodedCell] | None:
+    """The strip's cells read again with its light evened out, where that decodes every
+    cell the first reading could not ('?') and reads every other cell alike; else None.
+
+    Light falling across a display dims its lit bars as well as its ground toward one
+    side: one split level then takes a dim digit's weaker bars for unlit, and the digit
+    has no code. Evened, each pixel is placed between the ground and the lit level around
+    it (their local extremes over a digit's height, smoothed). Evening lifts a blank
+    cell's ghosts and a ghost point as well: blank cells must stay blank and the points
+    are the first reading's."""
+    hd = strip.bottom - strip.top
+    k = odd(hd)
+    f = strip.image.astype(np.float32)
+    kernel = np.ones((k, k), np.uint8)
+    lit = cv2.blur(cv2.dilate(f, kernel), (k, k))
+    ground = cv2.blur(cv2.erode(f, kernel), (k, k))
+    span = np.maximum(lit - ground, EVEN_MIN_SPAN)
+    even = np.clip(255 * (f - ground) / span, 0, 255).astype(np.uint8)
+    again = decode_strip(replace(strip, image=even), found, flat_ends=False)
+    if len(again) != len(cells):
+        return None
+    if any(a.char != UNKNOWN and a.char != b.char for a, b in zip(cells, again, strict=True)):
+        return None
+    # Past the line's known digits, an evened bar is any bar (a bezel's edge, clutter): a
+    # cell read there as a 1 stays unread unless it ends one digit pitch from its
+    # neighbour, as a display's 1 does (at its cell's right).
+    known = [i for i, c in enumerate(cells) if c.char.isdigit()]
+    ends = [cells[i].ink[1] for i in known]
+    pitch = small_median(np.diff(ends)) if len(ends) >= 2 else 0.7 * hd
+
+    def stray_one(i: int, b: DecodedCell) -> bool:
+        if b.char != "1" or not known or known[0] <= i <= known[-1]:
+            return False
+        j = known[0] if i < known[0] else known[-1]
+        step = abs(b.ink[1] - cells[j].ink[1]) / max(1, abs(i - j))
+        return abs(step - pitch) > EVEN_PITCH_TOL * pitch
+
+    out = [
+        a
+        if a.char == UNKNOWN and stray_one(i, b)
+        else replace(b, dot=a.dot, dot_confidence=a.dot_confidence, evidence=a.evidence)
+        for i, (a, b) in enumerate(zip(cells, again, strict=True))
+    ]
+    digits = [i for i, c in enumerate(out) if c.char.isdigit()]
+    if [c.char for c in out] == [c.char for c in cells] or not digits:
+        return None
+    if any(c.char == UNKNOWN for c in out[digits[0] : digits[-1] + 1]):
+        return None  # (a reading still unsure inside is no better)
     return out
 
 
