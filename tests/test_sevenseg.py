@@ -1345,6 +1345,29 @@ def test_a_segment_line_that_adds_detail_wins_the_place(printed, segments, winne
     assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner.replace("!", "5")]
 
 
+@pytest.mark.parametrize(
+    ("seg_conf", "printed", "winner"),
+    [
+        (1.0, "83577935", "83677935"),  # a display read surely, with its evidence
+        (0.6, "83577935", "83577935"),  # without evidence (`NO_EVIDENCE_FACTOR`): scores
+        (0.9, "83577935", "83577935"),  # one digit less sure: scores decide
+        (1.0, "8357793", "8357793"),  # a printed line of fewer digits: scores decide
+    ],
+)
+def test_a_display_read_surely_wins_over_a_printed_reading_of_as_many_digits(
+    seg_conf: float, printed: str, winner: str
+) -> None:
+    # given a printed reading (a segment 6 taken for a 5 at full confidence) that scores a
+    # little higher than the segment reading of the same place
+    p = _mixed_line(Box(100, 100, 220, 40), printed, GlyphKind.CLASSIFIED, conf=1.0)
+    p = (p[0], p[1], 8.2)
+    s = _mixed_line(Box(101, 100, 218, 40), "83677935", GlyphKind.SEGMENTS, conf=seg_conf)
+    s = (s[0], s[1], 8.0)
+    # then the segment line wins where each of its digits is sure and the printed line
+    # reads as many
+    assert _texts(resolve([p, s])) == [winner]
+
+
 def test_a_row_of_ones_away_from_a_display_is_clutter() -> None:
     # given a display line '239' and, far from it, a segment reading '111' (a grid's bars
     # in a window of its own) scoring less; and a lone '1' right below the display (a

@@ -866,6 +866,10 @@ DETAIL_CONFIDENCE = 0.2
 MORE_DIGITS = 2
 MORE_DIGITS_CONFIDENCE = 0.5
 
+#: A segment line whose every digit is this sure (with display evidence: above
+#: `NO_EVIDENCE_FACTOR`) outranks a printed reading of as many digits in its place.
+SURE_DISPLAY_CONFIDENCE = 0.95
+
 #: A printed minus given to a segment line stands at most this many digit heights
 #: before its first digit (its centre: about a cell's pitch).
 PRINTED_MINUS_REACH = 0.7
@@ -1250,9 +1254,19 @@ def _prefer_segment_detail(
                 and min(g.confidence for g in gs if g.kind is GlyphKind.SEGMENTS)
                 >= MORE_DIGITS_CONFIDENCE
             )
+            # a display read surely, with its evidence (ghosts, gaps where bars meet), digit
+            # for digit where the printed reader reads as many: the classifier takes a
+            # segment 6 for a 5 as surely as a printed one
+            sure = (
+                not outside
+                and _n_digits(gs) == _n_digits(gp)
+                and min(g.confidence for g in gs if g.kind is GlyphKind.SEGMENTS)
+                >= SURE_DISPLAY_CONFIDENCE
+            )
             if (
                 agrees
                 or more
+                or sure
                 or (not outside and _differs_where_unsure(inside, s_text))
                 or (not outside and _sevens_read_as_ones(inside, gs))
                 or (not outside and _extension(gs, s_text, p_text, bp) is not None)
