@@ -1753,7 +1753,9 @@ def decode_strip(
         longer = _flat_end_reading(strip, found, out)
         if longer is not None:
             return longer
-        if any(c.char == UNKNOWN for c in out):
+        unread = sum(c.char == UNKNOWN for c in out)
+        # (mostly unread, a strip is clutter, not a display in uneven light: not retried)
+        if 0 < unread <= sum(c.char.isdigit() for c in out):
             evened = _evened_reading(strip, found, out)
             if evened is not None:
                 return evened
