@@ -873,7 +873,7 @@ def test_a_strip_whose_ground_brightens_at_one_end_reads_its_end_digit(look: str
     # margins to count as shaded across)
     strip = _ramped_strip("56453", look, ramp=160)
     # then the digit is lost to the split alone, and read where the strip is flattened too
-    assert "".join(c.char for c in decode_strip(strip, flat_ends=False)) == "5645"
+    assert "".join(c.char for c in decode_strip(strip, reread=False)) == "5645"
     assert "".join(c.char for c in decode_strip(strip)) == "56453"
 
 

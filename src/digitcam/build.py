@@ -63,9 +63,7 @@ def match_unit(box: Box, truth: Sequence[tuple[str, Box]], *, cells: bool = Fals
     """
     best = None
     for ch, t in truth:
-        ix = max(0, min(box.x2, t.x2) - max(box.x, t.x))
-        iy = max(0, min(box.y2, t.y2) - max(box.y, t.y))
-        if ix * iy == 0:
+        if not box.intersection(t):
             continue
         centred = (
             t.x <= box.cx <= t.x2
@@ -196,9 +194,7 @@ def label_word_unit(box: Box, truth: Sequence[tuple[str, Box]]) -> str | None:
     """
     hit = None
     for ch, t in truth:
-        ix = max(0, min(box.x2, t.x2) - max(box.x, t.x))
-        iy = max(0, min(box.y2, t.y2) - max(box.y, t.y))
-        if ix * iy == 0:
+        if not box.intersection(t):
             continue
         if ch in WORD_LOOKALIKES or hit is not None:
             return None

@@ -173,22 +173,14 @@ def detect_lines(
         fine_dark, fine_light = ink_masks(gray, block=fine_block, offset=ink_offset(sigma=sigma))
         fine = {Polarity.DARK_ON_LIGHT: fine_dark, Polarity.LIGHT_ON_DARK: fine_light}
     for pol, mask in pols:
-        comps = components(mask, max_count=config.max_candidates)
-        if comps.capped:
+        capped, boxes, small = _glyph_blobs(mask, config, frame_h=h)
+        if capped:
             notes.append(f"candidate cap hit ({config.max_candidates}) for {pol.value} ink")
-        ok = glyph_candidates(
-            comps.stats, frame_h=h, min_h=config.min_glyph_px, max_frac=config.max_glyph_frac
-        )
-        boxes = comps.stats[ok, :4]
         if len(boxes) > 1500:
             # Far more glyph-sized blobs than any display or page shows: texture. Keep the
             # tallest, which is where text of interest usually is, and say so.
             notes.append(f"{len(boxes)} glyph-sized blobs in {pol.value} ink; kept 1500")
             boxes = boxes[np.argsort(-boxes[:, 3], kind="stable")[:1500]]
-        # Components too small to be glyphs but big enough to be a minus at the smallest
-        # glyph size: they may bridge the two halves of a widely set number.
-        small = comps.stats[~ok]
-        small = small[(small[:, 3] <= 0.35 * h) & (small[:, 2] >= 3), :4]
         # At large sizes a minus is tall enough to be a candidate itself, but links to no
         # digit (its height is no digit's): it bridges too ("7 - 3" at 64 px read "-3").
         bars = boxes[boxes[:, 2] >= 1.2 * boxes[:, 3]]
@@ -223,6 +215,22 @@ def detect_lines(
     return lines + [s for s in stacked if not any(_rivals(s, ln) for ln in lines)], notes
 
 
+def _glyph_blobs(
+    mask: NDArray[np.uint8], config: ReaderConfig, *, frame_h: int
+) -> tuple[bool, NDArray[np.int32], NDArray[np.int32]]:
+    """(capped, boxes, small) of an ink mask's outer components: whether their count hit
+    `config.max_candidates`; K x 4 (x, y, w, h) of the glyph candidates; M x 4 of the
+    components too small to be glyphs but big enough to be a minus at the smallest glyph
+    size (they may bridge the two halves of a widely set number)."""
+    comps = components(mask, max_count=config.max_candidates)
+    ok = glyph_candidates(
+        comps.stats, frame_h=frame_h, min_h=config.min_glyph_px, max_frac=config.max_glyph_frac
+    )
+    small = comps.stats[~ok]
+    small = small[(small[:, 3] <= 0.35 * frame_h) & (small[:, 2] >= 3), :4]
+    return comps.capped, comps.stats[ok, :4], small
+
+
 def _fine_lines(
     lines: list[LineGeometry],
     mask: NDArray[np.uint8],
@@ -236,18 +244,10 @@ def _fine_lines(
     covers half of it, or where the lines of `pol` that do hold fewer glyph candidates and
     lie elsewhere (the frame's window joined or lost its glyphs there; both readings
     compete in `resolve`)."""
-    comps = components(mask, max_count=config.max_candidates)
-    if comps.capped:
-        return []
-    ok = glyph_candidates(
-        comps.stats, frame_h=frame_h, min_h=config.min_glyph_px, max_frac=config.max_glyph_frac
-    )
-    boxes = comps.stats[ok, :4]
+    capped, boxes, small = _glyph_blobs(mask, config, frame_h=frame_h)
     boxes = boxes[boxes[:, 3] <= FINE_MAX_FRAC * frame_h]
-    if len(boxes) < 3 or len(boxes) > 1500:
+    if capped or len(boxes) < 3 or len(boxes) > 1500:
         return []
-    small = comps.stats[~ok]
-    small = small[(small[:, 3] <= 0.35 * frame_h) & (small[:, 2] >= 3), :4]
     out: list[LineGeometry] = []
     for g in bridge_dashes(link_neighbours(boxes), boxes, small):
         if len(g) < 3:

@@ -1614,13 +1614,13 @@ def decode_strip(
     cells: list[tuple[tuple[float, float], tuple[float, float]]] | None = None,
     *,
     one_digit: bool = False,
-    flat_ends: bool = True,
+    reread: bool = True,
 ) -> list[DecodedCell]:
     """Find (unless given as (cell, ink) x-ranges) and decode the cells of a rectified
     strip; blank cells are included with char ''. With `one_digit` (a crop of one digit)
-    the lit bars may cover most of the band. With `flat_ends`, a strip whose cells were
-    found here is read flattened too where that adds digits at its ends
-    (`_flat_end_reading`)."""
+    the lit bars may cover most of the band. With `reread`, a strip whose cells were found
+    here is read again flattened where that adds digits at its ends (`_flat_end_reading`),
+    or evened where cells have no code (`_evened_reading`)."""
     img = strip.image
     top, bottom = strip.top, strip.bottom
     f = img.astype(np.float32)
@@ -1640,10 +1640,7 @@ def decode_strip(
         # so): its top-hat keeps bars thinner than half the digit height on a flat ground.
         # Flattened, clutter shows cells too (a bar beside the digits passes for a minus),
         # and thick bars split: it must show two cells more, three at least.
-        k = odd((bottom - top) / 2)
-        flat = cv2.morphologyEx(img, cv2.MORPH_TOPHAT, np.ones((k, k), np.uint8))
-        _t, rebinary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-        refound = find_cells(rebinary, top, bottom)
+        flat, rebinary, refound = _flattened_cells(img, top, bottom)
         if len(refound) >= max(FLAT_MIN_CELLS, len(found) + 2):
             img, binary, found = flat, rebinary, refound
             f = img.astype(np.float32)
@@ -1749,7 +1746,7 @@ def decode_strip(
         # nothing says "display": no ghosts, no gaps where bars meet (`line_from_cells`
         # lowers such a line's score so the printed reader wins where it reads the same place)
         out = [replace(c, evidence=False) for c in out]
-    if flat_ends and searched and img is strip.image and len(found) >= 2:
+    if reread and searched and img is strip.image and len(found) >= 2:
         longer = _flat_end_reading(strip, found, out)
         if longer is not None:
             return longer
@@ -1784,7 +1781,7 @@ def _evened_reading(
     ground = cv2.blur(cv2.erode(f, kernel), (k, k))
     span = np.maximum(lit - ground, EVEN_MIN_SPAN)
     even = np.clip(255 * (f - ground) / span, 0, 255).astype(np.uint8)
-    again = decode_strip(replace(strip, image=even), found, flat_ends=False)
+    again = decode_strip(replace(strip, image=even), found, reread=False)
     if len(again) != len(cells):
         return None
     if any(a.char != UNKNOWN and a.char != b.char for a, b in zip(cells, again, strict=True)):
@@ -1829,11 +1826,7 @@ def _flat_end_reading(
     level: the end digit's run joins that ground and is no cell. Flattened, the ground is
     level again. Only digits added past the line's ends are taken: elsewhere the top-hat
     lifts ghosts and clutter as well (`_lit_margins`)."""
-    top, bottom = strip.top, strip.bottom
-    k = odd((bottom - top) / 2)
-    flat = cv2.morphologyEx(strip.image, cv2.MORPH_TOPHAT, np.ones((k, k), np.uint8))
-    _t, binary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    refound = find_cells(binary, top, bottom)
+    flat, _binary, refound = _flattened_cells(strip.image, strip.top, strip.bottom)
     if len(refound) <= len(found):
         return None
     mids = [(a + b) / 2 for (a, b), _ink in found]
@@ -1841,7 +1834,7 @@ def _flat_end_reading(
     # the cells found before, each once, one after another, and new cells at the ends only
     if len(hits) != len(found) or hits != list(range(hits[0], hits[0] + len(hits))):
         return None
-    again = decode_strip(replace(strip, image=flat), refound, flat_ends=False)
+    again = decode_strip(replace(strip, image=flat), refound, reread=False)
     if len(again) != len(refound):
         return None
     shared = again[hits[0] : hits[0] + len(hits)]
@@ -1851,6 +1844,19 @@ def _flat_end_reading(
     if not any(c.char.isdigit() and c.confidence >= FLAT_END_CONFIDENCE for c in added):
         return None
     return again
+
+
+def _flattened_cells(
+    img: NDArray[np.uint8], top: float, bottom: float
+) -> tuple[
+    NDArray[np.uint8], NDArray[np.uint8], list[tuple[tuple[float, float], tuple[float, float]]]
+]:
+    """A strip image flattened (top-hat over half the digit height: bars thinner than that
+    kept, the ground's shading gone), its Otsu 0/1 mask and the cells found in it."""
+    k = odd((bottom - top) / 2)
+    flat = cv2.morphologyEx(img, cv2.MORPH_TOPHAT, np.ones((k, k), np.uint8))
+    _t, binary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return flat, binary, find_cells(binary, top, bottom)
 
 
 def _lit_segments(lit: NDArray[np.bool_]) -> str:
