@@ -28,6 +28,8 @@ from digitcam.sevenseg import (
     SegmentRow,
     Strip,
     _band,
+    _baseline_shoulder,
+    _better_reading,
     _clusters,
     _coloured,
     _column_ink,
@@ -36,6 +38,7 @@ from digitcam.sevenseg import (
     _not_a_cell,
     _profile_band,
     _row_on_digits,
+    _row_ratio,
     _same_window,
     _stack_halves,
     _without_edge_bars,
@@ -886,6 +889,85 @@ def test_a_flattened_strip_adds_no_ghost_digits_at_its_ends(look: str) -> None:
     assert "".join(c.char for c in decode_strip(strip)) == "453"
 
 
+def _lit_from_above(text: str, look: str, *, top_light: float, inverted: bool) -> Strip:
+    """A dark-on-light strip of `text` (inverted, as `rectify_row` gives it) whose light
+    falls from `top_light` of full at its top row to full at its bottom row: ink and glass
+    both darker toward the top (their contrast scales with the light)."""
+    lit, gh, _ = render_cells([CellSpec(c) for c in text], LOOKS[look], height=40)
+    h, w = lit.shape
+    reflect = np.full((h + 24, w + 40), 0.8, np.float32)
+    reflect[12 : 12 + h, 20 : 20 + w] -= 0.6 * np.maximum(lit, 0.1 * gh)
+    light = np.linspace(top_light, 1.0, h + 24, dtype=np.float32)[:, None] * 255
+    img = 255 - np.clip(reflect * light, 0, 255).astype(np.uint8)
+    rows = np.flatnonzero(lit.max(axis=1) > 0.5)
+    return Strip(img, np.eye(3), 12.0 + rows[0], 12.0 + rows[-1] + 1, inverted=inverted)
+
+
+@pytest.mark.parametrize("look", ["polygon", "italic", "dseg"])
+@pytest.mark.parametrize("inverted", [True, False])
+def test_a_strip_lit_from_below_reads_with_its_shading_taken_out(look: str, inverted: bool) -> None:
+    # given "96445" on an LCD whose light falls off toward the top (a third of the light
+    # there): one split level takes the top bars for unlit, or the lit glass for bars
+    strip = _lit_from_above("96445", look, top_light=0.3, inverted=inverted)
+    assert "".join(c.char for c in decode_strip(strip, reread=False)) != "96445"
+    # then the strip read again with its shading taken out (each row's ground divided
+    # out where it is dark on light, else its top-hat) reads every digit
+    assert "".join(c.char for c in decode_strip(strip)) == "96445"
+
+
+def test_the_row_ratio_gives_ink_one_value_in_shade_and_in_light() -> None:
+    # given an inverted strip whose rows are lit 0.3 to 1.0, ink 0.2 and ground 0.8 of it
+    light = np.linspace(0.3, 1.0, 40, dtype=np.float32)[:, None] * 255
+    reflect = np.full((40, 100), 0.8, np.float32)
+    reflect[:, 40:50] = 0.2
+    img = 255 - (reflect * light).astype(np.uint8)
+    # then the ink reads 3/4 of full (1 - 0.2/0.8) in every row, the ground 0
+    out = _row_ratio(img)
+    assert np.abs(out[:, 40:50].astype(int) - 191).max() <= 3
+    assert out[:, :40].max() <= 3
+
+
+def test_a_second_reading_of_ones_only_is_not_taken() -> None:
+    # given a strip read as nothing, and second readings of it that show a lone bar, two
+    # bars, or a 4 and a 5
+    def strip_of(text: str) -> Strip:
+        lit, _gh, _ = render_cells([CellSpec(c) for c in text], LOOKS["polygon"], height=40)
+        img = np.full((lit.shape[0] + 24, lit.shape[1] + 40), 30.0, np.float32)
+        img[12:-12, 20:-20] += 200 * lit
+        rows = np.flatnonzero(lit.max(axis=1) > 0.5)
+        return Strip(img.astype(np.uint8), np.eye(3), 12.0 + rows[0], 12.0 + rows[-1] + 1)
+
+    def alt(text: str) -> list[tuple[np.ndarray, list]]:
+        s = strip_of(text)
+        return [(s.image, find_cells((s.image > 100).astype(np.uint8), s.top, s.bottom))]
+
+    blank = strip_of("45")
+    # then bars alone (a bezel's edges evened out) are no reading; two digits are
+    assert _better_reading(blank, alt("1"), []) == []
+    assert _better_reading(blank, alt("11"), []) == []
+    assert "".join(c.char for c in _better_reading(blank, alt("45"), [])) == "45"
+
+
+def test_a_dot_blurred_into_its_digits_corner_is_a_shoulder_at_the_baseline() -> None:
+    # given the columns right of a digit's lower right bar (its edge at column 0), rows
+    # 0-9 beside that bar and rows 10-19 at the baseline: the bar's glow fades over 3
+    # columns in both; with a dot, the baseline stays lit 5 columns further
+    def corner(dot: bool) -> np.ndarray:
+        fade = np.array([120, 90, 60] + [30] * 9, np.float32)
+        f = np.repeat(fade[None, :], 20, axis=0)
+        if dot:
+            f[12:18, 0:5] = np.maximum(f[12:18, 0:5], 150)
+        return f
+
+    args = ((10, 20), (0, 10), (0, 12), 100.0, 30.0, 150.0, 4.0)
+    area, ink = _baseline_shoulder(corner(True), *args)
+    # then the dot's ink is found there, and none where the corner fades alike
+    assert area >= 0.35 * 4.0 * 4.0
+    assert ink[:, :5].any()
+    assert not ink[:, 6:].any()
+    assert _baseline_shoulder(corner(False), *args)[0] == 0.0
+
+
 def test_only_a_strip_whose_split_lit_its_margins_counts_as_shaded() -> None:
     # given strip masks with the digits' band at rows 12-52: one with dark margins, one
     # whose left half is lit from top to bottom (shaded ground past the split level)
@@ -1061,6 +1143,11 @@ def _texts(lines: list[tuple[Box, tuple[Glyph, ...], float]]) -> list[str]:
                 "do not tell the polarity) and shaded across its digits (one Otsu split "
                 "across the strip)"),
         (33069, "a shaded LCD whose minus needs the flattened strip"),
+        (300048, "a lone italic LED digit whose window's glow splits its gray: the window "
+                 "read again with its light evened"),
+        (300513, "a small reflective LCD's lone digit in a shaded window: read evened"),
+        (100074, "a lone light-faced LCD digit in a window whose bright bezel rim inside "
+                 "the outline passed for lit segments: polarity told in the window's core"),
         (5010, "a shaded LCD whose darker side's digits one split level loses"),
         (40070, "a two-line display: a lone digit just above the lower line's merged "
                 "digits is no digit's upper half"),

@@ -97,6 +97,30 @@ DIM_CELL_GAP = 0.25
 #: (`_stack_halves`).
 ITALIC_SHIFT = 0.3
 
+#: A strip's split level that lights more than this share of it has taken a dark ring or
+#: bezel edge in its margins for the ground and the window's glass for lit
+#: (`decode_strip`): its cells are cut again at the digit band's own level.
+LIT_MAJORITY = 0.5
+
+#: Least gain in merit (`_cells_merit`: about one more digit read surely) a strip's second
+#: reading (its band's own split level, or its light evened) needs over the first.
+ALT_GAIN = 1.0
+
+#: Percentile of a row's luminance taken as its ground in a dark-on-light strip read with
+#: its shading divided out (`_row_ratio`): bars cover at most about half of a row.
+ROW_GROUND_PERCENTILE = 80
+
+#: Share of a window's height (top and bottom) and width (each side) left out where its
+#: gray levels tell the polarity (`_read_window`): a bezel's bright rim inside the outline
+#: found outweighs a lone digit's ink.
+WINDOW_CORE_H = 0.1
+WINDOW_CORE_W = 0.05
+
+#: Size of the morphological ground of a window read with its light evened
+#: (`_evened_window`), as a fraction of the window's height: wider than a bar, narrower
+#: than the shadow's extent.
+EVEN_WINDOW_KERNEL = 0.2
+
 #: Least share of the expected digit band a shaded strip's top-hat band must cover
 #: (`rectify_row`).
 FLAT_BAND_SHARE = 0.8
@@ -940,6 +964,8 @@ class Strip:
         top, bottom: rows of the digit band in the strip.
         height_slope: how much the digit height was taken to change along the row (px of
             height per px of frame x), from perspective.
+        inverted: the row was dark on light (its strip inverted): shading there scales
+            the ink's contrast with the light (`_row_ratio`).
     """
 
     image: NDArray[np.uint8]
@@ -947,6 +973,7 @@ class Strip:
     top: float
     bottom: float
     height_slope: float = 0.0
+    inverted: bool = False
 
 
 def _lit_binary(img: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
@@ -1117,12 +1144,24 @@ def rectify_row(
             top, bottom = flat_band
     if bottom - top < 0.7 * STRIP_DIGIT_PX:
         top, bottom = float(y0), float(y1)
-    return Strip(strip, m2, top, bottom, be)
+    return Strip(strip, m2, top, bottom, be, row.polarity is Polarity.DARK_ON_LIGHT)
 
 
 # --------------------------------------------------------------------------------------------
 # Cells
 # --------------------------------------------------------------------------------------------
+
+
+def _band_split(strip: NDArray[np.uint8], y0: int, y1: int) -> NDArray[np.uint8]:
+    """A strip's 0/1 mask at its Otsu level or, where that level lights most of the strip
+    (`LIT_MAJORITY`: a dark ring or bezel edge in the margins split from all the rest, the
+    glass lit with the digits), at the level of its rows [y0, y1) (the digit band) alone."""
+    _t, binary = cv2.threshold(strip, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    if binary.mean() > LIT_MAJORITY:
+        band = np.ascontiguousarray(strip[max(0, y0) : y1])
+        t, _b = cv2.threshold(band, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        binary = (strip > t).astype(np.uint8)
+    return binary
 
 
 def _may_hold_cells(strip: NDArray[np.uint8], top: float, bottom: float) -> bool:
@@ -1620,11 +1659,21 @@ def decode_strip(
     strip; blank cells are included with char ''. With `one_digit` (a crop of one digit)
     the lit bars may cover most of the band. With `reread`, a strip whose cells were found
     here is read again flattened where that adds digits at its ends (`_flat_end_reading`),
-    or evened where cells have no code (`_evened_reading`)."""
+    or evened where cells have no code (`_evened_reading`); a strip whose split level lit
+    its margins is read again at its band's own level, or with its shading taken out, where
+    that reads clearly better (`_better_reading`)."""
     img = strip.image
     top, bottom = strip.top, strip.bottom
     f = img.astype(np.float32)
+    # second readings, each (image, cells), taken where they read clearly better
+    alts: list[tuple[NDArray[np.uint8], list[tuple[tuple[float, float], tuple[float, float]]]]] = []
     _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    if cells is None and reread and binary.mean() > LIT_MAJORITY:
+        # a dark ring in the margins split from the rest: the glass is lit with the digits
+        # and its ghosts cut into cells; the band's own level cuts the digits' cells
+        band_cells = find_cells(_band_split(img, round(top), round(bottom) + 1), top, bottom)
+        if band_cells:
+            alts.append((img, band_cells))
     searched = cells is None
     found = find_cells(binary, top, bottom) if cells is None else cells
     if cells is None and len(found) <= 1:
@@ -1644,8 +1693,18 @@ def decode_strip(
         if len(refound) >= max(FLAT_MIN_CELLS, len(found) + 2):
             img, binary, found = flat, rebinary, refound
             f = img.astype(np.float32)
+        elif reread:
+            # Else the flattened strip is a second reading. Shade on a reflective display
+            # (dark on light) scales the ink's contrast with the light: a shaded top bar
+            # keeps half its contrast after a top-hat; the row's ground divided out, all.
+            if strip.inverted:
+                flat = _row_ratio(img)
+                _t, rebinary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+                refound = find_cells(rebinary, top, bottom)
+            if refound:
+                alts.append((flat, refound))
     if not found:
-        return []
+        return _better_reading(strip, alts, [])
     cells = [c for c, _ in found]
     inks = [k for _, k in found]
     integral = cv2.integral(img, sdepth=cv2.CV_64F)
@@ -1654,7 +1713,7 @@ def decode_strip(
     hi = small_percentile(v, 95)
     contrast = hi - bg
     if contrast < 20:
-        return []
+        return _better_reading(strip, alts, [])
     lo, hi_t = bg + 0.4 * contrast, bg + 0.7 * contrast
     thr = _otsu_1d(v.ravel(), lo, hi_t)
     on, off = v[v > thr], v[v <= thr]
@@ -1699,7 +1758,7 @@ def decode_strip(
     band = img[int(top) : int(bottom) + 1, xa:xb]
     lit_share = LONE_LIT_SHARE if len(cells) == 1 else 0.5
     if band.size == 0 or (not one_digit and float((band > thr).mean()) > lit_share):
-        return []
+        return _better_reading(strip, alts, [])
     # line thickness: rows/cols above the threshold in lit horizontal segments
     thr_cols = np.full(img.shape[1], thr)
     for (x0, x1), t in zip(cells, thr_c, strict=True):
@@ -1746,6 +1805,10 @@ def decode_strip(
         # nothing says "display": no ghosts, no gaps where bars meet (`line_from_cells`
         # lowers such a line's score so the printed reader wins where it reads the same place)
         out = [replace(c, evidence=False) for c in out]
+    if alts:
+        better = _better_reading(strip, alts, out)
+        if better is not out:
+            return better
     if reread and searched and img is strip.image and len(found) >= 2:
         longer = _flat_end_reading(strip, found, out)
         if longer is not None:
@@ -1757,6 +1820,39 @@ def decode_strip(
             if evened is not None:
                 return evened
     return out
+
+
+def _row_ratio(img: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """An inverted (dark-on-light) strip with each row's ground divided out: 255 x (1 -
+    luminance / the row's ground (`ROW_GROUND_PERCENTILE`)), so a bar's value is its ink's
+    share of the light, in shade as in full light. Hs x Ws uint8 in, the same out."""
+    lum = 255.0 - img.astype(np.float32)
+    ground = np.percentile(lum, ROW_GROUND_PERCENTILE, axis=1, keepdims=True)
+    ratio = 255.0 * (1.0 - lum / np.maximum(ground, 1.0))
+    return np.clip(ratio, 0, 255).astype(np.uint8)
+
+
+def _better_reading(
+    strip: Strip,
+    alts: list[tuple[NDArray[np.uint8], list[tuple[tuple[float, float], tuple[float, float]]]]],
+    out: list[DecodedCell],
+) -> list[DecodedCell]:
+    """The best of a strip's reading `out` and its second readings `alts` ((image,
+    cells) each): one is taken only where it reads `ALT_GAIN` better (`_cells_merit`) and
+    at least two digits other than 1 (a bezel's edge or a lone bar reads as a 1); a 1 it
+    adds at an end of the line must be sure (`FLAT_END_CONFIDENCE`)."""
+    best = out
+    for image, cells in alts:
+        again = decode_strip(replace(strip, image=image), cells, reread=False)
+        if sum(c.char.isdigit() and c.char != "1" for c in again) < 2:
+            continue
+        digits = [i for i, c in enumerate(again) if c.char.isdigit()]
+        for i in (digits[0], digits[-1]):
+            if again[i].char == "1" and again[i].confidence < FLAT_END_CONFIDENCE:
+                again[i] = replace(again[i], char="")
+        if _cells_merit(again) >= _cells_merit(best) + ALT_GAIN:
+            best = again
+    return best
 
 
 def _evened_reading(
@@ -1987,6 +2083,11 @@ def _find_dots(
             if 0 < j < len(cols) - 1 and drop >= 0.1 * contrast:
                 ink = win > bg + DIM_DOT_LEVEL * (thr - bg)
                 area = float(ink.sum())
+        if area < DOT_AREA * t * t and above <= 0.15 * t * t and "c" in a.segments and l1 > l0:
+            # Blur fuses a dot set tight against its digit's lower right corner into it: no
+            # peak apart, but a shoulder at the baseline, brighter than the same columns
+            # beside the lower bar just above (a digit's own corner fades as fast there)
+            area, ink = _baseline_shoulder(f, (r0, r1), (l0, l1), (c0, c1), thr, bg, contrast, t)
         if area >= DOT_AREA * t * t and above <= 0.15 * t * t:
             rows = np.flatnonzero(ink.any(axis=1))
             if rows[-1] - rows[0] + 1 > 2.4 * t:
@@ -2000,6 +2101,28 @@ def _find_dots(
 # --------------------------------------------------------------------------------------------
 # The hook
 # --------------------------------------------------------------------------------------------
+
+
+def _baseline_shoulder(
+    f: NDArray[np.float32], base_rows: tuple[int, int], side_rows: tuple[int, int],
+    cols: tuple[int, int], thr: float, bg: float, contrast: float, t: float,
+) -> tuple[float, NDArray[np.bool_]]:  # fmt: skip
+    """A dot's ink as a shoulder of a digit's corner: the columns from `cols[0]` (the lower
+    right bar's edge) on where the baseline rows' peak exceeds the lower bar rows' by 0.3 of
+    the contrast, a run starting at the edge, 0.5-2.5 bar thicknesses `t` wide and ending
+    before the next digit. Returns (its lit area, its mask over base_rows x cols), (0, an
+    empty mask) where there is none."""
+    (r0, r1), (l0, l1), (c0, c1) = base_rows, side_rows, cols
+    ink = np.zeros((r1 - r0, c1 - c0), bool)
+    excess = f[r0:r1, c0:c1].max(axis=0) - f[l0:l1, c0:c1].max(axis=0)
+    runs = _runs(excess >= 0.3 * contrast)
+    if not runs:
+        return 0.0, ink
+    s0, s1 = max(runs, key=lambda r: r[1] - r[0])
+    if s0 > 1 or not 0.5 * t <= s1 - s0 <= 2.5 * t or s1 >= len(excess) - 1:
+        return 0.0, ink
+    ink[:, s0:s1] = f[r0:r1, c0 + s0 : c0 + s1] > bg + 0.5 * (thr - bg)
+    return float(ink.sum()), ink
 
 
 def _to_frame_box(minv: NDArray[np.float64], x0: float, y0: float, x1: float, y1: float) -> Box:
@@ -2368,13 +2491,20 @@ def _read_window(
                                    borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     other = None
     if config.polarity is None:
-        # the window's plain background is most of it: lit segments are the far tail
+        # the window's plain background is most of it: lit segments are the far tail (told
+        # in its core where that is clear: a bezel's rim inside the outline found has a
+        # tail of its own)
+        ch, cw = WINDOW_CORE_H * h, WINDOW_CORE_W * w
         inner = crop_gray[round(m) : round(m + h), round(m) : round(m + w)]
-        lo, mid, hi = np.percentile(inner, (2, 50, 98))
-        pol = Polarity.LIGHT_ON_DARK if hi - mid > mid - lo else Polarity.DARK_ON_LIGHT
-        if retry_polarity and max(hi - mid, mid - lo) < POLARITY_CLEAR * min(hi - mid, mid - lo):
-            # tails alike (a window cut wide, into its bezel): the other polarity is read
-            # too when this one reads nothing
+        core = crop_gray[round(m + ch) : round(m + h - ch), round(m + cw) : round(m + w - cw)]
+        tails = [(hi - mid, mid - lo) for lo, mid, hi in
+                 (np.percentile(inner, (2, 50, 98)), np.percentile(core, (2, 50, 98)))]  # fmt: skip
+        alike = [max(a, b) < POLARITY_CLEAR * min(a, b) for a, b in tails]
+        light, dark = tails[0] if alike[1] else tails[1]
+        pol = Polarity.LIGHT_ON_DARK if light > dark else Polarity.DARK_ON_LIGHT
+        if retry_polarity and any(alike):
+            # tails alike (a window cut wide, into its bezel, or shaded across): the other
+            # polarity is read too when this one reads nothing
             other = config.with_(polarity=Polarity.DARK_ON_LIGHT if pol is Polarity.LIGHT_ON_DARK
                                   else Polarity.LIGHT_ON_DARK)  # fmt: skip
         config = config.with_(polarity=pol)
@@ -2391,12 +2521,47 @@ def _read_window(
     if not lines and other is not None:
         lines = _read_rows(crop_gray, other, image=crop, max_rows=WINDOW_ROWS,
                            max_clean_rows=0, lone_digits=True)  # fmt: skip
+    if not lines:
+        # A shadow across the window splits its ground: the local threshold then cuts
+        # along the shadow's edge, not the digits. Read once more with the light evened.
+        even = _evened_window(crop_gray, config.polarity, h)
+        lines = _read_rows(even, config, image=None, max_rows=WINDOW_ROWS, max_clean_rows=0,
+                           lone_digits=True)  # fmt: skip
+        # evened, a window's edge or a clutter ring is a bar or a 0: a lone digit is kept
+        # only in the largest window, and never a 1
+        lines = [ln for ln in lines if _n_digit_glyphs(ln[1]) >= 2 or (
+            retry_polarity and _text_of(ln[1]).strip("-.") not in ("", "1"))]  # fmt: skip
     inv = np.linalg.inv(hom)
 
     def back(b: Box) -> Box:
         return _to_frame_box(inv, b.x, b.y, b.x2, b.y2)
 
     return [(back(b), tuple(replace(g, box=back(g.box)) for g in gl), sc) for b, gl, sc in lines]
+
+
+def _evened_window(
+    gray: NDArray[np.uint8], polarity: Polarity | None, height: float
+) -> NDArray[np.uint8]:
+    """A window's gray with its light evened: divided by its ground (dark on light: ink
+    scales with the light) or with the ground taken off (light on dark: lit segments glow
+    on their own), the ground being the gray closed (opened) over `EVEN_WINDOW_KERNEL` of
+    the window's `height` and smoothed. HxW uint8 in, the same out."""
+    k = odd(max(9, EVEN_WINDOW_KERNEL * height))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    g = gray.astype(np.float32)
+    if polarity is Polarity.DARK_ON_LIGHT:
+        ground = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, kernel).astype(np.float32)
+        ground = cv2.GaussianBlur(ground, (0, 0), k / 4)
+        out = 200.0 * g / np.maximum(ground, 1.0)
+    else:
+        ground = cv2.morphologyEx(gray, cv2.MORPH_OPEN, kernel).astype(np.float32)
+        ground = cv2.GaussianBlur(ground, (0, 0), k / 4)
+        out = 55.0 + 200.0 * (g - ground) / np.maximum(255.0 - ground, 1.0)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _text_of(glyphs: tuple[Glyph, ...]) -> str:
+    return "".join(g.char for g in glyphs)
 
 
 def read_segment_displays(
