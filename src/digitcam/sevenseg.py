@@ -360,6 +360,9 @@ def code_table() -> dict[int, str]:
 
 CODE_TABLE: dict[int, str] = code_table()
 
+#: (cell, ink) x-ranges of a strip's cells, left to right (`find_cells`).
+CellRanges = list[tuple[tuple[float, float], tuple[float, float]]]
+
 
 # --------------------------------------------------------------------------------------------
 # Rows
@@ -1152,18 +1155,6 @@ def rectify_row(
 # --------------------------------------------------------------------------------------------
 
 
-def _band_split(strip: NDArray[np.uint8], y0: int, y1: int) -> NDArray[np.uint8]:
-    """A strip's 0/1 mask at its Otsu level or, where that level lights most of the strip
-    (`LIT_MAJORITY`: a dark ring or bezel edge in the margins split from all the rest, the
-    glass lit with the digits), at the level of its rows [y0, y1) (the digit band) alone."""
-    _t, binary = cv2.threshold(strip, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    if binary.mean() > LIT_MAJORITY:
-        band = np.ascontiguousarray(strip[max(0, y0) : y1])
-        t, _b = cv2.threshold(band, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-        binary = (strip > t).astype(np.uint8)
-    return binary
-
-
 def _may_hold_cells(strip: NDArray[np.uint8], top: float, bottom: float) -> bool:
     """Whether a strip, not yet deslanted, cuts into any cell (`find_cells`) as
     `decode_strip` would look for them: in its Otsu mask, or without its solid columns."""
@@ -1180,9 +1171,7 @@ def _runs(on: NDArray[np.bool_]) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
-def find_cells(
-    binary: NDArray[np.uint8], top: float, bottom: float
-) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+def find_cells(binary: NDArray[np.uint8], top: float, bottom: float) -> CellRanges:
     """Cells (x0, x1) of a rectified strip from its column projection.
 
     Args:
@@ -1267,7 +1256,7 @@ def find_cells(
             cells.extend((float(p0), float(p1)) for p0, p1 in parts)
             inks.extend((float(p0), float(p1)) for p0, p1 in parts)
     # cells may not overlap: a narrow run's cell stops at its left neighbour
-    out: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    out: CellRanges = []
     for (x0, x1), ink in zip(cells, inks, strict=True):
         x0 = max(0.0, x0)
         if out and x0 < out[-1][0][1]:
@@ -1650,7 +1639,7 @@ class DecodedCell:
 
 def decode_strip(
     strip: Strip,
-    cells: list[tuple[tuple[float, float], tuple[float, float]]] | None = None,
+    cells: CellRanges | None = None,
     *,
     one_digit: bool = False,
     reread: bool = True,
@@ -1666,12 +1655,14 @@ def decode_strip(
     top, bottom = strip.top, strip.bottom
     f = img.astype(np.float32)
     # second readings, each (image, cells), taken where they read clearly better
-    alts: list[tuple[NDArray[np.uint8], list[tuple[tuple[float, float], tuple[float, float]]]]] = []
+    alts: list[tuple[NDArray[np.uint8], CellRanges]] = []
     _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     if cells is None and reread and binary.mean() > LIT_MAJORITY:
         # a dark ring in the margins split from the rest: the glass is lit with the digits
         # and its ghosts cut into cells; the band's own level cuts the digits' cells
-        band_cells = find_cells(_band_split(img, round(top), round(bottom) + 1), top, bottom)
+        band = np.ascontiguousarray(img[max(0, round(top)) : round(bottom) + 1])
+        t, _b = cv2.threshold(band, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        band_cells = find_cells((img > t).astype(np.uint8), top, bottom)
         if band_cells:
             alts.append((img, band_cells))
     searched = cells is None
@@ -1834,7 +1825,7 @@ def _row_ratio(img: NDArray[np.uint8]) -> NDArray[np.uint8]:
 
 def _better_reading(
     strip: Strip,
-    alts: list[tuple[NDArray[np.uint8], list[tuple[tuple[float, float], tuple[float, float]]]]],
+    alts: list[tuple[NDArray[np.uint8], CellRanges]],
     out: list[DecodedCell],
 ) -> list[DecodedCell]:
     """The best of a strip's reading `out` and its second readings `alts` ((image,
@@ -1857,7 +1848,7 @@ def _better_reading(
 
 def _evened_reading(
     strip: Strip,
-    found: list[tuple[tuple[float, float], tuple[float, float]]],
+    found: CellRanges,
     cells: list[DecodedCell],
 ) -> list[DecodedCell] | None:
     """The strip's cells read again with its light evened out, where that decodes every
@@ -1912,7 +1903,7 @@ def _evened_reading(
 
 def _flat_end_reading(
     strip: Strip,
-    found: list[tuple[tuple[float, float], tuple[float, float]]],
+    found: CellRanges,
     cells: list[DecodedCell],
 ) -> list[DecodedCell] | None:
     """The strip read flattened (top-hat) where that adds digits at an end of the line
@@ -1944,9 +1935,7 @@ def _flat_end_reading(
 
 def _flattened_cells(
     img: NDArray[np.uint8], top: float, bottom: float
-) -> tuple[
-    NDArray[np.uint8], NDArray[np.uint8], list[tuple[tuple[float, float], tuple[float, float]]]
-]:
+) -> tuple[NDArray[np.uint8], NDArray[np.uint8], CellRanges]:
     """A strip image flattened (top-hat over half the digit height: bars thinner than that
     kept, the ground's shading gone), its Otsu 0/1 mask and the cells found in it."""
     k = odd((bottom - top) / 2)
