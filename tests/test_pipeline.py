@@ -715,6 +715,68 @@ def test_hard_scenes_of_either_face_split_read_exactly(model, seed, held_out, wh
     assert read_frame(scene.image, model).text == scene.text, why
 
 
+def _label_in_clutter(text: str, *, seed: int) -> np.ndarray:
+    """A 640x480 gray frame strewn with 600 glyph-sized ellipses, dark and light (far
+    more candidate lines than the line caps hold), and a small label: faint 15-px digits
+    in a thick dark border, which lifts the frame's local threshold over them."""
+    rng = np.random.default_rng(seed)
+    img = np.full((480, 640), 128, np.uint8)
+    for _ in range(600):
+        x, y = int(rng.integers(0, 640)), int(rng.integers(0, 480))
+        w, h = int(rng.integers(6, 30)), int(rng.integers(12, 40))
+        v = int(rng.choice([30, 225]))
+        cv2.ellipse(img, (x, y), (w // 2, h // 2), float(rng.integers(0, 180)), 0, 360, v, -1)
+    scale = 15 / 22.0
+    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 2)
+    x0, y0 = 420, 120
+    cv2.rectangle(img, (x0 - 15, y0 - th - 13), (x0 + tw + 15, y0 + 13), 30, -1)
+    cv2.rectangle(img, (x0 - 7, y0 - th - 5), (x0 + tw + 7, y0 + 5), 235, -1)
+    cv2.putText(img, text, (x0, y0), cv2.FONT_HERSHEY_SIMPLEX, scale, 120, 2, cv2.LINE_AA)
+    return img
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_small_label_in_heavy_clutter_is_read_past_the_line_caps(model, seed):
+    # given a frame whose clutter makes ~90 candidate lines and a small faint label, whose
+    # glyphs the frame's own threshold breaks (only a small window sees them whole)
+    image = _label_in_clutter("69947", seed=seed)
+    # then the label reads whole: its line (found with the small window) is gated and
+    # refined besides the frame's capped lines (it read '699', or nothing)
+    assert read_frame(image, model).text == "69947"
+
+
+@pytest.mark.parametrize("text", ["6-985", "30417"])
+def test_faint_digits_beside_a_cards_black_border_read(model, text):
+    # given faint digits (ink 115 levels under the paper) on a card whose thick black
+    # border runs 4 px under their baseline
+    img = np.full((480, 640), 120, np.uint8)
+    scale = 1.4
+    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 2)
+    x0, y0 = 200, 200
+    cv2.rectangle(img, (x0 - 40, y0 - th - 34), (x0 + tw + 40, y0 + 24), 20, -1)
+    cv2.rectangle(img, (x0 - 20, y0 - th - 14), (x0 + tw + 20, y0 + 4), 235, -1)
+    cv2.putText(img, text, (x0, y0), cv2.FONT_HERSHEY_SIMPLEX, scale, 120, 2, cv2.LINE_AA)
+    # then they read: the line's threshold scales with their own ink, not the border's
+    # (which set the contrast alone and left the strokes in pieces: nothing was read)
+    assert read_frame(img, model).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "h", "pitch"), [("44.50", 40, 1.5), ("92.675", 40, 1.6), ("3.14", 30, 1.8)]
+)
+def test_a_widely_set_number_holds_together_at_its_point(model, text, h, pitch):
+    # given a number set wide, one digit height and more between glyphs (a monospaced
+    # price tag), so that its point leaves a gap no neighbours link across
+    img = np.full((480, 640), 230, np.uint8)
+    x = 80
+    for ch in text:
+        cv2.putText(img, ch, (x, 250), cv2.FONT_HERSHEY_SIMPLEX, h / 22.0, 30, max(2, h // 12),
+                    cv2.LINE_AA)  # fmt: skip
+        x += int(pitch * h)
+    # then it reads as one number (it read as two lines, '44' over '50')
+    assert read_frame(img, model).text == text
+
+
 def test_clutter_below_a_tilted_line_or_behind_its_glyphs_is_no_part_of_it():
     # given a refined tilted line "-42": a minus, two digits, and three "not a glyph"
     # units: the card's edge under the 4 and under the 2, and a blob behind the minus and 4

@@ -252,6 +252,88 @@ def test_bridge_dashes_keeps_lines_of_other_heights_apart():
     assert len(out) == 2
 
 
+@pytest.mark.parametrize(
+    "mark",
+    [
+        [58, 52, 8, 8],  # "9 . 19": a point on the baseline, set wide
+        [58, 21, 6, 39],  # "9 1 19": a 1 too thin to be a glyph candidate
+    ],
+    ids=["point", "one"],
+)
+def test_bridge_dashes_joins_a_number_split_at_a_point_or_a_thin_one(mark):
+    # Given "9" and "19" two digit heights apart with a point (or a thin 1) between them
+    boxes, groups = _group_boxes()
+    # When bridged, Then they are one line
+    out = bridge_dashes(groups, boxes, np.array([mark], np.int32))
+    assert [g.tolist() for g in out] == [[0, 1, 2]]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        [58, 30, 8, 8],  # a point-sized blob at mid-height, not on the baseline
+        [58, 10, 6, 39],  # a bar the digits' height, standing above the baseline
+        [58, 40, 20, 20],  # a blob half the digits' height on the baseline
+    ],
+)
+def test_bridge_dashes_needs_a_point_on_the_baseline(mark):
+    boxes, groups = _group_boxes()
+    out = bridge_dashes(groups, boxes, np.array([mark], np.int32))
+    assert sorted(g.tolist() for g in out) == [[0], [1, 2]]
+
+
+def test_bridge_dashes_follows_a_tilted_lines_baseline():
+    # Given "48 - 50" tilted 6 degrees down to the right: each group's boxes step down
+    # 3 px a digit, so the right group starts 13 px lower than the left one ends
+    boxes = np.array(
+        [[10, 20, 20, 40], [35, 23, 20, 40], [165, 36, 20, 40], [190, 39, 20, 40]], np.int32
+    )
+    groups = [np.array([0, 1]), np.array([2, 3])]
+    # When bridged at a minus halfway, or at a point on the tilted baseline
+    minus = bridge_dashes(groups, boxes, np.array([[98, 47, 24, 5]], np.int32))
+    point = bridge_dashes(groups, boxes, np.array([[106, 62, 8, 8]], np.int32))
+    # Then they are one line (read level, the baselines differ by a third of a digit's
+    # height across the gap)
+    assert [g.tolist() for g in minus] == [[0, 1, 2, 3]]
+    assert [g.tolist() for g in point] == [[0, 1, 2, 3]]
+    # and a point as far off that baseline does not bridge them
+    off = bridge_dashes(groups, boxes, np.array([[106, 50, 8, 8]], np.int32))
+    assert len(off) == 2
+
+
+def test_a_crops_levels_follow_faint_text_where_a_long_edge_outshines_it() -> None:
+    from digitcam.segment import _ink_levels, _long_ink
+
+    # Given a line crop (ink bright, digits 40 px): faint strokes 50 over the paper and a
+    # card's black border along the bottom, 200 over it
+    crop = np.full((80, 200), 20.0, np.float32)
+    crop[20:60, 30:34] = 70.0  # a faint upright stroke
+    crop[20:24, 60:90] = 70.0  # a faint bar
+    crop[70:80, :] = 220.0  # the border, the crop's whole width
+    # When thresholded without and with the glyphs' own ink level
+    plain, _, _, c0 = _ink_levels(crop, target_h=40)
+    capped, _, _, c1 = _ink_levels(crop, target_h=40, ink_cap=70.0)
+    # Then the border sets the contrast alone, and the strokes fall under it; with the
+    # glyphs' level they are ink
+    assert c0 == 200.0
+    assert not plain[30:50, 30:34].any()
+    assert c1 == 50.0
+    assert capped[30:50, 30:34].all()
+    assert capped[21:23, 65:85].all()
+    # and the border is long: a digit-sized bright blob is not
+    assert _long_ink(crop > 70.0, target_h=40)
+    blob = np.zeros((80, 200), bool)
+    blob[20:60, 100:125] = True
+    assert not _long_ink(blob, target_h=40)
+    # so where the brighter thing is digit-sized (a display's lit digit beside its unlit
+    # ghosts), the crop keeps its own contrast
+    lit = crop.copy()
+    lit[70:80, :] = 20.0
+    lit[20:60, 100:125] = 220.0
+    _, _, _, c2 = _ink_levels(lit, target_h=40, ink_cap=70.0)
+    assert c2 == 200.0
+
+
 def _glyph_with_right_edge(ch):
     """Dark `ch` on white (120 x 320) and the column of its rightmost ink."""
     img = np.full((120, 320), 255, np.uint8)
@@ -415,10 +497,13 @@ def test_clutter_cut_by_a_line_crops_edges_does_not_set_its_band() -> None:
     # Then it is the digits' rows (with the clutter it ended 7 px above the baseline, and
     # the point was no longer on it)
     assert band == (20.0, 61.0)
-    # and with only one component clear of the edges, the clutter still counts
+    # and with only one component clear of the edges, that one sets the band (a sliver
+    # of a frame's edge cut by the top beside a lone clean 6 halved it: "6-6" unread)
     lone = _line_band(stats[[0, 1, 2, 4, 5]], crop_h=80, crop_w=190, target_h=40)
-    assert lone is not None
-    assert lone != (20.0, 61.0)
+    assert lone == (20.0, 61.0)
+    # while a crop whose every digit-sized component is cut still has a band
+    cut = _line_band(stats[[0, 1, 4, 5]], crop_h=80, crop_w=190, target_h=40)
+    assert cut is not None
 
 
 def test_a_blurred_points_clear_ink_makes_it_a_point() -> None:

@@ -145,7 +145,9 @@ def detect_lines(
         config: reader options.
 
     Returns:
-        (lines, notes): candidate lines in no particular order, and notes for the reading.
+        (lines, fine, notes): candidate lines in no particular order, the lines of small
+        text found with a small window (`_fine_lines`, at most `FINE_MAX_LINES`), and notes
+        for the reading.
     """
     h, w = gray.shape
     block = odd(max(15, min(h, w) / 10))
@@ -184,9 +186,11 @@ def detect_lines(
         # At large sizes a minus is tall enough to be a candidate itself, but links to no
         # digit (its height is no digit's): it bridges too ("7 - 3" at 64 px read "-3").
         bars = boxes[boxes[:, 2] >= 1.2 * boxes[:, 3]]
-        if len(bars):
-            small = np.vstack([small, bars])
-        for g in bridge_dashes(link_neighbours(boxes), boxes, small):
+        groups = link_neighbours(boxes)
+        # (and a point or a 1 in widely set text, linked to neither side)
+        lone = boxes[[g[0] for g in groups if len(g) == 1]]
+        small = np.vstack([small, bars, lone])
+        for g in bridge_dashes(groups, boxes, small):
             if len(g) > 1:
                 lines.append(line_geometry(boxes[g], pol))
             elif _fused_text(boxes[g[0]]):
@@ -195,9 +199,12 @@ def detect_lines(
                 singles.append((boxes[g], pol))
         if fine is not None:
             fine_lines += _fine_lines(lines, fine[pol], pol, config, frame_h=h)
-    # (fine lines come last, so that they never crowd the frame's own out of the caps)
+    # Fine lines are gated and refined besides the frame's own, outside its caps: a
+    # cluttered frame's lines fill those, and a small label's line would never be looked
+    # at. (They take part in settling the polarities, then are set apart again.)
     fine_lines.sort(key=lambda ln: -len(ln.boxes))
-    lines += fine_lines[: max(0, min(FINE_MAX_LINES, MAX_GATED_LINES - len(lines)))]
+    fine_ids = {id(ln) for ln in fine_lines[:FINE_MAX_LINES]}
+    lines += fine_lines[:FINE_MAX_LINES]
     if not lines:
         # A lone digit is read only when the frame has no text line at all: in a cluttered
         # scene, digit-shaped blobs are everywhere, and refining each would cost more
@@ -205,14 +212,16 @@ def detect_lines(
         fitted = [line_geometry(b, pol) for b, pol in singles]
         fitted.sort(key=lambda ln: -ln.height)
         lines = fitted[:MAX_SINGLES]
-        return _arbitrate_polarity(gray, lines), notes
+        return _arbitrate_polarity(gray, lines), [], notes
     lines = _arbitrate_polarity(gray, lines)
+    fine_kept = [ln for ln in lines if id(ln) in fine_ids]
+    lines = [ln for ln in lines if id(ln) not in fine_ids]
     # ... or when it stands in a block of lines, as tall as the line right above or below
     # it and within its width: a short line ("3.8") whose other glyphs the threshold
     # joined to its card's edge. (After the polarities are settled: a blob of the paper
     # between another line's glyphs must not win that line's place.)
     stacked = [line_geometry(b, pol) for b, pol in singles if _stacked(b[0], pol, lines)]
-    return lines + [s for s in stacked if not any(_rivals(s, ln) for ln in lines)], notes
+    return lines + [s for s in stacked if not any(_rivals(s, ln) for ln in lines)], fine_kept, notes
 
 
 def _glyph_blobs(
@@ -528,12 +537,15 @@ def segment_frame(
     """Detect and refine all lines of a (denoised) gray frame.
 
     With a model, lines whose raw blobs hold no digit at all are not refined (`gate_lines`).
+    The frame's lines are capped (`MAX_GATED_LINES` gated, `MAX_LINES` refined); the few
+    lines of small text found with a small window are gated and refined besides.
     """
-    lines, notes = detect_lines(gray, config)
+    lines, fine, notes = detect_lines(gray, config)
     if model is not None:
         lines = cap_lines(lines, MAX_GATED_LINES, notes, what="candidate lines", done="gated")
         lines = gate_lines(gray, lines, model)
-    lines = cap_lines(lines, MAX_LINES, notes, what="candidate lines", done="refined")
+        fine = gate_lines(gray, fine, model)
+    lines = cap_lines(lines, MAX_LINES, notes, what="candidate lines", done="refined") + fine
     refined = [refine_line(gray, ln, target_h=config.refine_height_px) for ln in lines]
     noisy = any(n.startswith(("candidate cap hit", "frame is mostly noise")) for n in notes)
     return Detection(tuple(r for r in refined if r.units), tuple(notes), noisy)

@@ -40,6 +40,9 @@ MAX_MINUS_GAP = 0.8
 #: digit height (from its top) is a minus fused to it (measured on the synthetic faces:
 #: 99 % of minus signs centre higher than that, 95 % of the crossbars of 4s lower).
 STRONG_MINUS_CY = 0.64
+#: A line crop's levels scale with its glyphs' own ink (`_glyph_ink`) where that is
+#: under this share of the crop's contrast and something longer than a digit is brighter.
+INK_CAP_SHARE = 0.75
 #: Hysteresis levels of the line threshold (fractions of the crop's contrast): a pixel
 #: this far above its neighbourhood and the paper joins ink it touches.
 WEAK_LOCAL = 0.06
@@ -270,18 +273,21 @@ def group_boxes(
 def bridge_dashes(
     groups: list[NDArray[np.intp]], boxes: NDArray[np.int32], marks: NDArray[np.int32]
 ) -> list[NDArray[np.intp]]:
-    """Join groups of glyph boxes that a minus sign stands between ("9 - 19").
+    """Join groups of glyph boxes that a minus sign, a point or a 1 stands between ("9 - 19").
 
     A minus is too small to be a glyph candidate, so in widely set text ("9 - 18 - 80") the
     glyphs on either side of it are too far apart to link and the number falls apart into
-    pieces, a lone "9" among them. Two groups are one line when they sit on one baseline
-    with digits of one height, the gap between them is at most a few digit heights, and a
-    dash-shaped blob (a short bar at mid-height) lies in that gap.
+    pieces, a lone "9" among them; so does "44 . 50" at its point, and a number at a 1 too
+    thin to be a candidate. Two groups are one line when they sit on one baseline (tilted
+    by their own slope) with digits of one height, the gap between them is at most a few
+    digit heights, and a dash-shaped blob (a short bar at mid-height), a point-shaped one
+    on the baseline or a bar of the digits' height lies in that gap.
 
     Args:
         groups: index arrays into `boxes`, each sorted left to right (`link_neighbours`).
         boxes: N x 4 int (x, y, w, h) glyph candidates.
-        marks: M x 4 int (x, y, w, h) of the frame's other, smaller components.
+        marks: M x 4 int (x, y, w, h) of the frame's other components (smaller ones, and
+            candidates linked to no neighbour).
 
     Returns:
         The groups with bridged ones joined (each still sorted left to right).
@@ -306,28 +312,55 @@ def bridge_dashes(
     hm = np.maximum(hg[:, None], hg[None, :])
     gap = rx[None, :] - lx2[:, None]
     ok = (gap > 0.2 * hm) & (gap <= 3.5 * hm) & (hm <= 1.3 * np.minimum(hg[:, None], hg[None, :]))
-    ok &= np.abs(ry2[None, :] - ly2[:, None]) <= 0.3 * hm
-    ok &= np.abs(rcy[None, :] - lcy[:, None]) <= 0.3 * hm
+    # Across the gap a tilted line's baseline moves by the groups' own slope (first to
+    # last box; the mean of both where both have two boxes or more, else 0).
+    span = (b[last, 0] + b[last, 2] / 2) - (b[first, 0] + b[first, 2] / 2)
+    own = span > 0
+    slope = np.where(own, (ly2 - ry2) / np.maximum(span, 1), 0.0).clip(-MAX_SLOPE, MAX_SLOPE)
+    n_own = own[:, None].astype(np.float32) + own[None, :]
+    pair_slope = (slope[:, None] + slope[None, :]) / np.maximum(n_own, 1)
+    shift = pair_slope * gap
+    ok &= np.abs(ry2[None, :] - ly2[:, None] - shift) <= 0.3 * hm
+    ok &= np.abs(rcy[None, :] - lcy[:, None] - shift) <= 0.3 * hm
     pairs = np.argwhere(ok)
     if len(pairs) == 0:
         return groups
     m = marks.astype(np.float32)
     mx, mw, mh = m[:, 0], m[:, 2], m[:, 3]
     mcy = m[:, 1] + mh / 2
+    my2 = m[:, 1] + mh
     bridged = []
     for i, j in pairs:
         h = float(hm[i, j])
         cy = (lcy[i] + rcy[j]) / 2
+        between = (mx >= lx2[i] - 0.1 * h) & (mx + mw <= rx[j] + 0.1 * h)
         dash = (
-            (mx >= lx2[i] - 0.1 * h)
-            & (mx + mw <= rx[j] + 0.1 * h)
+            between
             & (np.abs(mcy - cy) <= 0.25 * h)
             & (mh <= 0.35 * h)
             & (mw >= 1.2 * mh)
             & (mw >= 0.2 * h)
             & (mw <= 1.2 * h)
         )
-        if dash.any():
+        # in widely set text a point, or a 1 too thin to be a glyph candidate, leaves a
+        # gap as wide: a blob on the baseline a point's size, or a bar the digits' height
+        base = (ly2[i] + ry2[j]) / 2 + pair_slope[i, j] * (mx + mw / 2 - (lx2[i] + rx[j]) / 2)
+        point = (
+            between
+            & (np.abs(my2 - base) <= 0.15 * h)
+            & (mh >= 0.08 * h)
+            & (mh <= 0.35 * h)
+            & (mw >= 0.5 * mh)
+            & (mw <= 2.0 * mh)
+        )
+        bar = (
+            between
+            & (np.abs(my2 - base) <= 0.15 * h)
+            & (mh >= 0.8 * h)
+            & (mh <= 1.15 * h)
+            & (mw <= 0.35 * h)
+        )
+        if (dash | point | bar).any():
             bridged.append((int(i), int(j)))
     if not bridged:
         return groups
@@ -619,7 +652,7 @@ def _percentiles_of_bytes(values: NDArray[np.uint8], qs: tuple[float, ...]) -> l
 
 
 def _ink_levels(
-    crop: NDArray[np.float32], *, target_h: int, whole: bool = False
+    crop: NDArray[np.float32], *, target_h: int, whole: bool = False, ink_cap: float | None = None
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], float, float]:
     """Threshold an upright crop (ink bright) whose digits are about `target_h` tall.
 
@@ -628,6 +661,9 @@ def _ink_levels(
         target_h: digit height in the crop.
         whole: the crop's values are whole numbers 0..255 (a warped uint8 frame), which
             lets the paper and ink levels be counted instead of sorted.
+        ink_cap: the ink level of the line's own glyphs (`_glyph_ink`), or None; the
+            contrast is measured up to it where the crop's brightest ink is something
+            else, longer than a digit, and well above it (`INK_CAP_SHARE`).
 
     Returns:
         (strict, weak, paper_level, contrast): HxW bool masks of clear ink and of faint ink
@@ -639,6 +675,14 @@ def _ink_levels(
         lo, hi = _percentiles_of_bytes(sample.astype(np.uint8), (5, 99))
     else:
         lo, hi = np.percentile(sample, [5, 99])
+    if (
+        ink_cap is not None
+        and ink_cap - lo < INK_CAP_SHARE * (hi - lo)
+        and _long_ink(crop > ink_cap, target_h=target_h)
+    ):
+        # A card's edge or a rule in the crop outshines faint text: the contrast the
+        # levels scale with is the text's own, else thin light strokes fall apart.
+        hi = ink_cap
     contrast = max(float(hi - lo), 1.0)
     block = odd(1.3 * target_h)
     mean = cv2.blur(crop, (block, block), borderType=cv2.BORDER_REPLICATE)
@@ -654,9 +698,10 @@ _DILATE_3X3 = np.ones((3, 3), np.uint8)
 
 
 def _ink_components(
-    crop: NDArray[np.float32], *, target_h: int, whole: bool = False
+    crop: NDArray[np.float32], *, target_h: int, whole: bool = False, ink_cap: float | None = None
 ) -> tuple[int, NDArray[np.int32], NDArray[np.int32], float, float]:
-    """Ink components of a crop by hysteresis, in one labelling pass.
+    """Ink components of a crop by hysteresis, in one labelling pass (`ink_cap` as in
+    `_ink_levels`).
 
     A component is a faint-ink component that holds clear ink (the hairlines of a blurred
     serif face hold its glyph's pieces together, while faint blobs of their own, shadows
@@ -667,7 +712,7 @@ def _ink_components(
     Returns:
         (n, labels, stats, paper_level, contrast) as `_label` and `_ink_levels` give them.
     """
-    strict, weak, lo, contrast = _ink_levels(crop, target_h=target_h, whole=whole)
+    strict, weak, lo, contrast = _ink_levels(crop, target_h=target_h, whole=whole, ink_cap=ink_cap)
     n, labels, stats, _ = _label((weak | strict).view(np.uint8))
     if n <= 1:
         return n, labels, stats, lo, contrast
@@ -763,7 +808,12 @@ def _refine_at(
     there (`_residual_slope`)."""
     crop, inv = _line_crop(gray, line, target_h=target_h)
     # The crop is a warped uint8 frame (maybe inverted): whole numbers 0..255.
-    n, labels, stats, lo, contrast = _ink_components(crop, target_h=target_h, whole=True)
+    # (dark ink only: a display's lit digits outshine its unlit ghost segments, which a
+    # line of their own must not read at their own level)
+    cap = _glyph_ink(gray, line) if line.polarity is Polarity.DARK_ON_LIGHT else None
+    n, labels, stats, lo, contrast = _ink_components(
+        crop, target_h=target_h, whole=True, ink_cap=cap
+    )
     empty = RefinedLine((), line.polarity, line.bbox)
     stats = stats[1:n]
     band = _line_band(stats, crop_h=crop.shape[0], crop_w=crop.shape[1], target_h=target_h)
@@ -856,6 +906,26 @@ def _refine_at(
     return RefinedLine(tuple(units), line.polarity, line.bbox), tilt
 
 
+def _long_ink(mask: NDArray[np.bool_], *, target_h: int) -> bool:
+    """Whether an HxW mask holds a component longer than a digit `target_h` tall (a
+    card's edge, a rule: lit digits, a display's, are digit-sized)."""
+    _n, _labels, stats, _c = cv2.connectedComponentsWithStats(mask.view(np.uint8), connectivity=8)
+    return bool(((stats[1:, _W] > 2 * target_h) | (stats[1:, _H] > 1.5 * target_h)).any())
+
+
+def _glyph_ink(gray: NDArray[np.uint8], line: LineGeometry) -> float:
+    """The ink level inside a line's glyph boxes in an HxW uint8 frame: the 99th
+    percentile of its pixels, ink bright (as in the line's crop), 0..255."""
+    vals = np.concatenate(
+        [gray[y : y + h, x : x + w].ravel() for x, y, w, h in line.boxes.tolist()]
+    )
+    if vals.size == 0:
+        return 255.0
+    if line.polarity is Polarity.DARK_ON_LIGHT:
+        return 255.0 - float(_percentiles_of_bytes(vals, (1,))[0])
+    return float(_percentiles_of_bytes(vals, (99,))[0])
+
+
 def _whole_mean(pix: NDArray[np.float32], mask: NDArray[np.uint8]) -> float:
     """`float(pix[mask > 0].mean())` for whole-number pixels 0..255 and a 0/1 mask, cheaper.
 
@@ -879,8 +949,10 @@ def _line_band(
     The crop is centred on the line and scaled so digits are about `target_h` tall: the
     band is the median top and bottom of the digit-sized components (`stats`, K x 5) near
     its middle row. Components the crop's edges cut are clutter around the line (its
-    margins reach past the digits); they count unless two others do: in a short line
-    of two digits, two of them outvote the digits.
+    margins reach past the digits, or a glyph joined to a card's edge runs off it);
+    they count only where no other one does: in a short line of two digits, two of them
+    outvote the digits, and a sliver of a frame's edge beside one clean digit halves its
+    band.
     """
     if len(stats) == 0:
         return None
@@ -896,7 +968,7 @@ def _line_band(
         & (stats[:, _X] + stats[:, _W] < crop_w)
         & (stats[:, _Y] + stats[:, _H] < crop_h)
     )
-    if inner.sum() >= 2:
+    if inner.any():
         big = inner
     return small_median(stats[big, _Y]), small_median(stats[big, _Y] + stats[big, _H])
 
