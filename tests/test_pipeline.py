@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -24,7 +25,7 @@ from digitcam.pipeline import (
     read_frame,
 )
 from digitcam.segment import Unit
-from digitcam.types import Box, Glyph, Polarity
+from digitcam.types import Box, Glyph, GlyphKind, Polarity
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PI_PAGE = DATA / "real" / "simpleocr_pi_digits"
@@ -169,6 +170,31 @@ def test_a_row_of_1s_with_a_refused_glyph_is_hatching(chars, expected):
     glyphs = list(_glyphs(chars, 100))
     # Then it is hatching when mostly 1s and one refused (a fence, a barcode), not when
     # fewer are 1s (a number with one unreadable digit) or none is refused
+    assert _hatching(glyphs) is expected
+
+
+@pytest.mark.parametrize(
+    ("chars", "confs", "expected"),
+    [
+        ("00?00", (0.67, 0.66, 0.3, 0.67, 1.0), True),  # a tiled floor's squares
+        ("0?00.0", (0.6, 0.3, 1.0, 0.67, 0.9, 0.55), True),
+        ("000000", (1.0, 0.67, 0.67, 0.66, 0.67, 0.65), True),
+        ("00?00", (1.0, 1.0, 0.3, 1.0, 1.0), False),  # sure 0s: a number, one digit unread
+        ("000000", (1.0, 1.0, 1.0, 1.0, 1.0, 0.67), False),
+        ("40?08", (0.67, 0.66, 0.3, 0.67, 0.67), False),  # unsure, but half of them not 0s
+        ("00", (0.66, 0.66), False),
+    ],
+)
+def test_a_row_of_unsure_0s_is_a_tiled_floor(chars, confs, expected):
+    from digitcam.pipeline import _hatching
+
+    # Given a printed line's glyphs ('?' refused by the model, '.' a mark) and confidences
+    glyphs = [
+        replace(g, confidence=c, kind=GlyphKind.MARK if g.char == "." else g.kind)
+        for g, c in zip(_glyphs(chars, 100), confs, strict=True)
+    ]
+    # Then it is tiles when most of its digits are 0s two of three neighbours call 0,
+    # with a refused one among them or nothing else
     assert _hatching(glyphs) is expected
 
 

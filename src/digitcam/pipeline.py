@@ -859,8 +859,11 @@ STRAY_ONE_CONFIDENCE = 0.8
 STRAY_GAP = 3.0
 STRAY_MIN_GAP = 0.7
 
-#: A printed line with a refused glyph and at least this share of 1s is hatching.
+#: A printed line with a refused glyph and at least this share of 1s is hatching, or
+#: this share of 0s read less surely than this, tiles.
 HATCHING_ONES = 0.6
+TILE_ZEROS = 0.5
+TILE_ZERO_CONFIDENCE = 0.8
 
 #: Beside a display line, a printed line with a glyph less sure than this is clutter.
 BESIDE_DISPLAY_CONFIDENCE = 0.7
@@ -1452,9 +1455,15 @@ def _n_digits(glyphs: tuple[Glyph, ...]) -> int:
 
 def _hatching(glyphs: list[Glyph]) -> bool:
     """A row of bars (mostly 1s) with a glyph the model refuses is hatching, a fence or a
-    barcode, not a number: stripes read as 1s, and one of them did not."""
-    cells = [g.char for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
-    return UNKNOWN in cells and cells.count("1") >= HATCHING_ONES * len(cells)
+    barcode, not a number: stripes read as 1s, and one of them did not. So is a row of
+    unsure 0s with one, or of nothing but 0s most of them unsure: a tiled floor's squares
+    (two of three neighbours say 0; a printed 0 reads surely)."""
+    cells = [g for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
+    chars = [g.char for g in cells]
+    zeros = sum(1 for g in cells if g.char == "0" and g.confidence < TILE_ZERO_CONFIDENCE)
+    if UNKNOWN not in chars:
+        return len(chars) >= 3 and chars.count("0") == len(chars) and zeros > len(chars) / 2
+    return chars.count("1") >= HATCHING_ONES * len(cells) or zeros >= TILE_ZEROS * len(cells)
 
 
 def _in_line_context(c: Classified) -> Classified:
