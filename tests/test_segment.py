@@ -506,6 +506,25 @@ def test_clutter_cut_by_a_line_crops_edges_does_not_set_its_band() -> None:
     assert cut is not None
 
 
+def test_a_short_blurred_minus_is_a_bar_in_its_clear_ink() -> None:
+    from digitcam.segment import _mark_kind
+
+    # Given a line band from row 16 to 63 (47 px digits) and, before the first digit, a
+    # blob whose faint ink is 16 x 13 px (1.23 times as wide as tall: a short minus swollen
+    # by blur), its clear ink a 15 x 11 bar, at mid-height
+    sub = np.zeros((13, 16), np.uint8)
+    sub[1:12, 0:15] = 1
+    kind = _mark_kind(18, 37, 16, 13, sub, top=16.0, bottom=63.0, ink=60.0, ink_ref=84.0)
+    # Then it is a minus (by its faint box alone it was too square to be one)
+    assert kind == "-"
+    # but not where the crop's left edge cuts it (clutter reaching into the crop)
+    assert _mark_kind(0, 37, 16, 13, sub, top=16.0, bottom=63.0, ink=60.0, ink_ref=84.0) == ""
+    # and a round blob as big is none either
+    disc = np.zeros((13, 16), np.uint8)
+    cv2.circle(disc, (7, 6), 6, 1, -1)
+    assert _mark_kind(18, 37, 16, 13, disc, top=16.0, bottom=63.0, ink=60.0, ink_ref=84.0) == ""
+
+
 def test_a_blurred_points_clear_ink_makes_it_a_point() -> None:
     from digitcam.segment import _mark_kind
 

@@ -1275,15 +1275,10 @@ def _mark_kind(
     if cw == 0:
         return ""
     fill = cv2.countNonZero(sub) / (cw * ch)
-    cy = y + h / 2
-    if (
-        # A minus is a thin bar, but blur at small sizes (14 px digits) swells it to over
-        # a third of the digit height; still wider than tall, and off the baseline.
-        h <= 0.38 * lh
-        and 0.2 * lh <= w <= 1.05 * lh
-        and w >= 1.25 * h
-        and top + 0.25 * lh <= cy <= top + 0.78 * lh
-        and fill >= 0.5
+    # (a short minus blurred is as tall as it is wide in its faint ink, still a bar in
+    # its clear ink; but a blob the crop's left edge cuts is clutter reaching in)
+    if _minus_shaped(y, w, h, fill, top=top, lh=lh) or (
+        x > 0 and _minus_shaped(y + _y, cw, ch, fill, top=top, lh=lh)
     ):
         return "-"
     # A blurred point's faint halo can be half the digit height and reach below the
@@ -1293,6 +1288,20 @@ def _mark_kind(
     ):
         return "."
     return ""
+
+
+def _minus_shaped(y: float, w: float, h: float, fill: float, *, top: float, lh: float) -> bool:
+    """A bar a minus' size at mid-height of a line (top `top`, height lh)."""
+    cy = y + h / 2
+    return (
+        # A minus is a thin bar, but blur at small sizes (14 px digits) swells it to over
+        # a third of the digit height; still wider than tall, and off the baseline.
+        h <= 0.38 * lh
+        and 0.2 * lh <= w <= 1.05 * lh
+        and w >= 1.25 * h
+        and top + 0.25 * lh <= cy <= top + 0.78 * lh
+        and fill >= 0.5
+    )
 
 
 def _point_shaped(y: float, w: float, h: float, fill: float, *, bottom: float, lh: float) -> bool:
