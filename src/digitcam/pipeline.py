@@ -8,7 +8,7 @@ line plausibility, overlaps between polarities, reading order).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
@@ -54,6 +54,7 @@ from digitcam.types import (
     Polarity,
     Reading,
     Timings,
+    text_of,
 )
 
 #: Refining is the costly step; a cluttered frame cannot ask for more lines than this.
@@ -1019,16 +1020,12 @@ def _agreed_displays(
 ) -> list[Box]:
     """Kept printed lines that the segment reader read the same (a display that the
     printed classifier reads right, and with a higher score)."""
-    seg = [(b, _text(g)) for b, g, _ in candidates if _segments_only(g) and _has_segments(g)]
+    seg = [(b, text_of(g)) for b, g, _ in candidates if _segments_only(g) and _has_segments(g)]
     return [
         b
         for b, g, _ in kept
-        if not _has_segments(g) and any(t == _text(g) and b.overlap(sb) > 0.5 for sb, t in seg)
+        if not _has_segments(g) and any(t == text_of(g) and b.overlap(sb) > 0.5 for sb, t in seg)
     ]
-
-
-def _text(glyphs: Iterable[Glyph]) -> str:
-    return "".join(g.char for g in glyphs)
 
 
 def _unsure_beside_display(
@@ -1148,7 +1145,7 @@ def _ones_beside_display(
     ones = {
         b
         for b, g, _ in kept
-        if _segments_only(g) and _text(g).strip(".-") and set(_text(g)) <= set("1.-")
+        if _segments_only(g) and text_of(g).strip(".-") and set(text_of(g)) <= set("1.-")
     }
     displays = [
         b
@@ -1234,7 +1231,7 @@ def _prefer_segment_detail(
     out = list(candidates)
     for i in seg:
         bs, gs, _ss = candidates[i]
-        s_text = _text(gs)
+        s_text = text_of(gs)
         # (a digit decoded with next to no confidence is no detail to trust)
         if UNKNOWN in s_text or min(g.confidence for g in gs) < DETAIL_CONFIDENCE:
             continue
@@ -1251,7 +1248,7 @@ def _prefer_segment_detail(
             )
             if outside and not junk:
                 inside = list(gp)
-            p_text = _text(inside)
+            p_text = text_of(inside)
             unknown = p_text.count(UNKNOWN)
             adds = junk or unknown > 0 or ("." in s_text and "." not in p_text)
             p_dig = "".join(c for c in p_text if c.isdigit() or c == UNKNOWN)
@@ -1329,13 +1326,13 @@ def _prefer_printed_extension(
     for i, (bp, gp, _sp) in enumerate(candidates):
         if _has_segments(gp):
             continue
-        p_text = _text(gp)
+        p_text = text_of(gp)
         for bs, gs, ss in candidates:
             if not (_segments_only(gs) and _has_segments(gs)) or ss <= out[i][2]:
                 continue
             if bs.overlap(bp) < 0.5:
                 continue
-            extra = _extension(gp, p_text, _text(gs), bs)
+            extra = _extension(gp, p_text, text_of(gs), bs)
             if extra and all(g.confidence >= EXTENSION_CONFIDENCE for g in extra):
                 out[i] = (bp, gp, ss * 1.01)
     return out
@@ -1837,7 +1834,7 @@ def read_frame(
         if cell is not None and cell.char.isdigit():
             kept = [(cell.box, (cell,), cell.confidence)]
     order = order_lines([b for b, _, _ in kept])
-    lines = tuple("".join(g.char for g in kept[i][1]) for i in order)
+    lines = tuple(text_of(kept[i][1]) for i in order)
     glyphs = tuple(kept[i][1] for i in order)
     t6 = clock()
     ms = 1000.0

@@ -345,22 +345,10 @@ def bridge_dashes(
         # in widely set text a point, or a 1 too thin to be a glyph candidate, leaves a
         # gap as wide: a blob on the baseline a point's size, or a bar the digits' height
         base = (ly2[i] + ry2[j]) / 2 + pair_slope[i, j] * (mx + mw / 2 - (lx2[i] + rx[j]) / 2)
-        point = (
-            between
-            & (np.abs(my2 - base) <= 0.15 * h)
-            & (mh >= 0.08 * h)
-            & (mh <= 0.35 * h)
-            & (mw >= 0.5 * mh)
-            & (mw <= 2.0 * mh)
-        )
-        bar = (
-            between
-            & (np.abs(my2 - base) <= 0.15 * h)
-            & (mh >= 0.8 * h)
-            & (mh <= 1.15 * h)
-            & (mw <= 0.35 * h)
-        )
-        if (dash | point | bar).any():
+        on_base = between & (np.abs(my2 - base) <= 0.15 * h)
+        point = (mh >= 0.08 * h) & (mh <= 0.35 * h) & (mw >= 0.5 * mh) & (mw <= 2.0 * mh)
+        bar = (mh >= 0.8 * h) & (mh <= 1.15 * h) & (mw <= 0.35 * h)
+        if (dash | (on_base & (point | bar))).any():
             bridged.append((int(i), int(j)))
     if not bridged:
         return groups
@@ -788,31 +776,31 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
     Returns:
         The line's units (glyph patches and marks) left to right, in frame coordinates.
     """
-    refined, tilt = _refine_at(gray, line, target_h=target_h)
+    # (dark ink only: a display's lit digits outshine its unlit ghost segments, which a
+    # line of their own must not read at their own level)
+    cap = _glyph_ink(gray, line) if line.polarity is Polarity.DARK_ON_LIGHT else None
+    refined, tilt = _refine_at(gray, line, target_h=target_h, ink_cap=cap)
     if abs(tilt) > RESIDUAL_SLOPE:
         # Clutter chained into the detected line tilted its slope: the digits still lean in
         # the crop, and a minus before them falls off the band. Crop again, upright; kept
         # only if the digits stand upright there (two lines merged into one lean anyhow).
         slope = float(np.tan(np.arctan(line.slope) + np.arctan(tilt)))
         upright = replace(line, slope=float(np.clip(slope, -MAX_SLOPE, MAX_SLOPE)))
-        again, tilt2 = _refine_at(gray, upright, target_h=target_h)
+        again, tilt2 = _refine_at(gray, upright, target_h=target_h, ink_cap=cap)
         if abs(tilt2) <= RESIDUAL_SLOPE / 2:
             return again
     return refined
 
 
 def _refine_at(
-    gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int
+    gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int, ink_cap: float | None
 ) -> tuple[RefinedLine, float]:
     """`refine_line` in one crop along `line.slope`, and how much the digits still lean
-    there (`_residual_slope`)."""
+    there (`_residual_slope`); `ink_cap` as in `_ink_levels`."""
     crop, inv = _line_crop(gray, line, target_h=target_h)
     # The crop is a warped uint8 frame (maybe inverted): whole numbers 0..255.
-    # (dark ink only: a display's lit digits outshine its unlit ghost segments, which a
-    # line of their own must not read at their own level)
-    cap = _glyph_ink(gray, line) if line.polarity is Polarity.DARK_ON_LIGHT else None
     n, labels, stats, lo, contrast = _ink_components(
-        crop, target_h=target_h, whole=True, ink_cap=cap
+        crop, target_h=target_h, whole=True, ink_cap=ink_cap
     )
     empty = RefinedLine((), line.polarity, line.bbox)
     stats = stats[1:n]

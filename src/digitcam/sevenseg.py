@@ -53,7 +53,7 @@ from digitcam.segment import (
     union_groups,
     union_labels,
 )
-from digitcam.types import UNKNOWN, Box, Glyph, GlyphKind, Polarity
+from digitcam.types import UNKNOWN, Box, Glyph, GlyphKind, Polarity, text_of
 
 #: Segment names in code-bit order: a top, b upper right, c lower right, d bottom,
 #: e lower left, f upper left, g middle.
@@ -2519,7 +2519,7 @@ def _read_window(
         # evened, a window's edge or a clutter ring is a bar or a 0: a lone digit is kept
         # only in the largest window, and never a 1
         lines = [ln for ln in lines if _n_digit_glyphs(ln[1]) >= 2 or (
-            retry_polarity and _text_of(ln[1]).strip("-.") not in ("", "1"))]  # fmt: skip
+            retry_polarity and text_of(ln[1]).strip("-.") not in ("", "1"))]  # fmt: skip
     inv = np.linalg.inv(hom)
 
     def back(b: Box) -> Box:
@@ -2547,10 +2547,6 @@ def _evened_window(
         ground = cv2.GaussianBlur(ground, (0, 0), k / 4)
         out = 55.0 + 200.0 * (g - ground) / np.maximum(255.0 - ground, 1.0)
     return np.clip(out, 0, 255).astype(np.uint8)
-
-
-def _text_of(glyphs: tuple[Glyph, ...]) -> str:
-    return "".join(g.char for g in glyphs)
 
 
 def read_segment_displays(

@@ -6,6 +6,7 @@ serializes to one JSON line. Pixels travel only in `Frame`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -116,6 +117,11 @@ class Glyph:
             "box": self.box.as_list(),
             "confidence": round(float(self.confidence), 4),
         }
+
+
+def text_of(glyphs: Iterable[Glyph]) -> str:
+    """The characters of a run of glyphs, in their order."""
+    return "".join(g.char for g in glyphs)
 
 
 @dataclass(frozen=True)
