@@ -33,6 +33,8 @@ from digitcam.sevenseg import (
     _clusters,
     _coloured,
     _column_ink,
+    _DotSides,
+    _fused_dot,
     _lit_margins,
     _minus_like,
     _not_a_cell,
@@ -966,6 +968,80 @@ def test_a_dot_blurred_into_its_digits_corner_is_a_shoulder_at_the_baseline() ->
     assert ink[:, :5].any()
     assert not ink[:, 6:].any()
     assert _baseline_shoulder(corner(False), *args)[0] == 0.0
+
+
+BARS = {"0": "abcdef", "2": "abdeg", "3": "abcdg", "7": "abc", "8": "abcdefg"}
+
+
+def two_digits(
+    pair: str, *, dot: str = "", dot_level: float = 1.0, evidence: bool = True
+) -> tuple[_DotSides, list[DecodedCell]]:  # fmt: skip
+    """Two bar digits 24 px wide, 44 high, 10 apart (bars 6 thick, rows 12-56 of a strip
+    68 x 100), lit 230 on 30 and blurred (sigma 1.4), with a dot 5 x 6 at the baseline
+    fused into the left digit's corner (`dot="a"`), the right digit's foot (`"b"`) or
+    none; measured as `_find_dots` does (lit threshold 130)."""
+    top, h, t, w = 12, 44, 6, 24
+    img = np.zeros((68, 100), np.float32)
+    cells = []
+    for k, ch in enumerate(pair):
+        x, m = 10 + 34 * k, h // 2
+        rects = {"a": (x + 2, top, x + w - 2, top + t),
+                 "d": (x + 2, top + h - t, x + w - 2, top + h),
+                 "g": (x + 2, top + m - 3, x + w - 2, top + m + 3),
+                 "f": (x, top + 2, x + t, top + m - 2),
+                 "b": (x + w - t, top + 2, x + w, top + m - 2),
+                 "e": (x, top + m + 2, x + t, top + h - 2),
+                 "c": (x + w - t, top + m + 2, x + w, top + h - 2)}  # fmt: skip
+        if ch == "3":
+            rects["d"] = (x - 3, top + h - t, x + w - 2, top + h)  # a bottom bar reaching left
+        for seg in BARS[ch]:
+            x0, y0, x1, y1 = rects[seg]
+            img[y0:y1, x0:x1] = 1.0
+        cell, ink = (x - 2.0, x + w + 2.0), (float(x), float(x + w))
+        cells.append(DecodedCell(ch, 0.9, BARS[ch], cell, ink, evidence=evidence))
+    if dot:
+        x0 = 10 + w if dot == "a" else 44 - 5
+        img[top + h - t : top + h, x0 : x0 + 5] = np.maximum(
+            img[top + h - t : top + h, x0 : x0 + 5], dot_level
+        )
+    f = cv2.GaussianBlur(30 + 200 * img, (0, 0), 1.4)
+    hd = float(h)
+    rows = [(round(top + hd - 1.8 * t), round(top + hd + 0.6 * t)),
+            (round(top + 0.55 * hd), round(top + hd - 0.25 * hd)),
+            (round(top + 0.15 * hd), round(top + 0.55 * hd))]  # fmt: skip
+    return _DotSides.of(f, cells, *rows, thr=130.0, bg=30.0, t=float(t)), cells
+
+
+def test_a_dot_fused_into_its_digits_corner_is_found_between_the_bars() -> None:
+    # given a 7 and a 0 with a dot fused into the 7's corner, and an 8 and a 0 (a bottom
+    # bar on both sides: their own corners swell under blur too)
+    for pair, side in (("70", "a"), ("80", "a"), ("08", "a")):
+        sides, _cells = two_digits(pair, dot=side)
+        found = _fused_dot(sides, 0)
+        # then the dot's ink is found between the two digits' lower bars (columns 34-44)
+        assert found is not None, (pair, side)
+        (c0, _c1), ink = found
+        cols = c0 + np.flatnonzero(ink.any(axis=0))
+        assert cols.min() >= 33, (pair, side, cols)
+        assert cols.max() <= 45, (pair, side, cols)
+        assert ink.sum() >= 0.35 * 6 * 6
+    # and none where the digits' corners are alone
+    for pair in ("70", "80", "20", "08"):
+        assert _fused_dot(two_digits(pair)[0], 0) is None, pair
+
+
+def test_no_fused_dot_from_a_ghost_a_foot_a_bottom_bar_or_printed_digits() -> None:
+    # given an unlit (ghost) dot fused into a 7's corner, ink at the left end of a 0's or
+    # a 2's bottom bar only (a printed 2's foot), a 3 whose bottom bar reaches left of its
+    # bars above, and a dot between digits with no display evidence (printed digits)
+    ghost, _ = two_digits("70", dot="a", dot_level=0.4)
+    foot, _ = two_digits("70", dot="b")
+    foot2, _ = two_digits("82", dot="b")
+    three, _ = two_digits("73")
+    printed, _ = two_digits("70", dot="a", evidence=False)
+    # then no dot is found in any of them
+    for sides in (ghost, foot, foot2, three, printed):
+        assert _fused_dot(sides, 0) is None
 
 
 def test_only_a_strip_whose_split_lit_its_margins_counts_as_shaded() -> None:

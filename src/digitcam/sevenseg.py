@@ -2040,6 +2040,7 @@ def _find_dots(
     r0, r1 = _clip(bottom - 1.8 * t, 0, hs - 1), _clip(bottom + 0.6 * t, 1, hs)
     u0, u1 = _clip(top + 0.15 * hd, 0, hs - 1), _clip(bottom - 2.2 * t, 1, hs)
     out = list(cells)
+    sides: _DotSides | None = None
     for i in range(len(cells) - 1):
         a, b = cells[i], cells[i + 1]
         if not a.char or a.char in (UNKNOWN, ":"):
@@ -2077,6 +2078,17 @@ def _find_dots(
             # peak apart, but a shoulder at the baseline, brighter than the same columns
             # beside the lower bar just above (a digit's own corner fades as fast there)
             area, ink = _baseline_shoulder(f, (r0, r1), (l0, l1), (c0, c1), thr, bg, contrast, t)
+        if area < DOT_AREA * t * t and above <= 0.15 * t * t:
+            # Blur fuses a dot set tight after its digit into the digit's lower right
+            # corner (and on into the next one's bottom bar): its baseline ink reaches
+            # past the bars further than the line's other corners do (measured once per
+            # strip, when first needed)
+            if sides is None:
+                sides = _DotSides.of(f, cells, (r0, r1), (l0, l1), (u0, l0), thr=thr, bg=bg, t=t)
+            fused = _fused_dot(sides, i)
+            if fused is not None:
+                (c0, c1), ink = fused
+                area = float(ink.sum())
         if area >= DOT_AREA * t * t and above <= 0.15 * t * t:
             rows = np.flatnonzero(ink.any(axis=1))
             if rows[-1] - rows[0] + 1 > 2.4 * t:
@@ -2090,6 +2102,139 @@ def _find_dots(
 # --------------------------------------------------------------------------------------------
 # The hook
 # --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _DotSides:
+    """A decoded strip's digits' bar edges at the dim dot level, for dots fused into them.
+
+    Column masks (length W, lit at `level`): `base` the baseline rows', `lower` the lower
+    vertical bars' rows', `upper` the rows above those; `base_f` (rows x W float) and
+    `base_lit` (its mask) are the baseline rows themselves. `edges[i]`: digit i's left edge
+    of its lower left bar and right edge of its lower right bar (None where it has no such
+    bar); `reach[i]`: how far the baseline ink runs on past each of those edges. `t` is the
+    bar thickness; `peak_level` the least peak of a lit dot (just under the lit threshold).
+    """
+
+    base_f: NDArray[np.float32]
+    base_lit: NDArray[np.bool_]
+    base: NDArray[np.bool_]
+    lower: NDArray[np.bool_]
+    upper: NDArray[np.bool_]
+    cells: tuple[DecodedCell, ...]
+    edges: tuple[tuple[int | None, int | None], ...]
+    reach: tuple[tuple[int, int], ...]
+    t: float
+    peak_level: float
+
+    @classmethod
+    def of(
+        cls, f: NDArray[np.float32], cells: list[DecodedCell], base_rows: tuple[int, int],
+        side_rows: tuple[int, int], upper_rows: tuple[int, int], *, thr: float, bg: float,
+        t: float,
+    ) -> _DotSides:  # fmt: skip
+        """Measured in a strip `f` (HxW float) between `bg` and the lit threshold `thr`."""
+        (r0, r1), (l0, l1), (u0, u1) = base_rows, side_rows, upper_rows
+        ws = f.shape[1]
+        level = bg + DIM_DOT_LEVEL * (thr - bg)
+        base_lit = f[r0:r1] > level
+        base = base_lit.any(axis=0)
+        lower = (f[l0:l1] > level).any(axis=0) if l1 > l0 else np.zeros(ws, bool)
+        upper = (f[u0:u1] > level).any(axis=0) if u1 > u0 else np.zeros(ws, bool)
+        edges, reach = [], []
+        for c in cells:
+            x0, x1 = _clip(c.ink[0], 0, ws - 1), _clip(c.ink[1], 1, ws)
+            mid = _clip(c.ink[0] + 0.5 * (c.ink[1] - c.ink[0]), x0 + 1, x1)
+            left, right = np.flatnonzero(lower[x0:mid]), np.flatnonzero(lower[mid:x1])
+            el = x0 + int(left[0]) if len(left) and "e" in c.segments else None
+            er = mid + int(right[-1]) + 1 if len(right) and "c" in c.segments else None
+            # (a bar's glow may run on past the cell's ink range)
+            while el is not None and el > 0 and lower[el - 1]:
+                el -= 1
+            while er is not None and er < ws and lower[er]:
+                er += 1
+            rl = rr = 0
+            while el is not None and el - rl > 0 and base[el - rl - 1]:
+                rl += 1
+            while er is not None and er + rr < ws and base[er + rr]:
+                rr += 1
+            edges.append((el, er))
+            reach.append((rl, rr))
+        return cls(f[r0:r1], base_lit, base, lower, upper, tuple(cells), tuple(edges),
+                   tuple(reach), t, thr - 0.1 * (thr - bg))  # fmt: skip
+
+    def typical(self, side: int, skip: int) -> int:
+        """The median reach on one side (0 left, 1 right) of the line's digits with a
+        bottom bar and a lower bar on that side, digit `skip` left out; a quarter of a
+        bar thickness where there is none such (corners are as sharp as the bars)."""
+        bar = "e" if side == 0 else "c"
+        # (a reach past 2.5 bar thicknesses is no corner: the ink joins the next glyph)
+        r = [self.reach[k][side] for k, c in enumerate(self.cells)
+             if k != skip and "d" in c.segments and bar in c.segments
+             and self.edges[k][side] is not None
+             and self.reach[k][side] <= 2.5 * self.t]  # fmt: skip
+        return int(np.median(r)) if r else round(0.25 * self.t)
+
+
+def _fused_dot(sides: _DotSides, i: int) -> tuple[tuple[int, int], NDArray[np.bool_]] | None:
+    """A dot blur fused into digit i's lower right corner (and maybe on into the left end
+    of digit i + 1's bottom bar): baseline ink between the two digits' lower bars, from the
+    left one's, lit (`peak_level`), and reaching past the bars it touches by 0.5-2.5 bar
+    thicknesses more than the line's other corners do. Only between digits that show a
+    display's evidence (printed digits read as segments have feet and serifs there).
+
+    Returns:
+        ((c0, c1) strip columns, its mask over the baseline rows x c0:c1), or None.
+    """
+    a, b = sides.cells[i], sides.cells[i + 1]
+    t = sides.t
+    if not b.char.isdigit() or not (a.evidence and b.evidence):
+        return None
+    c0 = sides.edges[i][1]
+    if c0 is None and "b" in a.segments:
+        # no lower right bar (a 2): its bottom bar ends under its upper right one
+        x0, x1 = int(a.ink[0] + 0.5 * (a.ink[1] - a.ink[0])), int(a.ink[1])
+        lit = np.flatnonzero(sides.upper[x0:x1])
+        c0 = x0 + int(lit[-1]) + 1 if len(lit) else None
+    if c0 is None:
+        return None
+    c1 = sides.edges[i + 1][0]
+    if c1 is None:
+        # no lower left bar: the dot ends before b's first lit column above the baseline
+        # (a 3's, 5's or 9's bottom bar may start left of its bars above: one column more)
+        x0, x1 = max(c0, int(b.ink[0])), int(b.ink[1])
+        ref = sides.upper[x0:x1] if "d" in b.segments else np.zeros(max(0, x1 - x0), bool)
+        lit = np.flatnonzero(ref | sides.lower[x0:x1])
+        if not len(lit):
+            return None
+        c1 = x0 + int(lit[0]) - (1 if "d" in b.segments else 0)
+    if c1 - c0 < 0.5 * t:
+        return None
+    runs = _runs(sides.base[c0:c1] & ~sides.lower[c0:c1])
+    if not runs:
+        return None
+    s0, s1 = max(runs, key=lambda r: r[1] - r[0])
+    at_a, at_b = s0 == 0, s1 == c1 - c0
+    if not at_a:
+        # a dot apart from the left digit is `_find_dots`' own, or no dot: a printed 2's
+        # foot reaches left of its diagonal (a dot follows its digit closely)
+        return None
+    if at_b and sides.edges[i + 1][0] is None:
+        return None  # the left end of a 3's, 5's or 9's bottom bar, or a 1's foot
+    # what a digit's own corner reaches is no dot
+    width = s1 - s0
+    if at_a and "d" in a.segments:
+        width -= sides.typical(1, i)
+    if at_b and "d" in b.segments:
+        width -= sides.typical(0, i + 1)
+    if width < max(0.5 * t, 3) or s1 - s0 > 2.5 * t:
+        return None
+    # an unlit (ghost) dot between the cells peaks below the lit level, blurred or not
+    if sides.base_f[:, c0 + s0 : c0 + s1].max() < sides.peak_level:
+        return None
+    ink = np.zeros((sides.base_lit.shape[0], c1 - c0), bool)
+    ink[:, s0:s1] = sides.base_lit[:, c0 + s0 : c0 + s1]
+    return (c0, c1), ink
 
 
 def _baseline_shoulder(
