@@ -777,6 +777,56 @@ def test_display_windows_are_found_as_quads_and_plain_frames_have_none() -> None
     assert find_windows(cv2.GaussianBlur(noise, (3, 3), 0)) == []
 
 
+def one_digit_display(char: str, *, clutter: int = 0, seed: int = 0) -> np.ndarray:
+    """A 480 x 640 gray frame with a one-digit LCD (44 px high, dark on a light window
+    taller than wide, in a dark bezel) at (300, 180), and `clutter` dark rectangles wider
+    than tall, larger than the display, elsewhere."""
+    rng = np.random.default_rng(seed)
+    img = np.full((480, 640), 150.0, np.float32)
+    for _ in range(clutter):
+        x, y = int(rng.integers(10, 200)), int(rng.integers(10, 360))
+        w, h = int(rng.integers(120, 180)), int(rng.integers(60, 100))
+        cv2.rectangle(img, (x, y), (x + w, y + h), float(rng.integers(40, 90)), 4)
+    cv2.rectangle(img, (280, 160), (370, 280), 60.0, -1)  # bezel
+    cv2.rectangle(img, (298, 178), (352, 250), 205.0, -1)  # window, 54 x 72
+    lit, ghost, _ = render_cells([CellSpec(char)], LOOKS["polygon"], height=44)
+    h, w = lit.shape
+    y, x = 214 - h // 2, 325 - w // 2
+    region = img[y : y + h, x : x + w]
+    region += (40.0 - region) * np.clip(lit + 0.12 * ghost, 0, 1)
+    img = cv2.GaussianBlur(img, (0, 0), 1.0) + rng.normal(0, 3, img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_a_one_digit_displays_window_taller_than_wide_is_found_and_read() -> None:
+    # given one-digit displays (a window 0.75 as wide as tall), alone and beside two or
+    # four larger wide outlines of clutter (four fill the wide windows' quota)
+    for char, clutter in (("7", 0), ("4", 4), ("1", 4), ("2", 2)):
+        gray = one_digit_display(char, clutter=clutter, seed=ord(char))
+        quads = find_windows(gray)
+        window = np.float32([[298, 178], [352, 178], [352, 250], [298, 250]])
+        # then its window (or its bezel) is among the windows found
+        ious = [cv2.intersectConvexConvex(q, window)[0] / cv2.contourArea(window) for q in quads]
+        assert max(ious, default=0.0) > 0.8, (char, clutter)
+        # and the frame reads as the digit
+        assert segment_reading(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)) == char, (char, clutter)
+
+
+def test_a_lone_bar_beside_an_undecoded_blob_is_no_reading() -> None:
+    from digitcam.sevenseg import line_from_cells
+
+    # given a display window's cells decoded as a 1 (the window's edge) beside a cell
+    # that decodes as no digit, and a 1 alone
+    strip = Strip(np.zeros((60, 120), np.uint8), np.eye(3), 10.0, 50.0)
+    one = DecodedCell("1", 1.0, "bc", (10.0, 40.0), (32.0, 40.0))
+    blob = DecodedCell("?", 0.0, "abcdefg", (44.0, 74.0), (46.0, 72.0))
+    # then the 1 beside the blob is no reading; the 1 alone (in a window) is one
+    assert line_from_cells([one, blob], strip, short_line=True) is None
+    line = line_from_cells([one], strip, short_line=True)
+    assert line is not None
+    assert "".join(g.char for g in line[1]) == "1"
+
+
 def test_small_displays_whose_outline_dissolves_at_half_size_are_plain_windows() -> None:
     # given small displays (digits under 25 px) on textured ground: at the half size the
     # outlines are looked for at, the window's edges merge with its digits' and the ground's

@@ -160,6 +160,15 @@ NARROW_CELL = 0.9
 #: Display windows read on their own per frame (the largest).
 MAX_WINDOWS = 4
 
+#: Outlined windows at least this many times as wide as tall are read as displays'
+#: windows (`MAX_WINDOWS` of them) ...
+WIDE_WINDOW = 0.9
+
+#: ... and up to `MAX_TALL_WINDOWS` narrower ones, down to this (a one-digit display's
+#: window is taller than wide), besides.
+TALL_WINDOW = 0.5
+MAX_TALL_WINDOWS = 2
+
 #: Plain windows (`plain_windows`) read besides, the largest not outlined already; the
 #: stroke width they are opened by (small displays: larger ones are outlined), and the
 #: local threshold that tells them from their surround.
@@ -2297,6 +2306,8 @@ def line_from_cells(
         cs.pop()
     if not cs:
         return None
+    if [c.char for c in cs] == ["1"] and any(c.char == UNKNOWN for c in cells):
+        return None  # a lone bar beside a blob: a window's edge beside what it shows
     if any(not c.char for c in cs):  # a blank cell inside a number: not a display reading
         return None
     digits = [c for c in cs if c.char not in (*SIGNS, UNKNOWN)]
@@ -2511,15 +2522,24 @@ def find_windows(gray: NDArray[np.uint8], *, plain: bool = True) -> list[NDArray
         plain: add the plain windows (`plain_windows`).
 
     Returns:
-        Up to `MAX_WINDOWS` outlined quads, largest first, then up to `MAX_PLAIN_WINDOWS`
-        plain ones that are not among them, 4 x 2 float32 (top-left, top-right,
-        bottom-right, bottom-left) in frame coordinates; nearly identical ones once.
+        Up to `MAX_WINDOWS` outlined quads at least `WIDE_WINDOW` as wide as tall,
+        largest first, then up to `MAX_TALL_WINDOWS` narrower outlined ones, then up to
+        `MAX_PLAIN_WINDOWS` plain ones that are not among them, 4 x 2 float32 (top-left,
+        top-right, bottom-right, bottom-left) in frame coordinates; nearly identical ones
+        once.
     """
     hh, ww = gray.shape
     f = 2 if min(hh, ww) >= 200 else 1
     small = cv2.resize(gray, (ww // f, hh // f), interpolation=cv2.INTER_AREA) if f > 1 else gray
     edges = cv2.dilate(cv2.Canny(small, 30, 90), np.ones((3, 3), np.uint8))
-    out = _distinct(_quads(edges, f), MAX_WINDOWS)
+    found = _quads(edges, f, min_aspect=TALL_WINDOW)
+    wide = [(a, q) for a, q in found if _quad_aspect(q) >= WIDE_WINDOW]
+    out = _distinct(wide, MAX_WINDOWS)
+    # one-digit displays' windows, besides (clutter's tall outlines must not crowd out
+    # the displays' own)
+    tall = [(a, q) for a, q in found if _quad_aspect(q) < WIDE_WINDOW
+            and all(_quad_iou(q, o) < 0.8 for o in out)]  # fmt: skip
+    out += _distinct(tall, MAX_TALL_WINDOWS)
     return out + plain_windows(gray, out) if plain else out
 
 
@@ -2545,13 +2565,22 @@ def plain_windows(
     return _distinct(new, MAX_PLAIN_WINDOWS)
 
 
+def _quad_aspect(q: NDArray[np.float32]) -> float:
+    """A quad's mean width over its mean height (corners ordered as `_corner_order`)."""
+    w = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    return w / max(_quad_height(q), 1e-6)
+
+
 def _quad_height(q: NDArray[np.float32]) -> float:
     """Mean length of a quad's left and right sides (corners ordered as `_corner_order`)."""
     return float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
 
 
-def _quads(mask: NDArray[np.uint8], f: int) -> list[tuple[float, NDArray[np.float32]]]:
-    """(area, quad) of the window-like outlines in a mask made at 1/f of the frame's size."""
+def _quads(
+    mask: NDArray[np.uint8], f: int, *, min_aspect: float = WIDE_WINDOW
+) -> list[tuple[float, NDArray[np.float32]]]:
+    """(area, quad) of the window-like outlines in a mask made at 1/f of the frame's size,
+    at least `min_aspect` times as wide as tall."""
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     area_min, area_max = 0.002 * mask.size, 0.7 * mask.size
     found: list[tuple[float, NDArray[np.float32]]] = []
@@ -2568,8 +2597,9 @@ def _quads(mask: NDArray[np.uint8], f: int) -> list[tuple[float, NDArray[np.floa
         q = _corner_order(p.reshape(4, 2).astype(np.float32) * f)
         w = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
         h = _quad_height(q)
-        # a window is wider than tall (digits side by side) and tall enough for digits
-        if h < 12 or not 0.9 * h <= w <= 12 * h:
+        # a window is wider than tall (digits side by side; a lone digit's is narrower)
+        # and tall enough for digits
+        if h < 12 or not min_aspect * h <= w <= 12 * h:
             continue
         # and upright, within rotation and perspective (a diamond of clutter is no window)
         dx, dy = q[1] - q[0]
