@@ -404,6 +404,22 @@ def _texts(kept):
     return sorted("".join(g.char for g in gl) for _, gl, _ in kept)
 
 
+def test_a_displays_short_signed_line_the_printed_reader_won_is_kept():
+    from digitcam.pipeline import resolve
+
+    # Given a display "87852" over a short line "-5": the printed reader reads "-5" and
+    # outscores the segment reader, whose line's box holds the 5 only (its minus, found
+    # beside the row, apart); and a lone printed 7 far from the display
+    display = _reading("87852", 10, segments=True, score=40.6)
+    printed = _moved(_reading("-5", 100, segments=False, score=9.6), 0, 50)
+    _box, glyphs, score = _moved(_reading("-5", 100, segments=True, score=6.0), 0, 50)
+    seg = (glyphs[-1].box, glyphs, score)
+    stray = _moved(_reading("7", 400, segments=False, score=9.6), 0, 250)
+    # Then the short line is kept (the segment reader read a digit where its 5 is); the
+    # stray 7 is not
+    assert _texts(resolve([display, printed, seg, stray])) == ["-5", "87852"]
+
+
 def test_a_segment_line_with_a_lead_digit_and_point_the_printed_reader_lost_wins():
     from digitcam.pipeline import resolve
 

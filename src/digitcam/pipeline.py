@@ -1175,10 +1175,18 @@ def _resolve_once(
             if _n_digits(k[1]) >= 2
             or (
                 _display_line(k[0], displays, kept)
-                and any(k[0].iou(b) >= 0.5 for b in lone_segments)
+                and any(_same_digit_place(k[0], b) for b in lone_segments)
             )
         ]
     return kept
+
+
+def _same_digit_place(line: Box, digit: Box) -> bool:
+    """Whether a segment reading of one digit (`digit`) lies where a line read as one
+    digit does: most of either's box over the other's, or the digit's box of the line's
+    height inside it (the printed reader's line may hold a minus the segment reader's box
+    leaves out, "-5" over "5")."""
+    return line.iou(digit) >= 0.5 or (line.overlap(digit) >= 0.8 and digit.h >= 0.7 * line.h)
 
 
 def _without_frames(
