@@ -2223,16 +2223,16 @@ def _fused_dot(sides: _DotSides, i: int) -> tuple[tuple[int, int], NDArray[np.bo
     if not runs:
         return None
     s0, s1 = max(runs, key=lambda r: r[1] - r[0])
-    at_a, at_b = s0 == 0, s1 == c1 - c0
-    if not at_a:
+    if s0 > 0:
         # a dot apart from the left digit is `_find_dots`' own, or no dot: a printed 2's
         # foot reaches left of its diagonal (a dot follows its digit closely)
         return None
+    at_b = s1 == c1 - c0
     if at_b and sides.edges[i + 1][0] is None:
         return None  # the left end of a 3's, 5's or 9's bottom bar, or a 1's foot
     # what a digit's own corner reaches is no dot
     width = s1 - s0
-    if at_a and "d" in a.segments:
+    if "d" in a.segments:
         width -= sides.typical(1, i)
     if at_b and "d" in b.segments:
         width -= sides.typical(0, i + 1)
@@ -2595,11 +2595,9 @@ def _quads(
         if a < 0.8 * rw * rh:
             continue
         q = _corner_order(p.reshape(4, 2).astype(np.float32) * f)
-        w = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
-        h = _quad_height(q)
         # a window is wider than tall (digits side by side; a lone digit's is narrower)
         # and tall enough for digits
-        if h < 12 or not min_aspect * h <= w <= 12 * h:
+        if _quad_height(q) < 12 or not min_aspect <= _quad_aspect(q) <= 12:
             continue
         # and upright, within rotation and perspective (a diamond of clutter is no window)
         dx, dy = q[1] - q[0]
