@@ -1274,6 +1274,20 @@ def test_a_frame_drawn_around_a_number_is_no_line_but_a_numbers_counters_are_kep
     assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == ["19.6", "27001", "00"]
 
 
+def test_a_one_digit_windows_outline_read_as_a_0_round_its_digit_is_no_line() -> None:
+    from digitcam.pipeline import _without_frames
+
+    # given a one-digit display whose window (123 px) reads as a lone 0 round the 5 it
+    # shows (47 px), and a lone 8 round a lone 1 (no ring: a 0 only)
+    ring = _line(_glyphs_at("0", [(279, 159, 93, 123)]))
+    five = _line(_glyphs_at("5", [(305, 190, 26, 47)]))
+    eight = _line(_glyphs_at("8", [(20, 20, 93, 123)]))
+    one = _line(_glyphs_at("1", [(50, 60, 12, 47)]))
+    kept = _without_frames([ring, five, eight, one])
+    # then the ring goes: the 5 is the reading there; the 8 stays
+    assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == ["5", "8", "1"]
+
+
 def test_classify_cell_reads_a_whole_cell_and_not_a_blank_one():
     from digitcam.classify import load_cell_model
 

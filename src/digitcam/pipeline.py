@@ -1204,8 +1204,14 @@ def _without_frames(
     for i, (a, _ga, _sa) in enumerate(candidates):
         for j, (b, _gb, _sb) in enumerate(candidates):
             hb = heights[j]
-            # (a line of counters has fewer digits than the number it is read in)
-            if i == j or len(digits[j]) < max(2, len(digits[i])) or heights[i] < FRAME_HEIGHT * hb:
+            # (a line of counters has fewer digits than the number it is read in; a lone
+            # 0 round a lone digit is a one-digit display's window, whose counter is plain)
+            ring = [g.char for g in digits[i]] == ["0"] and len(digits[j]) == 1
+            if (
+                i == j
+                or (len(digits[j]) < max(2, len(digits[i])) and not ring)
+                or heights[i] < FRAME_HEIGHT * hb
+            ):
                 continue
             left, right, above, below = b.x - a.x, a.x2 - b.x2, b.y - a.y, a.y2 - b.y2
             if min(left, right, above, below) >= 0.15 * hb and max(above, below) <= 2 * min(
