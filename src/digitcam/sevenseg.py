@@ -2537,9 +2537,8 @@ def find_windows(gray: NDArray[np.uint8], *, plain: bool = True) -> list[NDArray
     out = _distinct(wide, MAX_WINDOWS)
     # one-digit displays' windows, besides (clutter's tall outlines must not crowd out
     # the displays' own)
-    tall = [(a, q) for a, q in found if _quad_aspect(q) < WIDE_WINDOW
-            and all(_quad_iou(q, o) < 0.8 for o in out)]  # fmt: skip
-    out += _distinct(tall, MAX_TALL_WINDOWS)
+    tall = [(a, q) for a, q in found if _quad_aspect(q) < WIDE_WINDOW]
+    out += _distinct(tall, MAX_TALL_WINDOWS, besides=out)
     return out + plain_windows(gray, out) if plain else out
 
 
@@ -2557,12 +2556,8 @@ def plain_windows(
         mask = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
                                      PLAIN_BLOCK, -PLAIN_OFFSET)  # fmt: skip
         found += _quads(mask, 1)
-    new = [
-        (a, q)
-        for a, q in found
-        if _quad_height(q) <= PLAIN_MAX_H and all(_quad_iou(q, o) < 0.8 for o in outlined)
-    ]
-    return _distinct(new, MAX_PLAIN_WINDOWS)
+    small = [(a, q) for a, q in found if _quad_height(q) <= PLAIN_MAX_H]
+    return _distinct(small, MAX_PLAIN_WINDOWS, besides=outlined)
 
 
 def _quad_aspect(q: NDArray[np.float32]) -> float:
@@ -2607,11 +2602,15 @@ def _quads(
     return found
 
 
-def _distinct(found: list[tuple[float, NDArray[np.float32]]], n: int) -> list[NDArray[np.float32]]:
-    """The `n` largest quads, nearly identical ones once."""
+def _distinct(
+    found: list[tuple[float, NDArray[np.float32]]], n: int,
+    *, besides: list[NDArray[np.float32]] | tuple[()] = (),
+) -> list[NDArray[np.float32]]:  # fmt: skip
+    """The `n` largest quads, nearly identical ones once, none nearly one of `besides`
+    (quads taken already)."""
     out: list[NDArray[np.float32]] = []
     for _a, q in sorted(found, key=lambda t: -t[0]):
-        if all(_quad_iou(q, o) < 0.8 for o in out):
+        if all(_quad_iou(q, o) < 0.8 for o in (*besides, *out)):
             out.append(q)
         if len(out) >= n:
             break
