@@ -1384,6 +1384,44 @@ def test_digit_look_alikes_after_a_words_letters_are_no_number(word, read):
     assert got == read
 
 
+@pytest.mark.parametrize(
+    ("chars", "confs", "expected"),
+    [
+        # words in camera scenes: "Menu" as '631?01', "Room" as '00?11', "Jnxazd" as '1??012'
+        ("631?01", (0.66, 0.67, 0.65, 0.33, 0.68, 0.63), True),
+        ("00?11", (1.0, 1.0, 1.0, 0.7, 0.67), True),
+        ("1??012", (0.7, 0.34, 1.0, 0.67, 1.0, 0.67), True),
+        # numbers with one digit unread: '31494' and '280721-2' as read
+        ("31?94", (1.0, 1.0, 0.35, 1.0, 0.67), False),
+        ("280?212", (1.0, 1.0, 1.0, 0.33, 1.0, 0.67, 0.67), False),  # longer than a word
+        ("41308", (0.67, 0.66, 0.67, 0.67, 0.65), False),  # unsure, but none refused
+    ],
+)
+def test_a_short_line_of_split_votes_with_a_refused_glyph_is_a_word(chars, confs, expected):
+    from digitcam.pipeline import _letters
+
+    # Given a printed line's glyphs ('?' refused by the model) and their confidences
+    glyphs = [replace(g, confidence=c) for g, c in zip(_glyphs(chars, 100), confs, strict=True)]
+    # Then it is a word's letters when it holds a refused glyph and two or more read on
+    # split votes, and is no longer than a word
+    assert _letters(glyphs) is expected
+
+
+@pytest.mark.parametrize(("pitch", "expected"), [(14, True), (16, True), (22, False), (30, False)])
+def test_touching_1s_are_the_stems_of_a_letter(pitch, expected):
+    from digitcam.pipeline import _letters
+
+    # Given three sure 1s, 16 px wide, 25 px high, `pitch` px apart (an 'm' cut at its
+    # valleys gives pieces that touch; printed 1s stand apart)
+    glyphs = [Glyph(Box(100 + pitch * k, 100, 16, 25), "1", 1.0) for k in range(3)]
+    # Then touching ones are a letter's stems; so are two, not a lone 1
+    assert _letters(glyphs) is expected
+    assert _letters(glyphs[:2]) is expected
+    assert not _letters(glyphs[:1])
+    # and a row with another digit is a number
+    assert not _letters([*glyphs[:2], replace(glyphs[2], char="7")])
+
+
 def test_a_small_labels_line_close_to_its_cards_dark_rim_is_read_whole(model):
     # given 14-16 px digits close (4-6 px) above and below a card's dark rim, on a card
     # shaded toward its bottom: at the frame's window size the rim's contrast keeps the

@@ -834,7 +834,7 @@ def assemble(
             if kind is GlyphKind.CLASSIFIED and (ch == NOT_GLYPH or conf < reject_threshold):
                 ch = UNKNOWN
             glyphs.append(Glyph(u.box, ch, conf, tuple(top), kind))
-        if _hatching(glyphs):
+        if _hatching(glyphs) or _letters(glyphs):
             continue
         bbox = _union([g.box for g in glyphs])
         # Overlaps are won by confident digits, and among equals by taller ones: the
@@ -865,6 +865,11 @@ STRAY_MIN_GAP = 0.7
 HATCHING_ONES = 0.6
 TILE_ZEROS = 0.5
 TILE_ZERO_CONFIDENCE = 0.8
+
+#: A printed line of at most this many glyphs with a refused one and two or more read
+#: less surely than this (two of three neighbours agree) is a word's letters.
+LETTERS_MAX_GLYPHS = 6
+SPLIT_VOTE = 0.75
 
 #: Beside a display line, a printed line with a glyph less sure than this is clutter.
 BESIDE_DISPLAY_CONFIDENCE = 0.7
@@ -1475,6 +1480,25 @@ def _hatching(glyphs: list[Glyph]) -> bool:
     if UNKNOWN not in chars:
         return len(chars) >= 3 and chars.count("0") == len(chars) and zeros > len(chars) / 2
     return chars.count("1") >= HATCHING_ONES * len(cells) or zeros >= TILE_ZEROS * len(cells)
+
+
+def _letters(glyphs: list[Glyph]) -> bool:
+    """A word's letters read as digits: a short line (`LETTERS_MAX_GLYPHS`) with a glyph the
+    model refuses and two or more others it reads on split votes (below `SPLIT_VOTE`: two
+    of three neighbours; a printed digit reads on all three), or a row of 1s touching one
+    another (an m's or n's stems, cut apart at the ink valleys between them; printed 1s
+    stand apart)."""
+    cells = [g for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
+    chars = [g.char for g in cells]
+    if UNKNOWN in chars and len(cells) <= LETTERS_MAX_GLYPHS:
+        split = sum(1 for g in cells if g.char != UNKNOWN and g.confidence < SPLIT_VOTE)
+        if split >= 2:
+            return True
+    return (
+        len(cells) >= 2
+        and all(c == "1" for c in chars)
+        and all(b.box.x <= a.box.x2 for a, b in pairwise(cells))
+    )
 
 
 def _in_line_context(c: Classified) -> Classified:
