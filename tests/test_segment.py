@@ -19,7 +19,7 @@ from digitcam.segment import (
     union_groups,
     union_labels,
 )
-from digitcam.types import Polarity
+from digitcam.types import Box, Polarity
 
 
 def test_components_of_blank_mask_is_empty():
@@ -523,6 +523,53 @@ def test_a_short_blurred_minus_is_a_bar_in_its_clear_ink() -> None:
     disc = np.zeros((13, 16), np.uint8)
     cv2.circle(disc, (7, 6), 6, 1, -1)
     assert _mark_kind(18, 37, 16, 13, disc, top=16.0, bottom=63.0, ink=60.0, ink_ref=84.0) == ""
+
+
+def test_a_minus_grouped_with_a_speck_the_crop_edge_cuts_is_judged_without_it() -> None:
+    from digitcam.segment import _mark_kind, _off_the_edge
+
+    # Given a line band from row 33 to 74 (41 px digits) and, at the crop's left edge, a
+    # group of a speck the edge cuts (2 x 2 px) and a minus set apart from it (21 x 11 px)
+    sub = np.zeros((18, 37), np.uint8)
+    sub[3:5, 0:2] = 1
+    sub[6:17, 16:37] = 1
+    kw = {"top": 33.0, "bottom": 74.0, "ink": 149.0, "ink_ref": 146.0}
+    # (whole, the group is too tall for a minus, and the edge cuts it)
+    assert _mark_kind(0, 46, 37, 18, sub, **kw) == ""
+    # When the pieces the edge cuts are taken off
+    x, y, w, h, rest = _off_the_edge(0, 46, sub)
+    # Then the minus is left, in its own box, and is a minus
+    assert (x, y, w, h) == (16, 52, 21, 11)
+    assert rest.shape == (11, 21)
+    assert rest.all()
+    assert _mark_kind(x, y, w, h, rest, **kw) == "-"
+    # and a group the edge cuts whole (or not at all) is left as it is
+    bar = np.ones((11, 21), np.uint8)
+    assert _off_the_edge(0, 52, bar)[:4] == (0, 52, 21, 11)
+
+
+def test_a_minus_is_kept_after_a_far_off_mark() -> None:
+    from digitcam.segment import Unit, _drop_misplaced_marks
+
+    # Given a line's units: a speck read as a point 2.2 digit heights before a minus,
+    # the minus 7 px before the number's first digit (44 px), and the digits
+    def glyph(x: int) -> Unit:
+        return Unit(Box(x, 70, 24, 44), np.ones((4, 4), np.float32), "", 1.0)
+
+    speck = Unit(Box(175, 95, 15, 21), None, ".", 0.5)
+    minus = Unit(Box(273, 96, 12, 7), None, "-", 0.2)
+    digits = [glyph(292 + 30 * k) for k in range(4)]
+
+    def kept(units: list[Unit]) -> list[tuple[str, int]]:
+        return [(u.mark or "d", u.box.x) for u in _drop_misplaced_marks(units)]
+
+    # Then the minus is the number's, and the far speck goes
+    got = kept([glyph(131), speck, minus, *digits])
+    assert got == [("d", 131), ("-", 273)] + [("d", 292 + 30 * k) for k in range(4)]
+    # while of two marks side by side the first is kept, as before
+    near = Unit(Box(262, 104, 8, 8), None, ".", 0.2)
+    got = kept([glyph(230), near, minus, *digits])
+    assert got == [("d", 230), (".", 262)] + [("d", 292 + 30 * k) for k in range(4)]
 
 
 def test_a_blurred_points_clear_ink_makes_it_a_point() -> None:

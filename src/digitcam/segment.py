@@ -886,12 +886,41 @@ def _refine_at(
                         )
                     )
             continue
+        if gx == 0:
+            gx, gy, gw, gh, sub = _off_the_edge(gx, gy, sub)
         mark = _mark_kind(gx, gy, gw, gh, sub, top=top, bottom=bottom, ink=ink, ink_ref=ink_ref)
         if mark:
             units.append(Unit(_to_frame_box(inv, gx, gy, gw, gh), None, mark, rel_h))
     units.sort(key=lambda u: u.box.cx)
     units = _drop_misplaced_marks(units)
     return RefinedLine(tuple(units), line.polarity, line.bbox), tilt
+
+
+def _off_the_edge(
+    x: int, y: int, sub: NDArray[np.uint8]
+) -> tuple[int, int, int, int, NDArray[np.uint8]]:
+    """A small group at the crop's left edge without its pieces the edge cuts.
+
+    A speck of clutter cut by the crop's edge may join the group of a minus set well
+    before its number; the edge's pieces are clutter reaching in, and what stands apart
+    from them is judged as a mark on its own.
+
+    Args:
+        x: the group's left column in the crop (0: at the edge).
+        y: its top row.
+        sub: its HxW 0/1 uint8 mask.
+
+    Returns:
+        (x, y, w, h, mask) of what is left off the edge; the group as it is where every
+        piece, or none, touches the edge.
+    """
+    n, lab, st, _c = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    keep = [k for k in range(1, n) if st[k, _X] > 0]
+    if not keep or len(keep) == n - 1:
+        return x, y, sub.shape[1], sub.shape[0], sub
+    rest = np.isin(lab, keep).astype(np.uint8)
+    bx, by, bw, bh = cv2.boundingRect(rest)
+    return x + bx, y + by, bw, bh, rest[by : by + bh, bx : bx + bw]
 
 
 def _long_ink(mask: NDArray[np.bool_], *, target_h: int) -> bool:
@@ -1324,10 +1353,13 @@ def _drop_misplaced_marks(units: list[Unit]) -> list[Unit]:
             if nxt is not None and nxt.box.x - u.box.x2 > MAX_MINUS_GAP * digit_h:
                 continue
         out.append(u)
-    # Two marks side by side is not plausible print; keep the first.
+    # Two marks side by side is not plausible print; keep the first, unless a minus
+    # stands further from it than a minus is set from its number (a speck left of it).
     cleaned: list[Unit] = []
     for u in out:
         if u.mark and cleaned and cleaned[-1].mark:
+            if u.mark == "-" and u.box.x - cleaned[-1].box.x2 > MAX_MINUS_GAP * digit_h:
+                cleaned[-1] = u
             continue
         cleaned.append(u)
     return cleaned
