@@ -1288,6 +1288,23 @@ def test_a_one_digit_windows_outline_read_as_a_0_round_its_digit_is_no_line() ->
     assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == ["5", "8", "1"]
 
 
+def test_an_off_centre_0_round_a_short_line_and_across_a_longer_one_is_no_line() -> None:
+    from digitcam.pipeline import _without_frames
+
+    # given a display's "29501" (36 px) over its short line "2" (24 px), and a window
+    # read whole as a lone 0 (117 px) round the 2 and across the right end of 29501
+    line = _line(_glyphs_at("29501", [(101 + 21 * k, 100, 18, 36) for k in range(5)]))
+    two = _line(_glyphs_at("2", [(191, 147, 17, 24)]))
+    ring = _line(_glyphs_at("0", [(183, 81, 59, 117)]))
+    kept = _without_frames([line, two, ring])
+    # then the 0 goes (no digit runs across another line), the lines stay
+    assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == ["29501", "2"]
+    # while a 0 as off-centre round the 2 that crosses no line stays (a digit and its
+    # counter, read as a digit, sit so)
+    alone = _without_frames([two, ring])
+    assert ["".join(g.char for g in gl) for _b, gl, _s in alone] == ["2", "0"]
+
+
 def test_classify_cell_reads_a_whole_cell_and_not_a_blank_one():
     from digitcam.classify import load_cell_model
 

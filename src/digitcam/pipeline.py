@@ -1201,7 +1201,9 @@ def _without_frames(
     bezel around a number reads as a few bars and hooks ("611" around "19.6"), at least
     `FRAME_HEIGHT` times the number's height, holding it whole with a margin on all four
     sides, about as much above as below. (A line of a big number's counters, read in the
-    other polarity, lies inside it too, but has fewer digits than the number.)
+    other polarity, lies inside it too, but has fewer digits than the number.) A lone 0
+    round a lone digit is a one-digit display's window; off-centre, where it also runs
+    across part of another line (a window round a display's short second line).
     """
     digits = [[g for g in gl if g.char.isdigit()] for _b, gl, _s in candidates]
     heights = [small_median([g.box.h for g in d]) if d else 0.0 for d in digits]
@@ -1219,12 +1221,29 @@ def _without_frames(
             ):
                 continue
             left, right, above, below = b.x - a.x, a.x2 - b.x2, b.y - a.y, a.y2 - b.y2
-            if min(left, right, above, below) >= 0.15 * hb and max(above, below) <= 2 * min(
-                above, below
+            # (a lone 0 round a lone digit that reaches over part of another line is a
+            # window's outline, however off-centre: no digit stands across another line)
+            if min(left, right, above, below) >= 0.15 * hb and (
+                max(above, below) <= 2 * min(above, below)
+                or (ring and _cuts_a_line(a, candidates, digits))
             ):
                 drop.add(i)
                 break
     return [c for k, c in enumerate(candidates) if k not in drop]
+
+
+def _cuts_a_line(
+    box: Box,
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+    digits: list[list[Glyph]],
+) -> bool:
+    """Whether a box covers part of a candidate line of two digits or more (some of it,
+    less than half of the smaller box): it runs across that line (`digits`: each
+    candidate's digit glyphs)."""
+    return any(
+        len(d) >= 2 and 0 < box.overlap(b) < 0.5
+        for (b, _g, _s), d in zip(candidates, digits, strict=True)
+    )
 
 
 def _prefer_segment_detail(
