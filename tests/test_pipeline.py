@@ -1411,7 +1411,9 @@ def test_digit_look_alikes_after_a_words_letters_are_no_number(word, read):
         # numbers with one digit unread: '31494' and '280721-2' as read
         ("31?94", (1.0, 1.0, 0.35, 1.0, 0.67), False),
         ("280?212", (1.0, 1.0, 1.0, 0.33, 1.0, 0.67, 0.67), False),  # longer than a word
-        ("41308", (0.67, 0.66, 0.67, 0.67, 0.65), False),  # unsure, but none refused
+        ("41308", (0.67, 0.66, 1.0, 0.67, 0.65), False),  # unsure, but none refused
+        ("110", (0.66, 0.63, 0.65), True),  # letters as '110', every glyph on split votes
+        ("11", (0.66, 0.63), False),  # (two: a short line's own confidence decides)
     ],
 )
 def test_a_short_line_of_split_votes_with_a_refused_glyph_is_a_word(chars, confs, expected):
@@ -1420,7 +1422,7 @@ def test_a_short_line_of_split_votes_with_a_refused_glyph_is_a_word(chars, confs
     # Given a printed line's glyphs ('?' refused by the model) and their confidences
     glyphs = [replace(g, confidence=c) for g, c in zip(_glyphs(chars, 100), confs, strict=True)]
     # Then it is a word's letters when it holds a refused glyph and two or more read on
-    # split votes, and is no longer than a word
+    # split votes, and is no longer than a word, or when it reads on split votes only
     assert _letters(glyphs) is expected
 
 

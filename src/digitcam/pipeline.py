@@ -1504,15 +1504,16 @@ def _hatching(glyphs: list[Glyph]) -> bool:
 def _letters(glyphs: list[Glyph]) -> bool:
     """A word's letters read as digits: a short line (`LETTERS_MAX_GLYPHS`) with a glyph the
     model refuses and two or more others it reads on split votes (below `SPLIT_VOTE`: two
-    of three neighbours; a printed digit reads on all three), or a row of 1s touching one
-    another (an m's or n's stems, cut apart at the ink valleys between them; printed 1s
-    stand apart)."""
+    of three neighbours; a printed digit reads on all three), a line of three or more
+    glyphs all read on split votes, or a row of 1s touching one another (an m's or n's
+    stems, cut apart at the ink valleys between them; printed 1s stand apart)."""
     cells = [g for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
     chars = [g.char for g in cells]
-    if UNKNOWN in chars and len(cells) <= LETTERS_MAX_GLYPHS:
-        split = sum(1 for g in cells if g.char != UNKNOWN and g.confidence < SPLIT_VOTE)
-        if split >= 2:
-            return True
+    split = sum(1 for g in cells if g.char != UNKNOWN and g.confidence < SPLIT_VOTE)
+    if UNKNOWN in chars and len(cells) <= LETTERS_MAX_GLYPHS and split >= 2:
+        return True
+    if len(cells) >= 3 and split == len(cells):
+        return True
     return (
         len(cells) >= 2
         and all(c == "1" for c in chars)
