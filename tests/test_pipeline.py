@@ -404,6 +404,25 @@ def _texts(kept):
     return sorted("".join(g.char for g in gl) for _, gl, _ in kept)
 
 
+def test_a_words_letters_decoded_as_segments_beside_printed_numbers_are_no_line():
+    from digitcam.pipeline import resolve
+
+    # Given printed numbers "-1.45" and "-606605" and a word ("Open") the segment reader
+    # decodes as '1.?08' (a letter of no digit's shape among them) below them
+    printed = [
+        _reading("-1.45", 300, segments=False, score=12.0),
+        _moved(_reading("606605", 300, segments=False, score=25.0), 0, 60),
+    ]
+    word = _moved(_reading("1.?08", 40, segments=True, conf=0.5, score=8.6), 0, 200)
+    # Then the word is no line; a segment line reading every cell, or one with a '?'
+    # beside a display line read whole, is kept
+    assert _texts(resolve([*printed, word])) == ["-1.45", "606605"]
+    sure = _moved(_reading("1.608", 40, segments=True, conf=0.5, score=8.6), 0, 200)
+    assert _texts(resolve([*printed, sure])) == ["-1.45", "1.608", "606605"]
+    display = _moved(_reading("8715", 40, segments=True, score=30.0), 0, 120)
+    assert _texts(resolve([*printed, word, display])) == ["-1.45", "1.?08", "606605", "8715"]
+
+
 def test_a_displays_short_signed_line_the_printed_reader_won_is_kept():
     from digitcam.pipeline import resolve
 

@@ -1128,18 +1128,28 @@ def _sure_lit_digit(glyphs: tuple[Glyph, ...]) -> bool:
 def _short_segment_clutter(
     kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
 ) -> set[Box]:
-    """Segment lines of one or two digits beside printed numbers and no display line
-    (a display line the printed reader won, the segment reader reading it alike, is one
-    for the short line right above or below it: a two-line display's second line)."""
+    """Segment lines of one or two digits, or with a cell read as no digit ('?'), beside
+    printed numbers and no display line read whole (a display line the printed reader
+    won, the segment reader reading it alike, is one for the short line right above or
+    below it: a two-line display's second line). A word's letters decode as segments
+    with a cell or two of no digit's shape ("Open" as '1.?08')."""
     printed = any(_n_digits(g) >= 3 and not _has_segments(g) for _, g, _ in kept)
-    if not printed or any(_n_digits(g) >= 3 and _has_segments(g) for _, g, _ in kept):
+    if not printed or any(
+        _n_digits(g) >= 3 and _has_segments(g) and not _has_unknown(g) for _, g, _ in kept
+    ):
         return set()
     displays = [b for b, g, _ in kept if b in agreed and _n_digits(g) >= 3]
     return {
         b
         for b, g, _ in kept
-        if _segments_only(g) and _n_digits(g) <= 2 and not _display_line(b, displays, kept)
+        if _segments_only(g)
+        and (_n_digits(g) <= 2 or _has_unknown(g))
+        and not _display_line(b, displays, kept)
     }
+
+
+def _has_unknown(glyphs: tuple[Glyph, ...]) -> bool:
+    return any(g.char == UNKNOWN for g in glyphs)
 
 
 def _ones_beside_display(
