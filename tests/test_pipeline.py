@@ -423,6 +423,22 @@ def test_a_words_letters_decoded_as_segments_beside_printed_numbers_are_no_line(
     assert _texts(resolve([*printed, word, display])) == ["-1.45", "1.?08", "606605", "8715"]
 
 
+def test_a_segment_line_reading_a_winning_one_on_by_an_end_digit_wins_the_place():
+    from digitcam.pipeline import resolve
+
+    # Given a display "49994" read by the printed reader as "999" (its thin 4s lost), by
+    # the segment reader from a row cut before its first digit as "9994" (which wins the
+    # place from "999": it reads it on by a 4), and whole as "49994", scoring lower
+    printed = _reading("999", 40, segments=False, score=26.2)
+    cut = _reading("9994", 40, segments=True, conf=0.6, score=20.9)
+    whole = _reading("49994", 10, segments=True, conf=0.6, score=25.8)
+    # Then the whole reading wins
+    assert _texts(resolve([printed, cut, whole])) == ["49994"]
+    # and a longer reading by a 1 (a bar beside the display) does not
+    ones = _reading("19994", 10, segments=True, conf=0.6, score=25.8)
+    assert _texts(resolve([printed, cut, ones])) == ["9994"]
+
+
 def test_a_displays_short_signed_line_the_printed_reader_won_is_kept():
     from digitcam.pipeline import resolve
 

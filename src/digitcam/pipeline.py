@@ -1334,6 +1334,30 @@ def _prefer_segment_detail(
                 # of two segment lines that both win the place, the one that reads more
                 # digits (a display window read whole, not cut before its first digit)
                 out[i] = (bs, gs, sp * 1.01 + 0.01 * _n_digits(gs))
+    return _with_segment_extensions(out, [i for i in seg if out[i][2] != candidates[i][2]])
+
+
+def _with_segment_extensions(
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]], won: list[int]
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Let a segment line that reads a winning segment line (indices `won`, which won
+    their place from a printed reading) on by a digit or two at one end (`_extension`)
+    win the place over it: the row the winner was read from was cut before an end digit
+    ('9994' of '49994'), which the longer reading of the same strip decoded alike."""
+    out = list(candidates)
+    for j, (bj, gj, _sj) in enumerate(candidates):
+        tj = text_of(gj)
+        if not _segments_only(gj) or UNKNOWN in tj:
+            continue
+        for i in won:
+            bi, gi, si = out[i]
+            if (
+                i != j
+                and si > out[j][2]
+                and bj.overlap(bi) >= 0.8
+                and _extension(gj, tj, text_of(gi), bi) is not None
+            ):
+                out[j] = (bj, gj, si + 0.01)
     return out
 
 
