@@ -34,6 +34,7 @@ from digitcam.sevenseg import (
     _coloured,
     _column_ink,
     _DotSides,
+    _far_minus,
     _fused_dot,
     _lit_margins,
     _minus_like,
@@ -1881,3 +1882,29 @@ def test_real_crops_without_a_digit_mostly_stay_blank_with_the_cell_model(
     )
     # then most read as nothing: the cell model was trained on blank and in-between cells
     assert blank >= at_least * len(rows), f"{blank}/{len(rows)}"
+
+
+@pytest.mark.parametrize(
+    ("edge_x", "expected"),
+    [(None, "-"), (60, "-"), (80, "-"), (125, None)],
+)
+def test_a_minus_beside_the_windows_edge_is_found_left_of_the_first_digit(edge_x, expected):
+    from digitcam.types import Polarity
+
+    # Given a light-on-dark frame whose display line has its digit band on rows 12-52
+    # (40 px) and its first digit from column 150, a minus (20 x 7 px, mid-height) at
+    # columns 100-120, and maybe the window's lit edge (full height) at `edge_x`
+    gray = np.full((64, 300), 30, np.uint8)
+    gray[12:52, 170:175] = 200  # the first digit, a 1
+    gray[29:36, 100:120] = 200
+    if edge_x is not None:
+        gray[:, edge_x : edge_x + 8] = 200
+    strip = Strip(gray, np.eye(3), 12.0, 52.0)
+    # When the minus is looked for left of the first digit's cell
+    minus = _far_minus(gray, strip, (150.0, 176.0), Polarity.LIGHT_ON_DARK)
+    # Then it is found, beside the window's edge too (left of it or round it), but not
+    # where the edge stands between it and the digits (it lies outside the window)
+    assert (minus.char if minus is not None else None) == expected
+    if minus is not None:
+        assert 95 <= minus.box.x <= 105
+        assert 115 <= minus.box.x2 <= 125

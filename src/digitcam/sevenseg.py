@@ -152,6 +152,9 @@ MAX_CLEAN_ROWS = 6
 #: How far left of a display line's first digit a minus sign in its leftmost cell is
 #: looked for (`_far_minus`), in digit heights.
 MINUS_REACH = 2.5
+#: Lit there, a thing taller than this many digit heights is the window's edge, no rival
+#: of the minus (which must lie right of it).
+FAR_MINUS_EDGE = 1.2
 
 #: A run narrower than this share of the line's cell width gets a cell that wide, to its
 #: left (a 3 or a 7 has no left bars).
@@ -2476,9 +2479,13 @@ def _far_minus(
     n, _lab, st, _c = cv2.connectedComponentsWithStats(left, connectivity=8)
     st = st[1:n]
     st = st[st[:, 4] >= 0.01 * hd * hd]
-    # what runs on past the area's left edge is the bezel or the scene beyond the window
+    # what runs on past the area's left edge is the bezel or the scene beyond the window;
+    # what stands taller than the digits is the window's edge (or its rim round the
+    # minus): a minus lies right of it, inside the window, and nothing else lit besides
     st = st[st[:, 0] > 0]
-    if len(st) != 1:
+    tall = st[:, 3] > FAR_MINUS_EDGE * hd
+    edges, st = st[tall], st[~tall]
+    if len(st) != 1 or (edges[:, 0] > st[0, 0]).any():
         return None
     x, y, w, h, _a = (int(v) for v in st[0])
     mid = (strip.top + strip.bottom) / 2
