@@ -1902,7 +1902,7 @@ def test_a_minus_beside_the_windows_edge_is_found_left_of_the_first_digit(edge_x
     strip = Strip(gray, np.eye(3), 12.0, 52.0)
     # When the minus is looked for left of the first digit's cell
     minus = _far_minus(gray, strip, (150.0, 176.0), Polarity.LIGHT_ON_DARK)
-    # Then it is found, beside the window's edge too (left of it or round it), but not
+    # Then it is found, right of the window's edge too, but not
     # where the edge stands between it and the digits (it lies outside the window)
     assert (minus.char if minus is not None else None) == expected
     if minus is not None:

@@ -2480,12 +2480,12 @@ def _far_minus(
     st = st[1:n]
     st = st[st[:, 4] >= 0.01 * hd * hd]
     # what runs on past the area's left edge is the bezel or the scene beyond the window;
-    # what stands taller than the digits is the window's edge (or its rim round the
-    # minus): a minus lies right of it, inside the window, and nothing else lit besides
+    # what stands taller than the digits is the window's edge: a minus lies right of it,
+    # inside the window, and nothing else lit besides
     st = st[st[:, 0] > 0]
     tall = st[:, 3] > FAR_MINUS_EDGE * hd
     edges, st = st[tall], st[~tall]
-    if len(st) != 1 or (edges[:, 0] > st[0, 0]).any():
+    if len(st) != 1 or (edges[:, 0] + edges[:, 2] > st[0, 0]).any():
         return None
     x, y, w, h, _a = (int(v) for v in st[0])
     mid = (strip.top + strip.bottom) / 2
