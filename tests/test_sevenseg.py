@@ -1886,7 +1886,7 @@ def test_real_crops_without_a_digit_mostly_stay_blank_with_the_cell_model(
 
 @pytest.mark.parametrize(
     ("edge_x", "expected"),
-    [(None, "-"), (60, "-"), (80, "-"), (125, None)],
+    [(None, "-"), (60, "-"), (80, "-"), (96, None), (125, None)],
 )
 def test_a_minus_beside_the_windows_edge_is_found_left_of_the_first_digit(edge_x, expected):
     from digitcam.types import Polarity
@@ -1902,8 +1902,8 @@ def test_a_minus_beside_the_windows_edge_is_found_left_of_the_first_digit(edge_x
     strip = Strip(gray, np.eye(3), 12.0, 52.0)
     # When the minus is looked for left of the first digit's cell
     minus = _far_minus(gray, strip, (150.0, 176.0), Polarity.LIGHT_ON_DARK)
-    # Then it is found, right of the window's edge too, but not
-    # where the edge stands between it and the digits (it lies outside the window)
+    # Then it is found, right of the window's edge too, but not where the edge runs
+    # into it or stands between it and the digits (it lies outside the window)
     assert (minus.char if minus is not None else None) == expected
     if minus is not None:
         assert 95 <= minus.box.x <= 105
