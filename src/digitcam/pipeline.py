@@ -867,7 +867,8 @@ TILE_ZEROS = 0.5
 TILE_ZERO_CONFIDENCE = 0.8
 
 #: A printed line of at most this many glyphs with a refused one and two or more read
-#: less surely than this (two of three neighbours agree) is a word's letters.
+#: less surely than this (two of three neighbours agree), or of three or more all read
+#: so, is a word's letters (`_letters`).
 LETTERS_MAX_GLYPHS = 6
 SPLIT_VOTE = 0.75
 
@@ -1149,6 +1150,7 @@ def _short_segment_clutter(
 
 
 def _has_unknown(glyphs: tuple[Glyph, ...]) -> bool:
+    """Whether a line holds a glyph read as no digit ('?')."""
     return any(g.char == UNKNOWN for g in glyphs)
 
 
