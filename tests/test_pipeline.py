@@ -423,6 +423,39 @@ def test_a_words_letters_decoded_as_segments_beside_printed_numbers_are_no_line(
     assert _texts(resolve([*printed, word, display])) == ["-1.45", "1.?08", "606605", "8715"]
 
 
+def test_an_unsure_short_segment_line_beside_printed_numbers_is_a_word():
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+
+    # Given printed numbers "4101536" and "76542" and a word ("Bes") the segment reader
+    # decodes as '881', its last cell unsure (0.68), far above them
+    printed = [
+        _moved(_reading("4101536", 100, segments=False, score=40.0), 0, 100),
+        _moved(_reading("76542", 100, segments=False, score=30.0), 0, 160),
+    ]
+    box, glyphs, score = _reading("881", 100, segments=True, score=9.0)
+    word = (box, (*glyphs[:2], replace(glyphs[2], confidence=0.68)), score)
+    # Then the word is no line; read surely, or longer than three digits, it is kept
+    assert _texts(resolve([*printed, word])) == ["4101536", "76542"]
+    sure = _reading("881", 100, segments=True, score=9.0)
+    assert _texts(resolve([*printed, sure])) == ["4101536", "76542", "881"]
+    box4, glyphs4, _ = _reading("8813", 100, segments=True)
+    long = (box4, (*glyphs4[:2], replace(glyphs4[2], confidence=0.68), glyphs4[3]), 9.0)
+    assert _texts(resolve([*printed, long])) == ["4101536", "76542", "8813"]
+    # Right under a printed number it is dropped too ("16.8" under "6587.4894", where
+    # "15.8" was printed), unless the segment reader read part of that number as well: a
+    # display's second line under a first one the printed reader won ("549" under "806")
+    under = _moved(word, 0, 210)
+    assert _texts(resolve([*printed, under])) == ["4101536", "76542"]
+    part = _moved(_reading("7654", 100, segments=True, score=20.0), 0, 160)
+    assert _texts(resolve([*printed, under, part])) == ["4101536", "76542", "881"]
+    # A printed number the segment reader read alike is a display's line: the unsure
+    # line is that display's other line ("334" above "899"), wherever it is
+    alike = _moved(_reading("76542", 100, segments=True, score=20.0), 0, 160)
+    assert _texts(resolve([*printed, word, alike])) == ["4101536", "76542", "881"]
+
+
 def test_a_segment_line_reading_a_winning_one_on_by_an_end_digit_wins_the_place():
     from digitcam.pipeline import resolve
 
@@ -1446,7 +1479,14 @@ def test_digit_look_alikes_after_a_words_letters_are_no_number(word, read):
         # numbers with one digit unread: '31494' and '280721-2' as read
         ("31?94", (1.0, 1.0, 0.35, 1.0, 0.67), False),
         ("280?212", (1.0, 1.0, 1.0, 0.33, 1.0, 0.67, 0.67), False),  # longer than a word
-        ("41308", (0.67, 0.66, 1.0, 0.67, 0.65), False),  # unsure, but none refused
+        ("41308", (0.67, 1.0, 1.0, 0.66, 1.0), False),  # two unsure, none refused
+        # "MIuimK" as '8?1?1' (two refused: the second as surely as a letter is), and
+        # "JBOH" as '3601' (three split votes in a short line)
+        ("8?1?1", (0.67, 0.35, 1.0, 1.0, 1.0), True),
+        ("3601", (1.0, 0.63, 0.68, 0.71), True),
+        ("41308", (0.67, 0.66, 1.0, 0.67, 0.65), True),
+        ("4130812", (0.67, 0.66, 1.0, 0.67, 1.0, 1.0, 1.0), False),  # longer than a word
+        ("157541", (0.73, 1.0, 1.0, 0.68, 1.0, 0.72), False),  # small digits: half split
         ("110", (0.66, 0.63, 0.65), True),  # letters as '110', every glyph on split votes
         ("11", (0.66, 0.63), False),  # (two: a short line's own confidence decides)
     ],
@@ -1472,8 +1512,11 @@ def test_touching_1s_are_the_stems_of_a_letter(pitch, expected):
     assert _letters(glyphs) is expected
     assert _letters(glyphs[:2]) is expected
     assert not _letters(glyphs[:1])
-    # and a row with another digit is a number
+    # and a row with another digit is a number, unless three touching 1s are in it
     assert not _letters([*glyphs[:2], replace(glyphs[2], char="7")])
+    zero = Glyph(Box(100 - pitch - 4, 100, 16, 25), "0", 1.0)
+    assert _letters([zero, *glyphs]) is expected  # "Room" as '0111'
+    assert not _letters([zero, *glyphs[:2]])
 
 
 def test_a_small_labels_line_close_to_its_cards_dark_rim_is_read_whole(model):

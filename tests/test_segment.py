@@ -162,6 +162,26 @@ def test_refine_crops_again_upright_when_the_detected_slope_is_off():
     assert kinds == "-GGGG"
 
 
+@pytest.mark.parametrize(("joined", "kept"), [("hairline", True), ("block", False)])
+def test_refine_cuts_a_hairline_off_a_glyph_but_not_a_block(joined, kept):
+    # Given "6170" whose 6 is joined at its foot to something running down off the frame:
+    # a hairline (a scratch, a shadow's blurred edge) or a block of ink (a dark shape)
+    img = np.full((200, 400), 255, np.uint8)
+    cv2.putText(img, "6170", (40, 110), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 0, 5, cv2.LINE_AA)
+    line = _detect_one_line(img, Polarity.DARK_ON_LIGHT)
+    first = line.boxes[0]
+    x, foot = int(first[0] + first[2] // 2), int(first[1] + first[3]) - 3
+    if joined == "hairline":
+        cv2.line(img, (x, foot), (x, 199), 0, 1)
+    else:
+        cv2.rectangle(img, (x - 15, foot), (x + 15, 199), 0, -1)
+    # Then the 6 stays a glyph of the line when what joins it is a hairline; joined to a
+    # block, much of its ink stands out of the band, and it is left out
+    glyphs = [u for u in refine_line(img, line).units if u.patch is not None or u.alternatives]
+    assert len(glyphs) == (4 if kept else 3)
+    assert bool(glyphs[0].box.x <= first[0] + 2) is kept
+
+
 def test_refine_splits_touching_glyphs():
     # Given "00" drawn so the two glyphs touch
     img = np.full((120, 300), 255, np.uint8)

@@ -867,8 +867,9 @@ TILE_ZEROS = 0.5
 TILE_ZERO_CONFIDENCE = 0.8
 
 #: A printed line of at most this many glyphs with a refused one and two or more read
-#: less surely than this (two of three neighbours agree), or of three or more all read
-#: so, is a word's letters (`_letters`).
+#: less surely than this (two of three neighbours agree), with two refused, or with three
+#: or more, most of it, read so, or a line of three or more all read so, is a word's
+#: letters (`_letters`).
 LETTERS_MAX_GLYPHS = 6
 SPLIT_VOTE = 0.75
 
@@ -930,7 +931,7 @@ def resolve(
         _ghost_eights,
         _ones_beside_display,
     ):
-        boxes = clutter_of(kept, _agreed_displays(kept, candidates))
+        boxes = clutter_of(kept, candidates)
         clutter = [c for c in kept if c[0] in boxes]
         if clutter:
             # the same reader's other readings of that place (a display window read on its
@@ -1035,10 +1036,12 @@ def _agreed_displays(
 
 
 def _unsure_beside_display(
-    kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
 ) -> set[Box]:
     """Printed lines with an unsure or unread glyph away from a display line read whole
     (by the segment reader, or by both readers alike: `agreed`)."""
+    agreed = _agreed_displays(kept, candidates)
     displays = [
         b
         for b, g, _ in kept
@@ -1057,13 +1060,15 @@ def _unsure_beside_display(
 
 
 def _short_printed_clutter(
-    kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
 ) -> set[Box]:
     """Printed lines of one or two characters away from a display's line: letters and
     shapes of the scene read as digits (a number a display shows is read by the segment
     reader; a printed number of three characters or more stays), and printed lines of 1s
     only (bars of a grille or a fence) away from a display's line or one both readers
     read alike."""
+    agreed = _agreed_displays(kept, candidates)
     # (the lines both readers agree on are as often printed numbers: only a line of bars
     # beside them is taken for clutter)
     displays = [b for b, g, _ in kept if _segments_only(g) and _n_digits(g) >= 1]
@@ -1089,10 +1094,14 @@ def _short_printed_clutter(
     }
 
 
-def _ghost_eights(kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]) -> set[Box]:
+def _ghost_eights(
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> set[Box]:
     """Segment lines of unsure 8s only (no display evidence: `NO_EVIDENCE_FACTOR`) on the
     row of a display line, beside it: a display's blank cells, whose unlit bars glow (a
     VFD's ghosts), decoded as 8s. A display's digits on one row are one line."""
+    agreed = _agreed_displays(kept, candidates)
     displays = [
         b
         for b, g, _ in kept
@@ -1127,26 +1136,50 @@ def _sure_lit_digit(glyphs: tuple[Glyph, ...]) -> bool:
 
 
 def _short_segment_clutter(
-    kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
 ) -> set[Box]:
     """Segment lines of one or two digits, or with a cell read as no digit ('?'), beside
     printed numbers and no display line read whole (a display line the printed reader
     won, the segment reader reading it alike, is one for the short line right above or
     below it: a two-line display's second line). A word's letters decode as segments
     with a cell or two of no digit's shape ("Open" as '1.?08')."""
+    agreed = _agreed_displays(kept, candidates)
     printed = any(_n_digits(g) >= 3 and not _has_segments(g) for _, g, _ in kept)
     if not printed or any(
-        _n_digits(g) >= 3 and _has_segments(g) and not _has_unknown(g) for _, g, _ in kept
+        _n_digits(g) >= 3 and _has_segments(g) and not _has_unknown(g) and not _unsure_short(g)
+        for _, g, _ in kept
     ):
         return set()
     displays = [b for b, g, _ in kept if b in agreed and _n_digits(g) >= 3]
+    # an unsure short line may be a display's second line under one the printed reader won
+    # where the segment reader read some of it too
+    seg = [b for b, g, _ in candidates if _segments_only(g) and _has_segments(g)]
+    numbers = [
+        b
+        for b, g, _ in kept
+        if _n_digits(g) >= 3 and not _has_segments(g) and any(b.overlap(o) > 0.5 for o in seg)
+    ]
     return {
         b
         for b, g, _ in kept
         if _segments_only(g)
-        and (_n_digits(g) <= 2 or _has_unknown(g))
-        and not _display_line(b, displays, kept)
+        and (
+            ((_n_digits(g) <= 2 or _has_unknown(g)) and not _display_line(b, displays, kept))
+            or (_unsure_short(g) and not displays and not _display_line(b, numbers, kept))
+        )
     }
+
+
+def _unsure_short(glyphs: tuple[Glyph, ...]) -> bool:
+    """Whether a segment line of three digits or fewer has a digit read unsurely."""
+    return _n_digits(glyphs) <= UNSURE_SEGMENT_DIGITS and any(
+        g.char.isdigit() and g.confidence < UNSURE_SEGMENT for g in glyphs
+    )
+
+
+UNSURE_SEGMENT_DIGITS = 3
+UNSURE_SEGMENT = 0.7
 
 
 def _has_unknown(glyphs: tuple[Glyph, ...]) -> bool:
@@ -1155,10 +1188,12 @@ def _has_unknown(glyphs: tuple[Glyph, ...]) -> bool:
 
 
 def _ones_beside_display(
-    kept: list[tuple[Box, tuple[Glyph, ...], float]], agreed: list[Box]
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
 ) -> set[Box]:
     """Segment lines of 1s only beside a display line, not where a short line of it would
     be: bars of clutter, a grille or a grid read as a row of 1s."""
+    agreed = _agreed_displays(kept, candidates)
     ones = {
         b
         for b, g, _ in kept
@@ -1540,21 +1575,33 @@ def _hatching(glyphs: list[Glyph]) -> bool:
 def _letters(glyphs: list[Glyph]) -> bool:
     """A word's letters read as digits: a short line (`LETTERS_MAX_GLYPHS`) with a glyph the
     model refuses and two or more others it reads on split votes (below `SPLIT_VOTE`: two
-    of three neighbours; a printed digit reads on all three), a line of three or more
-    glyphs all read on split votes, or a row of 1s touching one another (an m's or n's
-    stems, cut apart at the ink valleys between them; printed 1s stand apart)."""
+    of three neighbours; a printed digit reads on all three), with two glyphs refused, or
+    with three or more, most of its glyphs, read on split votes ("JBOH" as '3601'); a
+    line of three or more glyphs all read on split votes; or a row of 1s touching one
+    another, or three touching 1s in a line (an m's or n's stems, cut apart at the ink
+    valleys between them: "Room" as '0111'; printed 1s stand apart)."""
     cells = [g for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
     chars = [g.char for g in cells]
     split = sum(1 for g in cells if g.char != UNKNOWN and g.confidence < SPLIT_VOTE)
-    if UNKNOWN in chars and len(cells) <= LETTERS_MAX_GLYPHS and split >= 2:
+    if len(cells) <= LETTERS_MAX_GLYPHS and (
+        (UNKNOWN in chars and split >= 2)
+        or chars.count(UNKNOWN) >= 2
+        or (split >= 3 and 2 * split > len(cells))
+    ):
         return True
     if len(cells) >= 3 and split == len(cells):
         return True
-    return (
-        len(cells) >= 2
-        and all(c == "1" for c in chars)
-        and all(b.box.x <= a.box.x2 for a, b in pairwise(cells))
+    if len(cells) >= 2 and all(c == "1" for c in chars) and _touching(cells):
+        return True
+    return any(
+        all(g.char == "1" for g in cells[i : i + 3]) and _touching(cells[i : i + 3])
+        for i in range(len(cells) - 2)
     )
+
+
+def _touching(cells: list[Glyph]) -> bool:
+    """Whether each glyph touches the next."""
+    return all(b.box.x <= a.box.x2 for a, b in pairwise(cells))
 
 
 def _in_line_context(c: Classified) -> Classified:

@@ -33,6 +33,10 @@ RESIDUAL_SLOPE = 0.04
 #: to the band widened by `BAND_CLIP` heights (ink joined on above or below: an edge, a rule).
 BAND_OVERSHOOT = 0.1
 BAND_CLIP = 0.08
+#: A component reaching beyond its line's band widened by `HAIR_REACH` heights by at most
+#: `HAIR_SHARE` of its ink is a glyph joined to a hairline (`_without_hairs`).
+HAIR_REACH = 0.3
+HAIR_SHARE = 0.04
 #: A minus stands at most this many digit heights before its number (measured on the
 #: synthetic faces: 99 % within 0.52, all within 0.57).
 MAX_MINUS_GAP = 0.8
@@ -813,7 +817,9 @@ def _refine_at(
     # Keep components that lie inside the band (allowing a little overshoot) or are
     # small enough to be marks within it.
     inside = (stats[:, _Y] >= top - 0.3 * lh) & (stats[:, _Y] + stats[:, _H] <= bottom + 0.3 * lh)
-    keep = np.flatnonzero(inside & (stats[:, _H] <= 1.4 * lh) & (stats[:, _A] >= 3))
+    fits = inside & (stats[:, _H] <= 1.4 * lh)
+    fits |= _without_hairs(stats, labels, fits, top=top, bottom=bottom)
+    keep = np.flatnonzero(fits & (stats[:, _A] >= 3))
     if len(keep) == 0:
         return empty, tilt
     rows = np.hstack([stats[keep], keep[:, None].astype(np.int32)])
@@ -894,6 +900,54 @@ def _refine_at(
     units.sort(key=lambda u: u.box.cx)
     units = _drop_misplaced_marks(units)
     return RefinedLine(tuple(units), line.polarity, line.bbox), tilt
+
+
+def _without_hairs(
+    stats: NDArray[np.int32],
+    labels: NDArray[np.int32],
+    fits: NDArray[np.bool_],
+    *,
+    top: float,
+    bottom: float,
+) -> NDArray[np.bool_]:
+    """Components standing out of the band by a hairline only, cut back to the band.
+
+    A glyph's stroke joined by a thread of ink (a scratch, the blur of a shadow's edge) to
+    something beyond the crop reaches far out of the band, yet nearly all of its ink is a
+    glyph's: the ink beyond the band (widened by `HAIR_REACH` heights) is dropped from
+    `labels` and `stats` (both changed in place) where it is at most `HAIR_SHARE` of it,
+    and the component no wider than a digit is high (crossing lines of clutter, cut so,
+    leave a wide blob that splits into "digits").
+
+    Args:
+        stats: Nx5 (x, y, w, h, area) of the crop's components (label k + 1 is row k).
+        labels: the crop's HxW label image.
+        fits: N, the components that lie in the band already.
+        top, bottom: the band's rows.
+
+    Returns:
+        N bools: the components cut back to the band.
+    """
+    lh = bottom - top
+    lo = max(0, int(np.floor(top - HAIR_REACH * lh)))
+    hi = int(np.ceil(bottom + HAIR_REACH * lh))
+    y0, y1 = stats[:, _Y], stats[:, _Y] + stats[:, _H]
+    big = (stats[:, _H] >= 0.6 * lh) & (stats[:, _W] <= lh)
+    out = np.zeros(len(stats), bool)
+    for k in np.flatnonzero(~fits & big & (y0 < bottom) & (y1 > top) & (y0 >= lo - lh)):
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        win = labels[y : y + h, x : x + w]
+        own = win == k + 1
+        rows = np.arange(y, y + h)
+        beyond = own & ((rows < lo) | (rows >= hi))[:, None]
+        n_own, n_beyond = int(own.sum()), int(beyond.sum())
+        if not n_beyond or n_beyond > HAIR_SHARE * n_own:
+            continue
+        win[beyond] = 0
+        bx, by, bw, bh = cv2.boundingRect((own & ~beyond).view(np.uint8))
+        stats[k, :5] = (x + bx, y + by, bw, bh, int(stats[k, _A]) - n_beyond)
+        out[k] = 0.6 * lh <= bh <= 1.4 * lh
+    return out
 
 
 def _off_the_edge(
