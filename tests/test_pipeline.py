@@ -456,6 +456,58 @@ def test_an_unsure_short_segment_line_beside_printed_numbers_is_a_word():
     assert _texts(resolve([*printed, word, alike])) == ["4101536", "76542", "881"]
 
 
+@pytest.mark.parametrize(
+    ("chars", "boxes", "expected"),
+    [
+        # "-7.611.15": an italic 1's foot cut off reaches into the 1 after it
+        ("7.11.15", [(258, 309, 40, 44), (292, 340, 13, 13), (357, 306, 36, 46),
+                     (398, 306, 37, 46), (440, 343, 10, 8), (449, 305, 29, 46),
+                     (483, 304, 46, 48)], "7.1115"),
+        # "7720548.9": a script 9's foot, wholly under the 9
+        ("48.9", [(409, 269, 32, 47), (437, 264, 37, 48), (470, 301, 6, 8),
+                  (470, 261, 32, 47)], "489"),
+        # "70-.2": a foot after a minus, reaching into the 2
+        ("0-.2", [(298, 349, 42, 60), (348, 376, 24, 15), (380, 387, 11, 19),
+                  (389, 347, 38, 59)], "0-2"),
+        # "21.34.32": two points in the gaps, none sure to be the number's
+        ("1.34.3", [(141, 46, 31, 40), (177, 71, 9, 15), (185, 46, 27, 41),
+                    (215, 47, 35, 40), (253, 72, 9, 15), (261, 47, 27, 41)], "1343"),
+        # a number's point in its gap stays, and so does one reaching a little into the
+        # next digit's box with no other point or minus (a display's point, cells close)
+        ("4.24", [(68, 291, 18, 23), (90, 307, 8, 8), (102, 293, 19, 24),
+                  (120, 295, 18, 23)], "4.24"),
+        ("5.5", [(364, 170, 46, 62), (408, 216, 11, 12), (412, 168, 46, 62)], "5.5"),
+    ],
+)  # fmt: skip
+def test_points_that_are_pieces_of_the_next_glyph_are_dropped(chars, boxes, expected):
+    from digitcam.pipeline import _one_point
+
+    # Given a printed line's glyphs, its points marks
+    glyphs = list(_glyphs_at(chars, boxes))
+    # Then a point under the glyph after it, and two points in one number, are dropped
+    assert "".join(g.char for g in _one_point(glyphs)) == expected
+
+
+def test_a_sure_lone_digit_beside_a_display_line_is_its_short_line():
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+
+    # Given a display line "99421" (segments) and, right under it, a lone "9" the printed
+    # reader reads surely but the segment reader missed
+    display = _reading("99421", 100, segments=True, score=40.0)
+    nine = _moved(_reading("9", 160, segments=False, score=7.0), 0, 50)
+    # Then the 9 is the display's short line; read unsurely, or far from the display, or
+    # narrower than the display's digits (a label's "O" over it), it is clutter
+    assert _texts(resolve([display, nine])) == ["9", "99421"]
+    box, (g,), score = nine
+    unsure = (box, (replace(g, confidence=0.9),), score)
+    assert _texts(resolve([display, unsure])) == ["99421"]
+    assert _texts(resolve([display, _moved(nine, 0, 200)])) == ["99421"]
+    narrow = (box, (replace(g, box=replace(g.box, w=12)),), score)
+    assert _texts(resolve([display, narrow])) == ["99421"]
+
+
 def test_a_segment_line_reading_a_winning_one_on_by_an_end_digit_wins_the_place():
     from digitcam.pipeline import resolve
 

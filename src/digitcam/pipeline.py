@@ -836,6 +836,7 @@ def assemble(
             glyphs.append(Glyph(u.box, ch, conf, tuple(top), kind))
         if _hatching(glyphs) or _letters(glyphs):
             continue
+        glyphs = _one_point(glyphs)
         bbox = _union([g.box for g in glyphs])
         # Overlaps are won by confident digits, and among equals by taller ones: the
         # counters of 0/6/8/9 form rows of small "0"s inside the real glyphs and must lose
@@ -904,6 +905,11 @@ SHORT_LINE_CONFIDENCE = 0.9
 #: A printed line reading a segment line's digits plus one or two more at an end wins the
 #: place when the classifier is this sure of those extra digits.
 EXTENSION_CONFIDENCE = 0.9
+
+
+#: A lone printed digit read this surely right above or below a display line is its
+#: short line, without the segment reader's word (`_sure_lone_digit`).
+SURE_LONE_DIGIT = 0.99
 
 
 def resolve(
@@ -1227,10 +1233,37 @@ def _resolve_once(
             if _n_digits(k[1]) >= 2
             or (
                 _display_line(k[0], displays, kept)
-                and any(_same_digit_place(k[0], b) for b in lone_segments)
+                and (
+                    any(_same_digit_place(k[0], b) for b in lone_segments)
+                    or _sure_lone_digit(k, displays, kept)
+                )
             )
         ]
     return kept
+
+
+def _sure_lone_digit(
+    line: tuple[Box, tuple[Glyph, ...], float],
+    displays: list[Box],
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> bool:
+    """Whether a line is one digit the printed reader reads surely (`SURE_LONE_DIGIT`),
+    shaped like the digits of a display line it sits beside (`_display_line`): that
+    display's short line the segment reader missed ("9" under "99421"). A display's
+    digits share one width; a label's narrow "O" over it is no digit of it."""
+    box, glyphs, _ = line
+    g = glyphs[0]
+    if len(glyphs) != 1 or g.kind is not GlyphKind.CLASSIFIED or not g.char.isdigit():
+        return False
+    if g.confidence < SURE_LONE_DIGIT:
+        return False
+    for b, gs, _ in kept:
+        aspects = [x.box.w / x.box.h for x in gs if x.char.isdigit() and x.char != "1"]
+        if b not in displays or not aspects or not _display_line(box, [b], kept):
+            continue
+        if g.char == "1" or abs(g.box.w / g.box.h / float(np.median(aspects)) - 1) <= 0.25:
+            return True
+    return False
 
 
 def _same_digit_place(line: Box, digit: Box) -> bool:
@@ -1597,6 +1630,39 @@ def _letters(glyphs: list[Glyph]) -> bool:
         all(g.char == "1" for g in cells[i : i + 3]) and _touching(cells[i : i + 3])
         for i in range(len(cells) - 2)
     )
+
+
+def _one_point(glyphs: list[Glyph]) -> list[Glyph]:
+    """A printed line without the points that are pieces of glyphs: a number has one point,
+    standing in the gap before its digit. An italic glyph's foot or serif cut off its
+    blob reads as a point too, but lies under the glyph after it (`_under_next`); where
+    one is, or where such a point follows a minus inside the line ("70-.2"), it goes; of
+    two or more points left, none is sure to be the number's, and they all go
+    ("21.34.32": the feet of an italic 1 and 4)."""
+    points = [i for i, g in enumerate(glyphs) if g.kind is GlyphKind.MARK and g.char == "."]
+    if not points:
+        return glyphs
+    drop = {i for i in points if _under_next(glyphs, i)}
+    left = [i for i in points if i not in drop]
+    if len(left) >= 2:
+        drop |= set(left)
+    return [g for i, g in enumerate(glyphs) if i not in drop]
+
+
+def _under_next(glyphs: list[Glyph], i: int) -> bool:
+    """Whether the point `glyphs[i]` is a piece of the glyph after it: wholly within that
+    glyph's columns, or reaching into them where another point or a minus right before it
+    says the line has no room for this one. (A display's point, read by the printed
+    reader, reaches into the next cell's box: cells are set close.)"""
+    if i + 1 >= len(glyphs) or glyphs[i + 1].kind is GlyphKind.MARK:
+        return False
+    point, after = glyphs[i].box, glyphs[i + 1].box
+    if point.x >= after.x:
+        return True
+    if point.x2 <= after.x:
+        return False
+    others = sum(1 for g in glyphs if g.kind is GlyphKind.MARK and g.char == ".") > 1
+    return others or (i > 0 and glyphs[i - 1].char == "-")
 
 
 def _touching(cells: list[Glyph]) -> bool:
