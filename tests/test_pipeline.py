@@ -498,7 +498,8 @@ def test_a_sure_lone_digit_beside_a_display_line_is_its_short_line():
     display = _reading("99421", 100, segments=True, score=40.0)
     nine = _moved(_reading("9", 160, segments=False, score=7.0), 0, 50)
     # Then the 9 is the display's short line; read unsurely, or far from the display, or
-    # narrower than the display's digits (a label's "O" over it), it is clutter
+    # narrower or taller than the display's digits (a label's "O" over it, the corner of
+    # a frame under it), it is clutter
     assert _texts(resolve([display, nine])) == ["9", "99421"]
     box, (g,), score = nine
     unsure = (box, (replace(g, confidence=0.9),), score)
@@ -506,6 +507,8 @@ def test_a_sure_lone_digit_beside_a_display_line_is_its_short_line():
     assert _texts(resolve([display, _moved(nine, 0, 200)])) == ["99421"]
     narrow = (box, (replace(g, box=replace(g.box, w=12)),), score)
     assert _texts(resolve([display, narrow])) == ["99421"]
+    tall = (box, (replace(g, box=replace(g.box, w=30, h=55)),), score)  # a frame's corner
+    assert _texts(resolve([display, tall])) == ["99421"]
 
 
 def test_a_segment_line_reading_a_winning_one_on_by_an_end_digit_wins_the_place():

@@ -910,6 +910,7 @@ EXTENSION_CONFIDENCE = 0.9
 #: A lone printed digit read this surely right above or below a display line is its
 #: short line, without the segment reader's word (`_sure_lone_digit`).
 SURE_LONE_DIGIT = 0.99
+LONE_DIGIT_HEIGHT = 1.1
 
 
 def resolve(
@@ -1249,8 +1250,10 @@ def _sure_lone_digit(
 ) -> bool:
     """Whether a line is one digit the printed reader reads surely (`SURE_LONE_DIGIT`),
     shaped like the digits of a display line it sits beside (`_display_line`): that
-    display's short line the segment reader missed ("9" under "99421"). A display's
-    digits share one width; a label's narrow "O" over it is no digit of it."""
+    display's short line the segment reader missed ("9" under "99421"), and no taller
+    than its digits (`LONE_DIGIT_HEIGHT`). A display's digits share one width; a label's
+    narrow "O" over it is no digit of it, nor a frame's corner under its bezel read as a
+    tall 5."""
     box, glyphs, _ = line
     g = glyphs[0]
     if len(glyphs) != 1 or g.kind is not GlyphKind.CLASSIFIED or not g.char.isdigit():
@@ -1260,6 +1263,8 @@ def _sure_lone_digit(
     for b, gs, _ in kept:
         aspects = [x.box.w / x.box.h for x in gs if x.char.isdigit() and x.char != "1"]
         if b not in displays or not aspects or not _display_line(box, [b], kept):
+            continue
+        if g.box.h > LONE_DIGIT_HEIGHT * _digit_height(gs):
             continue
         if g.char == "1" or abs(g.box.w / g.box.h / float(np.median(aspects)) - 1) <= 0.25:
             return True
