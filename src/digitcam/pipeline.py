@@ -907,8 +907,15 @@ SHORT_LINE_CONFIDENCE = 0.9
 EXTENSION_CONFIDENCE = 0.9
 
 
-#: A lone printed digit read this surely right above or below a display line is its
-#: short line, without the segment reader's word (`_sure_lone_digit`).
+#: Beside printed numbers, a segment line of at most this many digits with one read less
+#: surely than this is a word's letters decoded as segments (`_unsure_short`: measured on
+#: words beside printed numbers, whose cells read 0.34-0.68 among sure ones).
+UNSURE_SEGMENT_DIGITS = 3
+UNSURE_SEGMENT = 0.7
+
+#: A lone printed digit read this surely right above or below a display line, and no
+#: taller than its digits by this factor, is its short line, without the segment reader's
+#: word (`_sure_lone_digit`).
 SURE_LONE_DIGIT = 0.99
 LONE_DIGIT_HEIGHT = 1.1
 
@@ -1185,10 +1192,6 @@ def _unsure_short(glyphs: tuple[Glyph, ...]) -> bool:
     )
 
 
-UNSURE_SEGMENT_DIGITS = 3
-UNSURE_SEGMENT = 0.7
-
-
 def _has_unknown(glyphs: tuple[Glyph, ...]) -> bool:
     """Whether a line holds a glyph read as no digit ('?')."""
     return any(g.char == UNKNOWN for g in glyphs)
@@ -1255,10 +1258,10 @@ def _sure_lone_digit(
     narrow "O" over it is no digit of it, nor a frame's corner under its bezel read as a
     tall 5."""
     box, glyphs, _ = line
-    g = glyphs[0]
-    if len(glyphs) != 1 or g.kind is not GlyphKind.CLASSIFIED or not g.char.isdigit():
+    if len(glyphs) != 1:
         return False
-    if g.confidence < SURE_LONE_DIGIT:
+    g = glyphs[0]
+    if g.kind is not GlyphKind.CLASSIFIED or not g.char.isdigit() or g.confidence < SURE_LONE_DIGIT:
         return False
     for b, gs, _ in kept:
         aspects = [x.box.w / x.box.h for x in gs if x.char.isdigit() and x.char != "1"]
