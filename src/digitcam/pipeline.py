@@ -1650,18 +1650,19 @@ def _one_point(glyphs: list[Glyph]) -> list[Glyph]:
     points = [i for i, g in enumerate(glyphs) if g.kind is GlyphKind.MARK and g.char == "."]
     if not points:
         return glyphs
-    drop = {i for i in points if _under_next(glyphs, i)}
+    drop = {i for i in points if _under_next(glyphs, i, several=len(points) > 1)}
     left = [i for i in points if i not in drop]
     if len(left) >= 2:
         drop |= set(left)
     return [g for i, g in enumerate(glyphs) if i not in drop]
 
 
-def _under_next(glyphs: list[Glyph], i: int) -> bool:
+def _under_next(glyphs: list[Glyph], i: int, *, several: bool) -> bool:
     """Whether the point `glyphs[i]` is a piece of the glyph after it: wholly within that
-    glyph's columns, or reaching into them where another point or a minus right before it
-    says the line has no room for this one. (A display's point, read by the printed
-    reader, reaches into the next cell's box: cells are set close.)"""
+    glyph's columns, or reaching into them where another point (`several`: the line has
+    more than one) or a minus right before it says the line has no room for this one. (A
+    display's point, read by the printed reader, reaches into the next cell's box: cells
+    are set close.)"""
     if i + 1 >= len(glyphs) or glyphs[i + 1].kind is GlyphKind.MARK:
         return False
     point, after = glyphs[i].box, glyphs[i + 1].box
@@ -1669,8 +1670,7 @@ def _under_next(glyphs: list[Glyph], i: int) -> bool:
         return True
     if point.x2 <= after.x:
         return False
-    others = sum(1 for g in glyphs if g.kind is GlyphKind.MARK and g.char == ".") > 1
-    return others or (i > 0 and glyphs[i - 1].char == "-")
+    return several or (i > 0 and glyphs[i - 1].char == "-")
 
 
 def _touching(cells: list[Glyph]) -> bool:
