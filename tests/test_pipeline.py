@@ -94,7 +94,7 @@ def test_both_polarities_in_one_frame(model):
 
 
 def test_a_shadow_across_thin_dark_text_does_not_turn_its_polarity():
-    from digitcam.pipeline import _minority_is_dark
+    from digitcam.pipeline import minority_is_dark
 
     # Given thin dark strokes on paper that a shadow darkens from 220 on the right to 60
     # on the left (most of it), darker there than the ink on the lit side
@@ -108,9 +108,9 @@ def test_a_shadow_across_thin_dark_text_does_not_turn_its_polarity():
     t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     assert (gray <= t).mean() >= 0.5
     # When the region's polarity is decided, then the ink is dark
-    assert _minority_is_dark(gray, Box(0, 0, w, h), 0)
+    assert minority_is_dark(gray, Box(0, 0, w, h), 0)
     # and light strokes on a shaded dark card are light
-    assert not _minority_is_dark(255 - gray, Box(0, 0, w, h), 0)
+    assert not minority_is_dark(255 - gray, Box(0, 0, w, h), 0)
 
 
 def test_a_lone_blob_in_a_block_of_lines_is_a_short_line():
@@ -368,6 +368,36 @@ def test_a_displays_7_read_as_1_by_the_classifier_goes_to_the_segment_reading():
     assert not _sevens_read_as_ones(printed, segs("897"))
     assert not _sevens_read_as_ones(printed, segs("0971"))
     assert not _sevens_read_as_ones(printed, segs("091"))
+
+
+def test_a_displays_6_read_as_5_goes_to_the_segment_reading_where_a_display_shows():
+    from dataclasses import replace
+
+    from digitcam.pipeline import _sixes_read_as_fives
+    from digitcam.types import GlyphKind
+
+    def segs(text, conf=0.6):
+        return tuple(
+            replace(g, kind=GlyphKind.SEGMENTS, confidence=conf) for g in _glyphs(text, 10)
+        )
+
+    # Given printed readings "2825" (all sure) and "2825" with its first 2 unsure, and
+    # segment readings "2826" decoded bar for bar without display evidence (0.6)
+    sure = list(_glyphs("2825", 10))
+    unsure = [replace(sure[0], confidence=0.67), *sure[1:]]
+    # Then the 6 is the display's where the printed reader was unsure of a glyph, where
+    # the segment reader reads more digits (the printed line left off its end), or where
+    # the frame shows a display elsewhere
+    assert _sixes_read_as_fives(unsure, segs("2826"), display_beside=False)
+    assert _sixes_read_as_fives(sure, segs("28269"), display_beside=False)
+    assert _sixes_read_as_fives(sure, segs("2826"), display_beside=True)
+    # but not where nothing says "display" (a bold printed 5's curled foot decodes as the
+    # 6's lower left bar: "5.5" read "6.6"), nor where the readings differ otherwise or
+    # the segment digit is decoded unsurely
+    assert not _sixes_read_as_fives(sure, segs("2826"), display_beside=False)
+    assert not _sixes_read_as_fives(unsure, segs("2836"), display_beside=True)
+    assert not _sixes_read_as_fives(unsure, segs("2826", conf=0.3), display_beside=True)
+    assert not _sixes_read_as_fives(list(_glyphs("2826", 10)), segs("2825"), display_beside=True)
 
 
 def _reading(text: str, x0: int, *, segments: bool, conf: float = 1.0, score: float = 1.0):
@@ -672,6 +702,10 @@ def test_a_segment_line_takes_the_minus_the_printed_reader_saw_before_its_first_
     assert _with_printed_minus(seg, [seg, far]) is seg
     high = (far[0], (_moved((far[0], printed[1][:1], 0), 0, -15)[1][0], *far[1][1:]), 0)
     assert _with_printed_minus(seg, [seg, high]) is seg
+    # nor a bar close to the digit but off the cell before it (digits 30 px apart: the
+    # tip of a line of clutter ending at the display's bezel)
+    tip = (far[0], (_moved((far[0], printed[1][:1], 0), 12, 0)[1][0], *far[1][1:]), 0)
+    assert _with_printed_minus(seg, [seg, tip]) is seg
 
 
 def test_unsure_eights_on_a_display_lines_row_are_its_ghosts():
@@ -1111,14 +1145,60 @@ def test_a_point_fused_before_its_digit_that_makes_the_blob_too_wide_is_cut(whol
 
     # Given a blob that reads "8" whole and a point plus "8" when cut at its start,
     # equally surely (the point of "9.8" set tight against the 8), in a line whose other
-    # digits are 24 px wide
+    # digits are 24 px wide, set 6 px apart, the 9 ending 8 px before the blob
     patch = np.zeros((4, 4), np.float32)
     whole = (Unit(Box(0, 0, whole_w, 40), patch, "", 1.0),)
     cut = (Unit(Box(0, 34, 6, 6), None, ".", 0.15), Unit(Box(8, 0, 24, 40), patch, "", 1.0))
     # When the split is chosen
-    got = _choose((whole, cut), lambda alt: 1.0, chars=lambda alt: "8", digit_width=24.0)
+    got = _choose(
+        (whole, cut), lambda alt: 1.0, chars=lambda alt: "8", digit_width=24.0, room=(-8, 6.0)
+    )
     # Then the point is cut off the blob's start only when it makes the blob too wide
     assert [u.mark for u in got][:1] == expected
+
+
+@pytest.mark.parametrize(("before_x2", "expected"), [(-8, "."), (-2, ""), (None, "")])
+def test_a_point_cut_before_its_digit_needs_a_space_of_its_own(before_x2, expected):
+    from digitcam.pipeline import POINT_ROOM, _choose
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a blob 34 px wide that reads "2" whole and a point plus "2" cut at its start,
+    # equally surely, in a line of 24 px digits set 6 px apart, the glyph before it
+    # ending at `before_x2` (or none: the blob starts its line)
+    patch = np.zeros((4, 4), np.float32)
+    whole = (Unit(Box(0, 0, 34, 40), patch, "", 1.0),)
+    cut = (Unit(Box(0, 34, 8, 6), None, ".", 0.15), Unit(Box(10, 0, 24, 40), patch, "", 1.0))
+    room = None if before_x2 is None else (before_x2, 6.0)
+    if room is not None:
+        assert (10 - before_x2 >= 6.0 + POINT_ROOM * 8) == (expected == ".")
+    # When the split is chosen
+    got = _choose((whole, cut), lambda alt: 1.0, chars=lambda alt: "2", digit_width=24.0, room=room)
+    # Then the point is cut only where the 2 stands further from the glyph before than
+    # the line's usual gap by most of the point's width: an italic 2's foot reaching under
+    # the glyph before leaves the 2 where a 2 stands anyway (7.274347 read for 7274347)
+    assert [u.mark for u in got][:1] == [expected]
+
+
+def test_a_point_cut_that_leaves_its_digit_above_the_baseline_is_the_glyphs_foot():
+    from digitcam.pipeline import _choose
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a blob that reads no glyph whole, and a point plus "1" cut at its start, the
+    # 1 ending above the point's bottom (a serif 1's foot, or an italic 7's stem, cut off)
+    patch = np.zeros((4, 4), np.float32)
+    whole = (Unit(Box(0, 0, 12, 40), patch, "", 1.0),)
+    foot = Unit(Box(0, 30, 5, 10), None, ".", 0.25)
+    one = Unit(Box(4, 0, 8, 32), patch, "", 1.0)
+    # When the split is chosen (the glyph before well clear of it), the 1 read surely
+    # and the blob whole as no glyph
+    got = _choose(
+        (whole, (foot, one)), lambda alt: float(any(u is one for u in alt)), room=(-40, 6.0)
+    )
+    # Then the 1 is read without a point: the foot was part of it
+    assert [u.mark or "g" for u in got] == ["g"]
+    assert got[0] is one
 
 
 @pytest.mark.parametrize(("n_wide", "expected"), [(1, "222.2"), (2, "2222"), (3, "2222")])
@@ -1543,6 +1623,12 @@ def test_digit_look_alikes_after_a_words_letters_are_no_number(word, read):
         ("4130812", (0.67, 0.66, 1.0, 0.67, 1.0, 1.0, 1.0), False),  # longer than a word
         ("157541", (0.73, 1.0, 1.0, 0.68, 1.0, 0.72), False),  # small digits: half split
         ("110", (0.66, 0.63, 0.65), True),  # letters as '110', every glyph on split votes
+        # "Mode" as '0263' and a diamond tiling as '0400': two split votes in four glyphs
+        ("0263", (1.0, 0.68, 0.65, 1.0), True),
+        ("0400", (0.67, 1.0, 1.0, 0.67), True),
+        ("415", (0.66, 1.0, 0.67), False),  # (three glyphs: all must be split)
+        # a tiling read as '00??-?0400': most of its nine glyphs refused or unsure
+        ("00???0400", (0.67, 1.0, 0.34, 0.34, 1.0, 0.67, 0.65, 0.67, 0.66), True),
         ("11", (0.66, 0.63), False),  # (two: a short line's own confidence decides)
     ],
 )
@@ -1556,12 +1642,15 @@ def test_a_short_line_of_split_votes_with_a_refused_glyph_is_a_word(chars, confs
     assert _letters(glyphs) is expected
 
 
-@pytest.mark.parametrize(("pitch", "expected"), [(14, True), (16, True), (22, False), (30, False)])
+@pytest.mark.parametrize(
+    ("pitch", "expected"), [(14, True), (16, True), (18, True), (22, False), (30, False)]
+)
 def test_touching_1s_are_the_stems_of_a_letter(pitch, expected):
     from digitcam.pipeline import _letters
 
     # Given three sure 1s, 16 px wide, 25 px high, `pitch` px apart (an 'm' cut at its
-    # valleys gives pieces that touch; printed 1s stand apart)
+    # valleys gives pieces that touch or lie 2 px apart, "nit" read '111'; printed 1s
+    # stand apart)
     glyphs = [Glyph(Box(100 + pitch * k, 100, 16, 25), "1", 1.0) for k in range(3)]
     # Then touching ones are a letter's stems; so are two, not a lone 1
     assert _letters(glyphs) is expected
@@ -1595,3 +1684,29 @@ def test_a_small_labels_line_close_to_its_cards_dark_rim_is_read_whole(model):
         read.append(read_frame(np.clip(img, 0, 255).astype(np.uint8), model).text)
     # then each is read whole, in a window a few glyphs high (the frame's alone read none)
     assert read == ["-58816574"] * len(cases)
+
+
+@pytest.mark.parametrize(
+    ("text", "shade", "x_at", "slope"),
+    [
+        ("2718", 0.6, 160, 0.5),
+        ("2718", 0.5, 130, -0.5),
+        ("109745", 0.7, 160, -0.5),
+        ("109745", 0.6, 200, 1.0),
+        ("-3141", 0.6, 200, 0.5),
+    ],
+)
+def test_a_shadows_sharp_edge_across_a_number_leaves_its_glyphs(model, text, shade, x_at, slope):
+    # given a number on paper whose left part lies in a cast shadow (`shade` of the light),
+    # the shadow's edge a sharp line through x_at at the number's middle, leaning `slope`:
+    # beside the edge, its bright side stands over the neighbourhood's mean as ink does,
+    # and joins the glyphs it crosses into one blob ("109745" read "745", "2718" "718")
+    img = np.full((480, 640), 200.0, np.float32)
+    cv2.putText(img, text, (120, 260), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 40, 4, cv2.LINE_AA)
+    yy, xx = np.mgrid[0:480, 0:640]
+    img = np.where(xx < x_at + slope * (yy - 240), img * shade, img)
+    img = cv2.GaussianBlur(img, (0, 0), 1.2)
+    # then every glyph is read: ink is what stands over the ground under it (the crop's
+    # opening follows the edge), and a line's crop widens where a glyph found at its end
+    # may have more beyond it (the frame's threshold left them out of the line)
+    assert read_frame(np.clip(img, 0, 255).astype(np.uint8), model).text == text

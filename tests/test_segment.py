@@ -162,17 +162,21 @@ def test_refine_crops_again_upright_when_the_detected_slope_is_off():
     assert kinds == "-GGGG"
 
 
-@pytest.mark.parametrize(("joined", "kept"), [("hairline", True), ("block", False)])
+@pytest.mark.parametrize(
+    ("joined", "kept"), [("hairline", True), ("faint", True), ("block", False)]
+)
 def test_refine_cuts_a_hairline_off_a_glyph_but_not_a_block(joined, kept):
     # Given "6170" whose 6 is joined at its foot to something running down off the frame:
-    # a hairline (a scratch, a shadow's blurred edge) or a block of ink (a dark shape)
+    # a hairline (a scratch, a shadow's blurred edge), a faint one (only the faint ink
+    # level joins it: the 6's clear ink lies in the band, its box reaches far out), or a
+    # block of ink (a dark shape)
     img = np.full((200, 400), 255, np.uint8)
     cv2.putText(img, "6170", (40, 110), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 0, 5, cv2.LINE_AA)
     line = _detect_one_line(img, Polarity.DARK_ON_LIGHT)
     first = line.boxes[0]
     x, foot = int(first[0] + first[2] // 2), int(first[1] + first[3]) - 3
-    if joined == "hairline":
-        cv2.line(img, (x, foot), (x, 199), 0, 1)
+    if joined != "block":
+        cv2.line(img, (x, foot), (x, 199), 0 if joined == "hairline" else 185, 2)
     else:
         cv2.rectangle(img, (x - 15, foot), (x + 15, 199), 0, -1)
     # Then the 6 stays a glyph of the line when what joins it is a hairline; joined to a
@@ -607,3 +611,18 @@ def test_a_blurred_points_clear_ink_makes_it_a_point() -> None:
     high = np.zeros((23, 16), np.uint8)
     high[0:8, 4:12] = 1
     assert _mark_kind(248, 20, 16, 23, high, top=22.0, bottom=63.0, ink=100.0, ink_ref=100.0) == ""
+
+
+def test_a_short_line_over_one_end_of_a_tilted_line_is_read_first():
+    from digitcam.segment import order_lines
+
+    # given a long line tilted down to the right (its box 63 px high for 42 px digits)
+    # and a short line of small digits set above its right end (boxes of a camera frame:
+    # "1464.17579" and "1123.92118"), whose rows the long line's box takes in
+    long_line = Box(46, 129, 381, 63)
+    short_line = Box(374, 115, 209, 35)
+    # then the short line, above where they share columns, is read first
+    assert order_lines([long_line, short_line]) == [1, 0]
+    # while two lines side by side (rows shared, no columns) still read left to right
+    right = Box(440, 140, 120, 40)
+    assert order_lines([right, long_line]) == [1, 0]

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from digitcam import sevenseg
 from digitcam.calibration import Profile
 from digitcam.config import ReaderConfig
 from digitcam.metrics import levenshtein
@@ -968,6 +969,30 @@ def test_a_strip_lit_from_below_reads_with_its_shading_taken_out(look: str, inve
     assert "".join(c.char for c in decode_strip(strip)) == "96445"
 
 
+def test_a_shaded_dark_on_light_strip_is_read_again_both_flattened_and_row_by_row(
+    monkeypatch,
+) -> None:
+    # given an inverted LCD strip whose light falls off toward the top, read as nothing
+    # at one split level
+    strip = _lit_from_above("96445", "polygon", top_light=0.3, inverted=True)
+    seen = []
+    real = sevenseg._better_reading
+
+    def spy(strip, alts, cells):
+        seen.append([img for img, _cells in alts])
+        return real(strip, alts, cells)
+
+    monkeypatch.setattr(sevenseg, "_better_reading", spy)
+    decode_strip(strip)
+    # then both second readings are offered: each row's ground divided out (the shading
+    # along the rows) and its top-hat (a shadow's edge across the rows, which leaves no
+    # row of one ground: "31804" read "1804" under a diagonal shade)
+    (alts,) = seen
+    flat = sevenseg._flattened_cells(strip.image, strip.top, strip.bottom)[0]
+    assert any(np.array_equal(img, _row_ratio(strip.image)) for img in alts)
+    assert any(np.array_equal(img, flat) for img in alts)
+
+
 def test_the_row_ratio_gives_ink_one_value_in_shade_and_in_light() -> None:
     # given an inverted strip whose rows are lit 0.3 to 1.0, ink 0.2 and ground 0.8 of it
     light = np.linspace(0.3, 1.0, 40, dtype=np.float32)[:, None] * 255
@@ -1600,7 +1625,9 @@ def test_a_row_of_ones_away_from_a_display_is_clutter() -> None:
     ("printed", "winner"),
     [
         ("595", "69544"),  # two digits fewer, and not the segment line's: it lost them
-        ("5954", "5954"),  # one fewer: scores decide
+        # one fewer, its 5 over the segment 6: the display's 6 read as 5 (the segment
+        # line reads more: the printed reader left a digit off)
+        ("5954", "69544"),
         ("954", "954"),  # fewer, but the segment line's own digits: scores decide
     ],
 )
@@ -1611,7 +1638,8 @@ def test_a_segment_line_that_reads_digits_a_printed_one_lost_wins(printed, winne
     s = _mixed_line(Box(100, 100, 250, 80), "69544", GlyphKind.SEGMENTS, conf=0.6)
     p = _mixed_line(Box(110, 100, 50 * len(printed), 80), printed, GlyphKind.CLASSIFIED, 1.0)
     kept = resolve([p, s])
-    # then the segment line wins only where the printed line lost two digits or more
+    # then the segment line wins where the printed line lost two digits or more, or read
+    # its 6 as a 5 (`_sixes_read_as_fives`); else the scores decide
     assert ["".join(g.char for g in gl) for _b, gl, _s in kept] == [winner]
 
 

@@ -28,10 +28,10 @@ from digitcam.config import ReaderConfig
 from digitcam.dataset import Dataset, read_uncertain, to_uint8
 from digitcam.errors import DatasetError
 from digitcam.features import NORM_SIZE, normalize_glyph
-from digitcam.pipeline import segment_frame
+from digitcam.pipeline import minority_is_dark, segment_frame
 from digitcam.preprocess import denoise, to_gray
 from digitcam.segment import RefinedLine, order_lines
-from digitcam.types import NOT_GLYPH, Box
+from digitcam.types import NOT_GLYPH, Box, Polarity
 
 #: Keys of the window UI (cv2.waitKey codes, masked to 8 bits).
 KEY_ESC = 27
@@ -59,9 +59,13 @@ class LabelItem:
     frame: int = -1
 
 
-def _drop_inner_lines(lines: list[RefinedLine]) -> list[RefinedLine]:
+def _drop_inner_lines(lines: list[RefinedLine], gray: NDArray[np.uint8]) -> list[RefinedLine]:
     """Lines whose centre lies inside a much taller line are the counters of 0/6/8/9 seen
-    as ink of the other polarity, not text: a labeller without a model drops them."""
+    as ink of the other polarity, not text: a labeller without a model drops them. So
+    are the gaps between a word's strokes, seen as ink of the other polarity in a box
+    about the word's: of two lines of opposite polarity whose centres lie in each other's
+    box, the one whose ink is the minority of the pixels there (text covers less than
+    its paper) is the text."""
     keep = []
     for ln in lines:
         b = ln.bbox
@@ -72,9 +76,25 @@ def _drop_inner_lines(lines: list[RefinedLine]) -> list[RefinedLine]:
             and o.bbox.y <= b.cy <= o.bbox.y2
             for o in lines
         )
-        if not inside:
+        if not inside and not any(_other_polarity_text(ln, o, gray) for o in lines):
             keep.append(ln)
     return keep
+
+
+def _holds(box: Box, x: float, y: float) -> bool:
+    return box.x <= x <= box.x2 and box.y <= y <= box.y2
+
+
+def _other_polarity_text(ln: RefinedLine, other: RefinedLine, gray: NDArray[np.uint8]) -> bool:
+    """Whether `other`, of the opposite polarity at the same place (each centre inside the
+    other's box), is the text there rather than `ln`."""
+    a, b = ln.bbox, other.bbox
+    if ln.polarity is other.polarity or not (_holds(a, b.cx, b.cy) and _holds(b, a.cx, a.cy)):
+        return False
+    x0, y0 = min(a.x, b.x), min(a.y, b.y)
+    union = Box(x0, y0, max(a.x2, b.x2) - x0, max(a.y2, b.y2) - y0)
+    dark = minority_is_dark(gray, union, 0.3 * union.h)
+    return (other.polarity is Polarity.DARK_ON_LIGHT) == dark
 
 
 def glyph_items(
@@ -101,7 +121,7 @@ def glyph_items(
     gray = denoise(to_gray(image))
     if min(gray.shape) < cfg.min_glyph_px:
         return []
-    lines = _drop_inner_lines(list(segment_frame(gray, cfg).lines))
+    lines = _drop_inner_lines(list(segment_frame(gray, cfg).lines), gray)
     order = order_lines([ln.bbox for ln in lines])
     items: list[LabelItem] = []
     for li, k in enumerate(order):

@@ -110,6 +110,17 @@ CUT_MARGIN = 0.05
 # (and reads the same digits, this surely): then the extra width is the point.
 WIDE_CUT = 1.15
 WIDE_CUT_CONFIDENCE = 0.9
+# A segment 6 the printed classifier read as 5 must be decoded this surely: a bar-for-bar
+# decode scores NO_EVIDENCE_FACTOR (0.6) where nothing else says "display".
+SIX_CONFIDENCE = 0.5
+# A point fused before its digit took a space of its own: the digit stands at least this
+# many point widths further from the glyph before than the line's usual gap.
+POINT_ROOM = 0.8
+# A glyph before a blob far off: any point cut off the blob's start has room.
+ANY_ROOM = (-(2**31), 0.0)
+# A point and its digit share the baseline: cut off, the digit reaches down to the
+# point's bottom within this share of the point's height.
+BASELINE_SLACK = 0.3
 # Two digits with a minus before or between them ("-36", "3-6") need this mean
 # confidence, not a two-glyph line's: the minus (a bar at mid-height, set close to them)
 # is evidence of a number that clutter seldom gives.
@@ -378,7 +389,7 @@ def _plausible_single(box: NDArray[np.int32]) -> bool:
     return 0.12 <= w / max(h, 1) <= 1.0 and h >= 14
 
 
-def _minority_is_dark(gray: NDArray[np.uint8], box: Box, margin: float) -> bool:
+def minority_is_dark(gray: NDArray[np.uint8], box: Box, margin: float) -> bool:
     """Within a text region (plus margin), is the darker Otsu class the minority?
 
     Text covers less of its surroundings than the paper does, so the minority class is ink.
@@ -454,7 +465,7 @@ def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> l
         if i in drop or j in drop:
             continue
         union = _union([boxes[i], boxes[j]])
-        dark = _minority_is_dark(gray, union, 0.3 * max(lines[i].height, lines[j].height))
+        dark = minority_is_dark(gray, union, 0.3 * max(lines[i].height, lines[j].height))
         want = Polarity.DARK_ON_LIGHT if dark else Polarity.LIGHT_ON_DARK
         drop.add(j if lines[i].polarity is want else i)
     return [ln for k, ln in enumerate(lines) if k not in drop]
@@ -619,14 +630,27 @@ def _choose_splits(
     them is a point; the blobs are then chosen without it.
     """
     width = _digit_width(units, label)
+    gap = _usual_gap(units, label)
     chosen = [
-        _choose(u.alternatives, merit, chars=chars, digit_width=width) if u.alternatives else (u,)
-        for u in units
+        _choose(
+            u.alternatives,
+            merit,
+            chars=chars,
+            digit_width=width,
+            room=None if i == 0 else (units[i - 1].box.x2, gap),
+        )
+        if u.alternatives
+        else (u,)
+        for i, u in enumerate(units)
     ]
     if width is not None:
         plain = [_choose(u.alternatives, merit) if u.alternatives else c
                  for u, c in zip(units, chosen, strict=True)]  # fmt: skip
-        if sum(a is not b for a, b in zip(chosen, plain, strict=True)) >= 2:
+        # (counted with the glyphs before set aside: the second of two 2s with wide feet
+        # has no room for a point, the first may)
+        loose = [_choose(u.alternatives, merit, chars=chars, digit_width=width, room=ANY_ROOM)
+                 if u.alternatives else c for u, c in zip(units, chosen, strict=True)]  # fmt: skip
+        if sum(_differ(a, b) for a, b in zip(loose, plain, strict=True)) >= 2:
             chosen = plain
     return [v for alt in chosen for v in alt]
 
@@ -642,6 +666,57 @@ def _digit_width(units: tuple[Unit, ...], label: Callable[[Unit], Classified]) -
     ws = [u.box.w for u in units if u.patch is not None and not u.alternatives
           and (c := label(u))[0].isdigit() and c[0] != "1" and c[1] >= 0.5]  # fmt: skip
     return float(np.median(ws)) if ws else None
+
+
+def _differ(a: tuple[Unit, ...], b: tuple[Unit, ...]) -> bool:
+    """Whether two choices of one blob's split hold other units."""
+    return len(a) != len(b) or any(x is not y for x, y in zip(a, b, strict=True))
+
+
+def _usual_gap(units: tuple[Unit, ...], label: Callable[[Unit], Classified]) -> float:
+    """The line's usual space between neighbouring glyphs (px): between plain glyphs read
+    as glyphs where it has two such gaps or more (a blob's fused point or glyph makes its
+    gaps no glyph's, and clutter beside the text stands further off), else between all
+    its glyphs and blobs (marks left out); 0 without any."""
+
+    def plain(u: Unit) -> bool:
+        return not (u.mark or u.alternatives) and label(u)[0] != NOT_GLYPH
+
+    plain_gaps = [b.box.x - a.box.x2 for a, b in pairwise(units) if plain(a) and plain(b)]
+    if len(plain_gaps) >= 2:
+        return small_median(plain_gaps)
+    gaps = [b.x - a.x2 for a, b in pairwise([u.box for u in units if not u.mark])]
+    return small_median(gaps) if gaps else 0.0
+
+
+def _point_cut_fits(alt: tuple[Unit, ...], room: tuple[int, float] | None) -> bool:
+    """Whether a point cut off a blob (an alternative of `_choose`) may be one: cut off,
+    the digit still reaches down to the point's baseline (`BASELINE_SLACK`: else the
+    "point" was the glyph's own foot, an italic 7's stem), and a point cut off the blob's
+    start had room of its own (`_room_for_point`). Other alternatives fit."""
+    at = _cut_at(alt)
+    if at is None or alt[at].mark != ".":
+        return True
+    point, digit = alt[at], (alt[-2] if at == -1 else alt[1])
+    if digit.box.y2 < point.box.y2 - BASELINE_SLACK * point.box.h:
+        return False
+    return at == -1 or _room_for_point(point, digit, room)
+
+
+def _room_for_point(point: Unit, digit: Unit, room: tuple[int, float] | None) -> bool:
+    """Whether a point cut off a blob's start stood in a space of its own: the digit it
+    was fused to lies further from the glyph before than the line's usual gap, by most of
+    the point's width (`POINT_ROOM`). An italic 2's foot (or 7's) reaches left under the glyph
+    before and reads as a point cut off, the 2 left where a 2 would stand anyway.
+
+    Args:
+        room: the right edge of the glyph before the blob and the line's usual gap, or
+            None when the blob starts its line (no number starts with a point set tight).
+    """
+    if room is None:
+        return False
+    before_x2, gap = room
+    return digit.box.x - before_x2 >= gap + POINT_ROOM * point.box.w
 
 
 def _clutter_beside(clutter: list[Unit], kept: list[Unit]) -> bool:
@@ -707,6 +782,7 @@ def _choose(
     *,
     chars: Callable[[tuple[Unit, ...]], str] | None = None,
     digit_width: float | None = None,
+    room: tuple[int, float] | None = None,
 ) -> tuple[Unit, ...]:
     """The best way to split a blob; a mark cut off its end or start (offered after the
     blob whole: a point's place is where a 2's tail or a 4's crossbar ends too) must read
@@ -721,10 +797,16 @@ def _choose(
     out) replaces the blob only where the blob reads as a glyph at all, and the cut one
     reads better by `CUT_MARGIN` (clutter standing out of the band would otherwise give
     digits once cut down to it)."""
+    # a "point" that cannot be one is part of its glyph, left off (a serif 1's foot that
+    # makes the 1 whole read as no glyph)
+    alternatives = tuple(
+        a if _point_cut_fits(a, room) else tuple(u for u in a if u.mark != ".")
+        for a in alternatives
+    )
     clipped = [a for a in alternatives if any(u.clipped for u in a)]
     if clipped:
         rest = tuple(a for a in alternatives if not any(u.clipped for u in a))
-        choice = _choose(rest, merit, chars=chars, digit_width=digit_width)
+        choice = _choose(rest, merit, chars=chars, digit_width=digit_width, room=room)
         cut = max(clipped, key=merit)
         whole = merit(choice)
         return cut if whole > 0 and merit(cut) >= whole + CUT_MARGIN else choice
@@ -873,6 +955,15 @@ TILE_ZERO_CONFIDENCE = 0.8
 #: letters (`_letters`).
 LETTERS_MAX_GLYPHS = 6
 SPLIT_VOTE = 0.75
+#: Glyphs this share of their height apart or closer touch (`_touching`); printed 1s stand
+#: apart by their side bearings, a third of their height or more.
+TOUCH_GAP = 0.1
+#: A line of this many glyphs or more, most of them read on split votes or refused, is no
+#: number (a short one may be: "9.51" of 15 px digits read two of three on split votes).
+MOST_WEAK_GLYPHS = 5
+#: A line of this many glyphs, half of them read on split votes, is a word (measured on
+#: camera scenes: lines of numbers that long read at most one glyph so).
+HALF_SPLIT_GLYPHS = 4
 
 #: Beside a display line, a printed line with a glyph less sure than this is clutter.
 BESIDE_DISPLAY_CONFIDENCE = 0.7
@@ -897,6 +988,9 @@ SURE_DISPLAY_CONFIDENCE = 0.95
 #: A printed minus given to a segment line stands at most this many digit heights
 #: before its first digit (its centre: about a cell's pitch).
 PRINTED_MINUS_REACH = 0.7
+#: ...centred on the cell before it, within this share of the line's pitch (the tip of a
+#: line of clutter ending at the bezel lies further off, in no cell of the display).
+MINUS_CELL = 0.4
 
 #: A printed line of one or two digits this sure, right under or over a display line,
 #: is that display's short line.
@@ -1001,13 +1095,16 @@ def _with_printed_minus(
     A display's minus is a lone middle bar in a cell of its own, which a strip cut from
     the digits' clusters may leave out; where a printed reading of the place starts with a
     minus before the digit the segment line starts with, at mid-height and at most
-    `PRINTED_MINUS_REACH` digit heights to its left, and the segment line has no sign,
-    the minus is the line's.
+    `PRINTED_MINUS_REACH` digit heights to its left, centred on the cell before the digit
+    (`MINUS_CELL`), and the segment line has no sign, the minus is the line's.
     """
     box, glyphs, score = line
     if not _segments_only(glyphs) or not glyphs or not glyphs[0].char.isdigit():
         return line
     first = glyphs[0]
+    cx = [g.box.cx for g in glyphs if g.kind is GlyphKind.SEGMENTS]
+    # (the line's pitch: the minus' cell is one pitch before the first digit's)
+    pitch = float(np.median(np.diff(cx))) if len(cx) >= 2 else None
     for b, gp, _s in candidates:
         if _has_segments(gp) or box.overlap(b) < 0.5 or len(gp) < 2:
             continue
@@ -1021,6 +1118,7 @@ def _with_printed_minus(
             first.box.x - PRINTED_MINUS_REACH * h <= minus.box.cx < first.box.x
             and abs(minus.box.cy - first.box.cy) <= 0.15 * h
             and abs(digit.box.cx - first.box.cx) < 0.5 * first.box.w
+            and (pitch is None or abs(first.box.cx - pitch - minus.box.cx) <= MINUS_CELL * pitch)
         ):
             return (_union([box, minus.box]), (minus, *glyphs), score)
     return line
@@ -1355,8 +1453,19 @@ def _prefer_segment_detail(
     if not seg:
         return candidates
     out = list(candidates)
+    printed = [b for b, g, _s in candidates if not _has_segments(g)]
+    # lines that show the frame holds a display: read with display evidence (ghosts, gaps
+    # where bars meet), or where no printed reading overlaps them
+    displays = [
+        bs for bs, gs, _ in (candidates[i] for i in seg)
+        if _n_digits(gs) >= 2 and (
+            min(g.confidence for g in gs if g.kind is GlyphKind.SEGMENTS) > NO_EVIDENCE_FACTOR
+            or not any(b.overlap(bs) > 0 for b in printed)
+        )
+    ]  # fmt: skip
     for i in seg:
         bs, gs, _ss = candidates[i]
+        beside = any(b.overlap(bs) == 0 for b in displays)
         s_text = text_of(gs)
         # (a digit decoded with next to no confidence is no detail to trust)
         if UNKNOWN in s_text or min(g.confidence for g in gs) < DETAIL_CONFIDENCE:
@@ -1407,6 +1516,7 @@ def _prefer_segment_detail(
                 or sure
                 or (not outside and _differs_where_unsure(inside, s_text))
                 or (not outside and _sevens_read_as_ones(inside, gs))
+                or (not outside and _sixes_read_as_fives(inside, gs, display_beside=beside))
                 or (not outside and _extension(gs, s_text, p_text, bp) is not None)
             ):
                 # of two segment lines that both win the place, the one that reads more
@@ -1525,6 +1635,36 @@ def _sevens_read_as_ones(printed: list[Glyph], segs: tuple[Glyph, ...]) -> bool:
     )
 
 
+def _sixes_read_as_fives(
+    printed: list[Glyph], segs: tuple[Glyph, ...], *, display_beside: bool
+) -> bool:
+    """Whether a segment reading differs from the printed digits in its place only in a
+    '6' the printed classifier read as '5', where something says "display": a
+    seven-segment 6 is a 5 with its lower left bar lit, which the classifier takes for a
+    5. A bold printed 5's curled foot decodes as that bar too, so the segment reading
+    must read more than the printed one (a point and a digit the printed reader left
+    off), or the printed reader be unsure of a glyph of the line (below `SPLIT_VOTE`), or
+    the frame show a display elsewhere (`display_beside`: a segment line read with
+    display evidence, or one no printed reading overlaps). Each printed digit is paired
+    with the one segment digit centred over it."""
+    pairs = []
+    for p in printed:
+        if not p.char.isdigit():
+            continue
+        over = [g for g in segs if g.kind is GlyphKind.SEGMENTS and p.box.x <= g.box.cx <= p.box.x2]
+        if len(over) != 1:
+            return False
+        pairs.append((p.char, over[0]))
+    diff = [(p, s) for p, s in pairs if p != s.char]
+    if not diff or not all(
+        p == "5" and s.char == "6" and s.confidence >= SIX_CONFIDENCE for p, s in diff
+    ):
+        return False
+    more = sum(1 for g in segs if g.kind is GlyphKind.SEGMENTS) > len(pairs)
+    unsure = any(g.confidence < SPLIT_VOTE for g in printed if g.kind is GlyphKind.CLASSIFIED)
+    return more or unsure or display_beside
+
+
 def _has_segments(glyphs: tuple[Glyph, ...]) -> bool:
     return any(g.kind is GlyphKind.SEGMENTS for g in glyphs)
 
@@ -1617,8 +1757,11 @@ def _letters(glyphs: list[Glyph]) -> bool:
     """A word's letters read as digits: a short line (`LETTERS_MAX_GLYPHS`) with a glyph the
     model refuses and two or more others it reads on split votes (below `SPLIT_VOTE`: two
     of three neighbours; a printed digit reads on all three), with two glyphs refused, or
-    with three or more, most of its glyphs, read on split votes ("JBOH" as '3601'); a
-    line of three or more glyphs all read on split votes; or a row of 1s touching one
+    with three or more, most of its glyphs, read on split votes ("JBOH" as '3601'), or
+    two of four (`HALF_SPLIT_GLYPHS`: "Mode" as '0263'); a
+    line of three or more glyphs all read on split votes, or of `MOST_WEAK_GLYPHS` or more,
+    most of them read on split votes or refused (a tiling read '00??-?0400'); or a row of
+    1s touching one
     another, or three touching 1s in a line (an m's or n's stems, cut apart at the ink
     valleys between them: "Room" as '0111'; printed 1s stand apart)."""
     cells = [g for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
@@ -1628,9 +1771,12 @@ def _letters(glyphs: list[Glyph]) -> bool:
         (UNKNOWN in chars and split >= 2)
         or chars.count(UNKNOWN) >= 2
         or (split >= 3 and 2 * split > len(cells))
+        or (split >= 2 and len(cells) == HALF_SPLIT_GLYPHS)
     ):
         return True
     if len(cells) >= 3 and split == len(cells):
+        return True
+    if len(cells) >= MOST_WEAK_GLYPHS and 2 * (split + chars.count(UNKNOWN)) > len(cells):
         return True
     if len(cells) >= 2 and all(c == "1" for c in chars) and _touching(cells):
         return True
@@ -1674,8 +1820,9 @@ def _under_next(glyphs: list[Glyph], i: int, *, several: bool) -> bool:
 
 
 def _touching(cells: list[Glyph]) -> bool:
-    """Whether each glyph touches the next."""
-    return all(b.box.x <= a.box.x2 for a, b in pairwise(cells))
+    """Whether each glyph touches the next, or all but (`TOUCH_GAP` of its height: a
+    letter's stems cut apart at the valleys between them lie a pixel or two apart)."""
+    return all(b.box.x <= a.box.x2 + TOUCH_GAP * a.box.h for a, b in pairwise(cells))
 
 
 def _in_line_context(c: Classified) -> Classified:

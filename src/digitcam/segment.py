@@ -417,9 +417,13 @@ def line_geometry(boxes: NDArray[np.int32], polarity: Polarity) -> LineGeometry:
 
 
 def _line_cmp(a: Box, b: Box) -> int:
-    """Reading order of two line boxes: side by side -> left first, else top first."""
+    """Reading order of two line boxes: side by side -> left first, else top first.
+
+    Side by side, two lines share rows and no columns: a tilted line's box takes in the
+    rows of a shorter line set above one end of it, whose columns it shares."""
     overlap = min(a.y2, b.y2) - max(a.y, b.y)
-    if overlap > 0.5 * min(a.h, b.h):
+    shared = min(a.x2, b.x2) - max(a.x, b.x)
+    if overlap > 0.5 * min(a.h, b.h) and shared <= SIDE_BY_SIDE_SHARE * min(a.w, b.w):
         return -1 if a.cx < b.cx else (1 if a.cx > b.cx else 0)
     return -1 if a.cy < b.cy else (1 if a.cy > b.cy else 0)
 
@@ -503,8 +507,8 @@ def _line_crop(
     # Room on the left for a leading minus, on the right for a trailing mark, and above
     # and below for the slope across the line.
     skew_pad = abs(line.slope) * bb.w / 2
-    x0 = max(0, int(bb.x - 1.1 * h))
-    x1 = min(ww, int(bb.x2 + 1.1 * h) + 1)
+    x0 = max(0, int(bb.x - CROP_MARGIN * h))
+    x1 = min(ww, int(bb.x2 + CROP_MARGIN * h) + 1)
     y0 = max(0, int(bb.y - 0.4 * h - skew_pad * 0.2))
     y1 = min(hh, int(bb.y2 + 0.4 * h + skew_pad * 0.2) + 1)
     s = target_h / h
@@ -680,10 +684,34 @@ def _ink_levels(
     mean = cv2.blur(crop, (block, block), borderType=cv2.BORDER_REPLICATE)
     # Ink must stand above its neighbourhood and above the paper level, by a margin
     # proportional to this crop's own contrast (not a global constant).
-    strict = (crop > mean + 0.12 * contrast) & (crop > lo + 0.3 * contrast)
-    weak = (crop > mean + WEAK_LOCAL * contrast) & (crop > lo + WEAK_LEVEL * contrast)
+    # ...and above the ground under it: the crop's opening (the ground with strokes
+    # narrower than `GROUND_KERNEL` digit heights taken out) follows a shadow's sharp
+    # edge, which the mean blurs: beside the edge, the bright side stands over the mean
+    # as ink would, and joins the glyphs it crosses into one blob.
+    k = odd(GROUND_KERNEL * target_h)
+    ground = cv2.morphologyEx(crop, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    base = np.maximum(mean, ground)
+    strict = (crop > base + 0.12 * contrast) & (crop > lo + 0.3 * contrast)
+    weak = (crop > base + WEAK_LOCAL * contrast) & (crop > lo + WEAK_LEVEL * contrast)
     return strict, weak, float(lo), contrast
 
+
+#: Lines side by side share at most this much of the narrower one's columns.
+SIDE_BY_SIDE_SHARE = 0.1
+#: A line's crop reaches this many digit heights beyond its detected ends (`_line_crop`).
+CROP_MARGIN = 1.1
+#: A glyph within this many digit heights of its crop's end may have more beyond it...
+EDGE_REACH = 0.5
+#: ...looked for this many digit heights beyond the line's detected end (`refine_line`).
+WIDEN = 2.5
+
+#: ...as often as the glyphs found reach the wider crop's edge again, up to this many times.
+WIDEN_STEPS = 3
+#: ...and kept where each glyph found there lies within this many digit heights of the next.
+WIDEN_GAP = 1.0
+
+#: Strokes narrower than this many digit heights are ink over the ground (`_ink_levels`).
+GROUND_KERNEL = 0.65
 
 #: 3x3 structuring element of `_masked_patch` (made once: it runs for every piece).
 _DILATE_3X3 = np.ones((3, 3), np.uint8)
@@ -784,6 +812,7 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
     # line of their own must not read at their own level)
     cap = _glyph_ink(gray, line) if line.polarity is Polarity.DARK_ON_LIGHT else None
     refined, tilt = _refine_at(gray, line, target_h=target_h, ink_cap=cap)
+    geo = line
     if abs(tilt) > RESIDUAL_SLOPE:
         # Clutter chained into the detected line tilted its slope: the digits still lean in
         # the crop, and a minus before them falls off the band. Crop again, upright; kept
@@ -792,8 +821,98 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
         upright = replace(line, slope=float(np.clip(slope, -MAX_SLOPE, MAX_SLOPE)))
         again, tilt2 = _refine_at(gray, upright, target_h=target_h, ink_cap=cap)
         if abs(tilt2) <= RESIDUAL_SLOPE / 2:
-            return again
+            refined, geo = again, upright
+    for step in range(WIDEN_STEPS):
+        widened = _widened(geo, refined, gray.shape[1])
+        if widened is None:
+            break
+        wider, sides = widened
+        # Glyphs the frame's threshold joined to a shadow's edge never made the detected
+        # line, though the line's own crop reads them: a glyph found at the crop's edge
+        # may have more beyond it (a minus before it, in the shadow). Kept where the wider
+        # crop finds units beyond the glyphs found and reads those alike (its levels may
+        # differ: a segment digit's middle bar came apart as a minus).
+        again, _ = _refine_at(gray, wider, target_h=target_h, ink_cap=cap)
+        more = _more_beyond(
+            refined.units, again.units, sides, gap=WIDEN_GAP * geo.height, grown=step > 0
+        )
+        if more is None:
+            break
+        refined, geo = replace(refined, units=more), wider
     return refined
+
+
+def _more_beyond(
+    units: tuple[Unit, ...],
+    wider: tuple[Unit, ...],
+    sides: tuple[bool, bool],
+    *,
+    gap: float,
+    grown: bool,
+) -> tuple[Unit, ...] | None:
+    """A wider crop's units where they hold more beyond `units`' extent on the sides it
+    was widened on (left, right), each within `gap` px of the next toward the extent
+    (texture further off is no part of the line), and over the extent as many glyphs and
+    marks as `units` (a glyph the narrow crop cut at its edge is whole there); else None.
+    With `grown` (the line was widened already for glyphs found beyond), a glyph the
+    narrower crop cut at a widened end, whole now, is more too. Units beyond an end not
+    widened are left out: the narrow crop saw that end whole (what the wider crop's
+    levels add there is specks)."""
+    x0 = min(u.box.x for u in units)
+    x1 = max(u.box.x2 for u in units)
+    inside = [u for u in wider if u.box.x2 > x0 and u.box.x < x1]
+    left = sorted((u for u in wider if u.box.x2 <= x0), key=lambda u: -u.box.x2)
+    right = sorted((u for u in wider if u.box.x >= x1), key=lambda u: u.box.x)
+    left, right = (left if sides[0] else []), (right if sides[1] else [])
+    edges_l = [x0] + [u.box.x for u in left]
+    edges_r = [x1] + [u.box.x2 for u in right]
+    grew = (
+        grown
+        and bool(inside)
+        and (
+            (sides[0] and min(u.box.x for u in inside) < x0 - 2)
+            or (sides[1] and max(u.box.x2 for u in inside) > x1 + 2)
+        )
+    )
+    if (
+        not (left or right or grew)
+        or any(e - u.box.x2 > gap for e, u in zip(edges_l, left, strict=False))
+        or any(u.box.x - e > gap for e, u in zip(edges_r, right, strict=False))
+        or _unit_counts(inside) != _unit_counts(list(units))
+    ):
+        return None
+    return (*left[::-1], *inside, *right)
+
+
+def _unit_counts(units: list[Unit]) -> tuple[int, int]:
+    """(glyphs, marks) among units."""
+    marks = sum(1 for u in units if u.mark)
+    return len(units) - marks, marks
+
+
+def _widened(
+    line: LineGeometry, refined: RefinedLine, width: int
+) -> tuple[LineGeometry, tuple[bool, bool]] | None:
+    """The line reaching `WIDEN` digit heights further on each side where its refined
+    units reach within `EDGE_REACH` digit heights of its crop's edge (`_line_crop`)
+    there, and the crop is not cut by the frame's edge, and which sides (left, right);
+    else None."""
+    # (a point at the crop's edge may have the number's decimals beyond it)
+    glyphs = [u.box for u in refined.units]
+    if not any(not u.mark for u in refined.units):
+        return None
+    bb, h = line.bbox, max(line.height, 1.0)
+    rows = line.boxes.tolist()
+    extra = []
+    x0, x1 = bb.x - CROP_MARGIN * h, bb.x2 + CROP_MARGIN * h
+    if x0 > 0 and min(b.x for b in glyphs) < x0 + EDGE_REACH * h:
+        extra.append([int(bb.x - WIDEN * h), rows[0][1], 1, rows[0][3]])
+    if x1 < width and max(b.x2 for b in glyphs) > x1 - EDGE_REACH * h:
+        extra.append([int(bb.x2 + WIDEN * h), rows[-1][1], 1, rows[-1][3]])
+    if not extra:
+        return None
+    sides = (any(b[0] < bb.x for b in extra), any(b[0] > bb.x for b in extra))
+    return replace(line, boxes=np.vstack([line.boxes, np.array(extra, np.int32)])), sides
 
 
 def _refine_at(
@@ -941,8 +1060,10 @@ def _without_hairs(
         rows = np.arange(y, y + h)
         beyond = own & ((rows < lo) | (rows >= hi))[:, None]
         n_own, n_beyond = int(own.sum()), int(beyond.sum())
-        if not n_beyond or n_beyond > HAIR_SHARE * n_own:
+        if not n_own or n_beyond > HAIR_SHARE * n_own:
             continue
+        # (with no clear ink beyond, only the faint thread reached out: the component's
+        # box is its clear ink's)
         win[beyond] = 0
         bx, by, bw, bh = cv2.boundingRect((own & ~beyond).view(np.uint8))
         stats[k, :5] = (x + bx, y + by, bw, bh, int(stats[k, _A]) - n_beyond)

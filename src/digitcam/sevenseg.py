@@ -1700,12 +1700,14 @@ def decode_strip(
             # Else the flattened strip is a second reading. Shade on a reflective display
             # (dark on light) scales the ink's contrast with the light: a shaded top bar
             # keeps half its contrast after a top-hat; the row's ground divided out, all.
-            if strip.inverted:
-                flat = _row_ratio(img)
-                _t, rebinary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-                refound = find_cells(rebinary, top, bottom)
             if refound:
                 alts.append((flat, refound))
+            if strip.inverted:
+                ratio = _row_ratio(img)
+                _t, rebinary = cv2.threshold(ratio, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+                refound = find_cells(rebinary, top, bottom)
+                if refound:
+                    alts.append((ratio, refound))
     if not found:
         return _better_reading(strip, alts, [])
     cells = [c for c, _ in found]
