@@ -700,14 +700,13 @@ def _ink_levels(
 SIDE_BY_SIDE_SHARE = 0.1
 #: A line's crop reaches this many digit heights beyond its detected ends (`_line_crop`).
 CROP_MARGIN = 1.1
-#: A glyph within this many digit heights of its crop's end may have more beyond it...
+#: A unit within this many digit heights of its crop's end may have more beyond it,
+#: looked for `WIDEN` digit heights beyond the line's detected end (`refine_line`), as
+#: often as the units found reach the wider crop's end again (up to `WIDEN_STEPS` times),
+#: and kept where each unit found there lies within `WIDEN_GAP` digit heights of the next.
 EDGE_REACH = 0.5
-#: ...looked for this many digit heights beyond the line's detected end (`refine_line`).
 WIDEN = 2.5
-
-#: ...as often as the glyphs found reach the wider crop's edge again, up to this many times.
 WIDEN_STEPS = 3
-#: ...and kept where each glyph found there lies within this many digit heights of the next.
 WIDEN_GAP = 1.0
 
 #: Strokes narrower than this many digit heights are ink over the ground (`_ink_levels`).
@@ -897,22 +896,23 @@ def _widened(
     units reach within `EDGE_REACH` digit heights of its crop's edge (`_line_crop`)
     there, and the crop is not cut by the frame's edge, and which sides (left, right);
     else None."""
-    # (a point at the crop's edge may have the number's decimals beyond it)
-    glyphs = [u.box for u in refined.units]
     if not any(not u.mark for u in refined.units):
         return None
+    # (marks too: a point at the crop's end may have the number's decimals beyond it)
+    boxes = [u.box for u in refined.units]
     bb, h = line.bbox, max(line.height, 1.0)
     rows = line.boxes.tolist()
-    extra = []
     x0, x1 = bb.x - CROP_MARGIN * h, bb.x2 + CROP_MARGIN * h
-    if x0 > 0 and min(b.x for b in glyphs) < x0 + EDGE_REACH * h:
-        extra.append([int(bb.x - WIDEN * h), rows[0][1], 1, rows[0][3]])
-    if x1 < width and max(b.x2 for b in glyphs) > x1 - EDGE_REACH * h:
-        extra.append([int(bb.x2 + WIDEN * h), rows[-1][1], 1, rows[-1][3]])
-    if not extra:
+    left = x0 > 0 and min(b.x for b in boxes) < x0 + EDGE_REACH * h
+    right = x1 < width and max(b.x2 for b in boxes) > x1 - EDGE_REACH * h
+    if not (left or right):
         return None
-    sides = (any(b[0] < bb.x for b in extra), any(b[0] > bb.x for b in extra))
-    return replace(line, boxes=np.vstack([line.boxes, np.array(extra, np.int32)])), sides
+    # (a box a pixel wide at each new end, on the row of the box it extends: the line's
+    # boxes stay left to right)
+    before = [[int(bb.x - WIDEN * h), rows[0][1], 1, rows[0][3]]] if left else []
+    after = [[int(bb.x2 + WIDEN * h), rows[-1][1], 1, rows[-1][3]]] if right else []
+    boxes_lr = np.array([*before, *rows, *after], np.int32)
+    return replace(line, boxes=boxes_lr), (left, right)
 
 
 def _refine_at(
