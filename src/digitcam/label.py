@@ -28,7 +28,7 @@ from digitcam.config import ReaderConfig
 from digitcam.dataset import Dataset, read_uncertain, to_uint8
 from digitcam.errors import DatasetError
 from digitcam.features import NORM_SIZE, normalize_glyph
-from digitcam.pipeline import minority_is_dark, segment_frame
+from digitcam.pipeline import _union, minority_is_dark, segment_frame
 from digitcam.preprocess import denoise, to_gray
 from digitcam.segment import RefinedLine, order_lines
 from digitcam.types import NOT_GLYPH, Box, Polarity
@@ -69,13 +69,8 @@ def _drop_inner_lines(lines: list[RefinedLine], gray: NDArray[np.uint8]) -> list
     keep = []
     for ln in lines:
         b = ln.bbox
-        inside = any(
-            o is not ln
-            and o.bbox.h >= 1.5 * b.h
-            and o.bbox.x <= b.cx <= o.bbox.x2
-            and o.bbox.y <= b.cy <= o.bbox.y2
-            for o in lines
-        )
+        inside = any(o is not ln and o.bbox.h >= 1.5 * b.h and _holds(o.bbox, b.cx, b.cy)
+                     for o in lines)  # fmt: skip
         if not inside and not any(_other_polarity_text(ln, o, gray) for o in lines):
             keep.append(ln)
     return keep
@@ -91,8 +86,7 @@ def _other_polarity_text(ln: RefinedLine, other: RefinedLine, gray: NDArray[np.u
     a, b = ln.bbox, other.bbox
     if ln.polarity is other.polarity or not (_holds(a, b.cx, b.cy) and _holds(b, a.cx, a.cy)):
         return False
-    x0, y0 = min(a.x, b.x), min(a.y, b.y)
-    union = Box(x0, y0, max(a.x2, b.x2) - x0, max(a.y2, b.y2) - y0)
+    union = _union([a, b])
     dark = minority_is_dark(gray, union, 0.3 * union.h)
     return (other.polarity is Polarity.DARK_ON_LIGHT) == dark
 
