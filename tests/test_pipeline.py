@@ -794,6 +794,11 @@ def test_odd_heights_at_a_lines_ends_are_trimmed_not_the_line():
     # and an odd glyph inside the line stays (it reads '?' or as itself later)
     inside = [*units[:3], unit(45, 60), *units[3:6]]
     assert len(_trim_odd_heights(inside)) == len(inside)
+    # and a short stroke of a word before the digits goes with the clutter's dash before
+    # it ("-1 7.6": a word's letter and a piece of another before a "7.6")
+    word = [unit(0, 40, "-"), unit(20, 24), unit(50, 40), unit(65, 8, "."), unit(80, 40)]
+    kept = _trim_odd_heights(word)
+    assert [(u.box.h, u.mark) for u, _ in kept] == [(40, ""), (8, "."), (40, "")]
 
 
 def test_a_minus_set_far_apart_still_joins_its_number(model):
@@ -1710,3 +1715,67 @@ def test_a_shadows_sharp_edge_across_a_number_leaves_its_glyphs(model, text, sha
     # opening follows the edge), and a line's crop widens where a glyph found at its end
     # may have more beyond it (the frame's threshold left them out of the line)
     assert read_frame(np.clip(img, 0, 255).astype(np.uint8), model).text == text
+
+
+def _small_label(text: str, face_name: str, *, height: int, pad: int, ink: float, ground: float):
+    """A 640x480 gray frame of one small light card (225) holding `text` in `ink`, `pad`
+    px of card round it, on plain `ground`."""
+    face = next(f for f in synth.printed_faces() if f.name == face_name)
+    mask = synth.render_line(text, face, height_px=height).ink.astype(np.float32) / 255
+    h, w = mask.shape
+    card = np.full((h + 2 * pad, w + 2 * pad), 225.0, np.float32)
+    inner = card[pad : pad + h, pad : pad + w]
+    inner += (ink - inner) * mask
+    img = np.full((480, 640), ground, np.float32)
+    img[200 : 200 + card.shape[0], 300 : 300 + card.shape[1]] = card
+    return np.clip(cv2.GaussianBlur(img, (0, 0), 0.8), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("face_name", ["DejaVuSans", "DejaVuSerif"])
+def test_a_small_label_of_two_digits_alone_in_a_frame_is_read(model, face_name):
+    # given a lone small card with two digits (and a minus) 16-20 px high on plain ground:
+    # at the frame's window size the card's edge takes the strokes' contrast and the
+    # glyphs break up; a window a few glyphs high finds them, two of them
+    cases = [(text, ink, height, pad, ground)
+             for text in ("-56", "56", "-81") for ink in (110.0, 140.0)
+             for height, pad, ground in ((18, 4, 60.0), (18, 8, 100.0), (16, 6, 80.0))]  # fmt: skip
+    read = [
+        read_frame(_small_label(t, face_name, height=h, pad=p, ink=i, ground=g), model).text
+        for t, i, h, p, g in cases
+    ]
+    # then each is read (before: 9 of these 18 in DejaVuSans, 1 in DejaVuSerif; mostly
+    # nothing)
+    assert read == [t for t, *_ in cases]
+
+
+def test_a_small_cards_text_beside_a_darker_ground_is_read(model):
+    # given small light cards with mid-gray digits 22-25 px high on a ground darker than
+    # the digits: beside the card's edge the ground, brighter than the strokes in the
+    # line's (inverted) crop, lifts the crop's local mean over them
+    cases = [(face, text, height, pad, ink, ground)
+             for face in ("DejaVuSans", "DejaVuSerif") for text in ("45", "-81")
+             for height, pad, ink, ground in ((24, 4, 120.0, 30.0), (22, 3, 140.0, 20.0),
+                                              (25, 5, 100.0, 40.0))]  # fmt: skip
+    read = [
+        read_frame(_small_label(t, f, height=h, pad=p, ink=i, ground=g), model).text
+        for f, t, h, p, i, g in cases
+    ]
+    # then the digits are read, the ground counting at the text's own level there
+    # (before: none of these 12)
+    assert read == [c[1] for c in cases]
+
+
+@pytest.mark.parametrize("face_name", ["Lato-LightItalic", "Lato-Italic"])
+def test_a_small_labels_two_digits_fused_into_one_blob_are_read(model, face_name):
+    if face_name not in {f.name for f in synth.printed_faces()}:
+        pytest.skip(f"{face_name} is not installed (fonts-lato)")
+    # given "60" on a lone small card, 15-17 px high in a light italic face whose 6 and 0
+    # touch at that size: the small window finds one blob, no line of two glyphs
+    cases = [(16, 5, 150.0, 90.0), (15, 6, 140.0, 100.0), (17, 4, 160.0, 80.0)]
+    read = [
+        read_frame(_small_label("60", face_name, height=h, pad=p, ink=i, ground=g), model).text
+        for h, p, i, g in cases
+    ]
+    # then the blob is a line of its own (as wide blobs are in the frame's window) and
+    # reads whole (before: "0" or nothing)
+    assert read == ["60"] * len(cases)

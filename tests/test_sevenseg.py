@@ -1936,3 +1936,75 @@ def test_a_minus_beside_the_windows_edge_is_found_left_of_the_first_digit(edge_x
     if minus is not None:
         assert 95 <= minus.box.x <= 105
         assert 115 <= minus.box.x2 <= 125
+
+
+def test_a_short_line_under_a_lines_blank_cells_is_its_short_line() -> None:
+    # given a three-cell display whose first line "33" fills its left cells and whose
+    # second line "2" stands right-aligned under the blank third cell, past the first
+    # line's end by more than half a digit height
+    top = _line(Box(289, 323, 50, 36), "33", GlyphKind.SEGMENTS)
+    two = _line(Box(347, 371, 30, 40), "2", GlyphKind.SEGMENTS)
+    # then it is the display's short line
+    assert sorted(_texts(resolve([top, two]))) == ["2", "33"]
+    # but not a box past the line's end taller than its digits (a bezel's edge, a button)
+    tall = _line(Box(347, 371, 30, 50), "7", GlyphKind.SEGMENTS)
+    assert _texts(resolve([top, tall])) == ["33"]
+    # nor a lone bar there read as a 1 (clutter beside the display)
+    bar = _line(Box(347, 371, 30, 40), "1", GlyphKind.SEGMENTS)
+    assert _texts(resolve([top, bar])) == ["33"]
+    # nor one further off than a cell and a half
+    far = _line(Box(400, 371, 30, 40), "2", GlyphKind.SEGMENTS)
+    assert _texts(resolve([top, far])) == ["33"]
+
+
+def test_a_short_line_under_a_tilted_lines_end_is_its_short_line() -> None:
+    # given a line of 73 px digits tilted up to the right (its box reaches 17 px below
+    # its last digit) and a lone "3" under that last digit, its top over the box's
+    # bottom and its centre past the box's end
+    glyphs = tuple(
+        Glyph(Box(214 + 51 * i, 162 - 4 * i, 45, 73), c, 1.0, ((c, 1.0),), GlyphKind.SEGMENTS)
+        for i, c in enumerate("860879")
+    )
+    line = (Box(214, 142, 302, 93), glyphs, 40.0)
+    three = _line(Box(504, 229, 25, 39), "3", GlyphKind.SEGMENTS)
+    # then it is the line's short line: the gap is the one under the digits above it
+    assert sorted(_texts(resolve([line, three]))) == ["3", "860879"]
+    # while the same box overlapping that last digit is not
+    over = _line(Box(504, 195, 25, 39), "3", GlyphKind.SEGMENTS)
+    assert _texts(resolve([line, over])) == ["860879"]
+
+
+@pytest.mark.parametrize(
+    ("face_name", "text", "height", "blur"),
+    [("DSEG7Classic-Light", "51.17", 40, 1.5), ("DSEG7Modern-LightItalic", "7.1062", 60, 2.0)],
+)
+def test_a_point_right_after_a_thin_digits_bar_is_read(face_name, text, height, blur) -> None:
+    from digitcam.classify import load_model
+
+    # given an LCD line in a light DSEG7 face whose point follows a 1 or a 7: blurred, the
+    # digit's thin bar runs on a column past its cell's ink range, over the point's place
+    face = next(f for f in seven_segment_faces() if f.name == face_name)
+    cells, k = [], 0
+    while k < len(text):
+        dot = k + 1 < len(text) and text[k + 1] == "."
+        cells.append(CellSpec(text[k], dot=dot))
+        k += 2 if dot else 1
+    lit, ghost, _boxes = render_cells(cells, SegmentLook("dseg", face=face), height=height)
+    img = np.full((480, 640), 60.0, np.float32)
+    hh, ww = lit.shape
+    y0, x0 = (480 - hh) // 2, (640 - ww) // 2
+    img[y0 : y0 + hh, x0 : x0 + ww] = 200 - 150 * lit - 15 * ghost
+    img = cv2.GaussianBlur(img, (0, 0), blur)
+    # when read, then the point is found (that column is the digit's, not ink over a dot)
+    assert read_frame(np.clip(img, 0, 255).astype(np.uint8), load_model()).text == text
+
+
+def test_a_card_edge_read_as_segments_around_a_signed_number_is_its_frame() -> None:
+    # given a small card's edges decoded as "80" around a printed "-56" on it, the minus
+    # reaching a pixel past the card's left edge read
+    box, glyphs, _s = _mixed_line(Box(206, 205, 36, 19), "-56", GlyphKind.CLASSIFIED, conf=1.0)
+    printed = (box, glyphs, 8.6)
+    box, glyphs, _s = _line(Box(207, 197, 44, 36), "80", GlyphKind.SEGMENTS)
+    card = (box, glyphs, 11.3)  # (its digits are the taller: it outscores the number)
+    # then the edge is a frame around the number, not a reading of it
+    assert _texts(resolve([printed, card])) == ["-56"]

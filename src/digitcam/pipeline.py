@@ -74,6 +74,11 @@ FINE_MAX_FRAC = 0.06
 FINE_SAME_IOU = 0.7
 #: At most this many lines found so join a frame's (the most glyph candidates first).
 FINE_MAX_LINES = 6
+#: ... of this many glyph candidates or more ("-56" on a small label is two).
+FINE_MIN_GLYPHS = 2
+#: A frame's line under this share of a small-text line's height, where that lies, holds
+#: pieces of its glyphs (the frame's window broke them up): it does not stand for it.
+FINE_FRAGMENTS = 0.75
 #: Noise level (after denoising) above which a frame is treated as noise: camera frames,
 #: even grainy ones, measure under 11 here; uniform random pixels measure 25.
 NOISE_FRAME_SIGMA = 16.0
@@ -213,10 +218,14 @@ def detect_lines(
             fine_lines += _fine_lines(lines, fine[pol], pol, config, frame_h=h)
     # Fine lines are gated and refined besides the frame's own, outside its caps: a
     # cluttered frame's lines fill those, and a small label's line would never be looked
-    # at. (They take part in settling the polarities, then are set apart again.)
+    # at. (They take part in settling the polarities, then are set apart again; pairs of
+    # glyphs do not: the paper beside a line's glyphs makes pairs of the other polarity,
+    # which must not outvote the line. They join where no line of the other polarity is.)
     fine_lines.sort(key=lambda ln: -len(ln.boxes))
-    fine_ids = {id(ln) for ln in fine_lines[:FINE_MAX_LINES]}
-    lines += fine_lines[:FINE_MAX_LINES]
+    fine_lines = fine_lines[:FINE_MAX_LINES]
+    pairs = [ln for ln in fine_lines if len(ln.boxes) < 3]
+    fine_ids = {id(ln) for ln in fine_lines if len(ln.boxes) >= 3}
+    lines += [ln for ln in fine_lines if id(ln) in fine_ids]
     if not lines:
         # A lone digit is read only when the frame has no text line at all: in a cluttered
         # scene, digit-shaped blobs are everywhere, and refining each would cost more
@@ -224,9 +233,10 @@ def detect_lines(
         fitted = [line_geometry(b, pol) for b, pol in singles]
         fitted.sort(key=lambda ln: -ln.height)
         lines = fitted[:MAX_SINGLES]
-        return _arbitrate_polarity(gray, lines), [], notes
+        return _arbitrate_polarity(gray, lines), pairs, notes
     lines = _arbitrate_polarity(gray, lines)
     fine_kept = [ln for ln in lines if id(ln) in fine_ids]
+    fine_kept += [p for p in pairs if not any(_rivals(p, ln) for ln in lines)]
     lines = [ln for ln in lines if id(ln) not in fine_ids]
     # ... or when it stands in a block of lines, as tall as the line right above or below
     # it and within its width: a short line ("3.8") whose other glyphs the threshold
@@ -260,23 +270,33 @@ def _fine_lines(
     *,
     frame_h: int,
 ) -> list[LineGeometry]:
-    """Lines of small glyphs (up to `FINE_MAX_FRAC` of the frame high, three at least) found
-    in a mask made with a small window (polarity `pol`), beside `lines`: each where no line
-    covers half of it, or where the lines of `pol` that do hold fewer glyph candidates and
-    lie elsewhere (the frame's window joined or lost its glyphs there; both readings
-    compete in `resolve`)."""
+    """Lines of small glyphs (up to `FINE_MAX_FRAC` of the frame high, `FINE_MIN_GLYPHS`
+    at least, or one blob of them fused: `_fused_text`) found in a mask made with a small
+    window (polarity `pol`), beside `lines`: each where no line covers half of it, or where
+    the lines of `pol` that do hold fewer glyph candidates (or are much shorter:
+    `FINE_FRAGMENTS`) and lie elsewhere (the frame's window joined or lost its glyphs
+    there; both readings compete in `resolve`)."""
     capped, boxes, small = _glyph_blobs(mask, config, frame_h=frame_h)
     boxes = boxes[boxes[:, 3] <= FINE_MAX_FRAC * frame_h]
-    if capped or len(boxes) < 3 or len(boxes) > 1500:
+    if capped or len(boxes) == 0 or len(boxes) > 1500:
         return []
     out: list[LineGeometry] = []
     for g in bridge_dashes(link_neighbours(boxes), boxes, small):
-        if len(g) < 3:
+        # (or one blob of glyphs fused by tight setting: a light italic "60")
+        if len(g) >= FINE_MIN_GLYPHS:
+            ln = line_geometry(boxes[g], pol)
+        elif _fused_text(boxes[g[0]]):
+            ln = fused_line_geometry(mask, boxes[g], pol)
+        else:
             continue
-        ln = line_geometry(boxes[g], pol)
         b = ln.bbox
         over = [o for o in (*lines, *out) if o.polarity is pol and o.bbox.overlap(b) >= 0.5]
-        if any(len(o.boxes) >= len(g) or o.bbox.iou(b) >= FINE_SAME_IOU for o in over):
+        # (a line of glyphs much shorter than these is their fragments)
+        if any(
+            (len(o.boxes) >= len(g) and o.height >= FINE_FRAGMENTS * ln.height)
+            or o.bbox.iou(b) >= FINE_SAME_IOU
+            for o in over
+        ):
             continue
         out.append(ln)
     return out
@@ -1013,6 +1033,11 @@ UNSURE_SEGMENT = 0.7
 SURE_LONE_DIGIT = 0.99
 LONE_DIGIT_HEIGHT = 1.1
 
+#: How far (in the taller line's heights) a display's short line above or below another
+#: may reach past that line's ends (`_display_line`): the lines of one display align to
+#: one side, a short one's cells under the other's blank ones.
+SHORT_LINE_REACH = 1.5
+
 
 def resolve(
     candidates: list[tuple[Box, tuple[Glyph, ...], float]],
@@ -1393,9 +1418,15 @@ def _without_frames(
     """
     digits = [[g for g in gl if g.char.isdigit()] for _b, gl, _s in candidates]
     heights = [small_median([g.box.h for g in d]) if d else 0.0 for d in digits]
+    # (the number held is its digits: a minus before them may reach under the frame's
+    # side, a card's edge read as the frame)
+    held = [
+        _union([g.box for g in d]) if d else b
+        for d, (b, _g, _s) in zip(digits, candidates, strict=True)
+    ]
     drop = set()
     for i, (a, _ga, _sa) in enumerate(candidates):
-        for j, (b, _gb, _sb) in enumerate(candidates):
+        for j, b in enumerate(held):
             hb = heights[j]
             # (a line of counters has fewer digits than the number it is read in; a lone
             # 0 round a lone digit is a one-digit display's window, whose counter is plain)
@@ -1683,11 +1714,29 @@ def _display_line(
     Its height may differ from the line's more than a row's found beside another may
     (`beside_line`'s `unequal`): here both were read as digits."""
     heights = {b: _digit_height(g) for b, g, _ in lines}
+    glyphs = {b: g for b, g, _ in lines}
+    # A short line past the line's end (under its blank cells) is measured against its
+    # digits' height, and is no lone bar read as 1s (clutter beside a display is).
+    ones = set(text_of(glyphs.get(box, ()))) <= set("1.-")
     return any(
-        beside_line(box.x, box.y, box.w, box.h, line=(r.x, r.y, r.x2, r.y2), line_h=h, unequal=True)
+        beside_line(box.x, box.y, box.w, box.h, line=(r.x, y0, r.x2, y1), line_h=h,
+                    unequal=True, past_end=0.5 if ones or h != hd else SHORT_LINE_REACH)
         for r in rows
-        for h in {r.h, heights.get(r) or r.h}
-    )
+        for hd in (heights.get(r) or r.h,)
+        for y0, y1 in {(r.y, r.y2), _rows_near(glyphs.get(r, ()), box)}
+        for h in {r.h, hd}
+    )  # fmt: skip
+
+
+def _rows_near(glyphs: tuple[Glyph, ...], box: Box) -> tuple[int, int]:
+    """The top and bottom of a line's digits within a box's width of it, left and right
+    (a tilted line's box reaches below its digits at one end: a short line under its
+    other end overlaps the box, not the digits); the whole line's without such digits."""
+    near = [g.box for g in glyphs if g.char.isdigit()
+            and g.box.x2 >= box.x - box.w and g.box.x <= box.x2 + box.w]  # fmt: skip
+    if not near:
+        near = [g.box for g in glyphs] or [box]
+    return min(b.y for b in near), max(b.y2 for b in near)
 
 
 def _digit_height(glyphs: tuple[Glyph, ...]) -> float:
@@ -1969,7 +2018,8 @@ def _trim_odd_heights(units: list[Any]) -> list[Any]:
 
     A card edge, a frame line or a shadow next to the text reads as a "1" as tall as the
     card, not as the digits; left in, it would fail the whole line on height spread. Only
-    the ends are trimmed: inside a line an odd unit reads '?' like any other misfit.
+    the end glyphs are trimmed, with the marks beyond them: inside a line an odd unit
+    reads '?' like any other misfit.
     """
     units = list(units)
     while True:
@@ -1977,13 +2027,16 @@ def _trim_odd_heights(units: list[Any]) -> list[Any]:
         if len(hs) < 3:
             return units
         med = float(np.median(hs))
-        ends = [k for k in (0, len(units) - 1) if units[k][0].patch is not None]
+        # (the end glyphs, past any marks: clutter's dash before an edge's "1" is clutter
+        # too, and goes with it)
+        glyph_at = [k for k, (u, _) in enumerate(units) if u.patch is not None]
+        ends = [glyph_at[0], glyph_at[-1]]
         odd_end = [k for k in ends if abs(units[k][0].box.h - med) > MAX_END_HEIGHT_DEV * med]
         if not odd_end:
             return units
         # The worse end first: the other one may fit once the median is clean.
         k = max(odd_end, key=lambda k: abs(units[k][0].box.h - med))
-        units.pop(k)
+        units = units[k + 1 :] if k == glyph_at[0] else units[:k]
 
 
 def _union(boxes: list[Box]) -> Box:

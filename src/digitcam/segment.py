@@ -671,6 +671,7 @@ def _ink_levels(
         lo, hi = _percentiles_of_bytes(sample.astype(np.uint8), (5, 99))
     else:
         lo, hi = np.percentile(sample, [5, 99])
+    capped = False
     if (
         ink_cap is not None
         and ink_cap - lo < INK_CAP_SHARE * (hi - lo)
@@ -679,9 +680,16 @@ def _ink_levels(
         # A card's edge or a rule in the crop outshines faint text: the contrast the
         # levels scale with is the text's own, else thin light strokes fall apart.
         hi = ink_cap
+        capped = True
     contrast = max(float(hi - lo), 1.0)
     block = odd(1.3 * target_h)
-    mean = cv2.blur(crop, (block, block), borderType=cv2.BORDER_REPLICATE)
+    # (what outshines the text counts at the text's level in its neighbourhood: beside a
+    # small card's edge the bright ground beyond would lift the mean over the strokes)
+    mean = cv2.blur(
+        np.minimum(crop, np.float32(hi)) if capped else crop,
+        (block, block),
+        borderType=cv2.BORDER_REPLICATE,
+    )
     # Ink must stand above its neighbourhood and above the paper level, by a margin
     # proportional to this crop's own contrast (not a global constant).
     # ...and above the ground under it: the crop's opening (the ground with strokes

@@ -678,6 +678,11 @@ def _full_height_points(
     return np.concatenate(tops).astype(np.float64), np.concatenate(bots).astype(np.float64)
 
 
+#: The tallest a short line reaching past the end of a display's line may be, in that
+#: line's digit heights (`beside_line`): a bezel's edge or a button under it is taller.
+TRAIL_HEIGHT = 1.25
+
+
 def beside_line(
     x: float,
     y: float,
@@ -687,6 +692,7 @@ def beside_line(
     line: tuple[float, float, float, float],
     line_h: float,
     unequal: bool = False,
+    past_end: float = 0.5,
 ) -> bool:
     """Whether box (x, y, w, h) sits where a short line of a display would, next to a line
     spanning `line` (x0, y0, x1, y1) with digits `line_h` high: of a similar height, right
@@ -696,7 +702,11 @@ def beside_line(
 
     With `unequal`, the box may also be up to 2.5 times taller or down to 0.4 times as
     high (a thermostat's big reading over a small one, a meter's small status line), then
-    closer (`UNEQUAL_LINE_GAP` times the taller height: a display packs such lines)."""
+    closer (`UNEQUAL_LINE_GAP` times the taller height: a display packs such lines).
+
+    A box clear of the line's rows, no taller than `TRAIL_HEIGHT` times its digits, may
+    reach `past_end` times their height past either of its ends (a short line
+    right-aligned under a left-aligned one: under the other's blank cells)."""
     x0, y0, x1, y1 = line
     alike = 0.55 * line_h <= h <= 1.6 * line_h
     if not (alike or (unequal and 0.4 * line_h <= h <= 2.5 * line_h)):
@@ -704,6 +714,8 @@ def beside_line(
     gap = max(y0 - (y + h), y - y1)
     # (a taller box's own width reaches further past the line's end)
     reach = 0.5 * max(h, line_h)
+    if gap >= 0 and h <= TRAIL_HEIGHT * line_h:
+        reach = max(reach, past_end * line_h)
     max_gap = 1.2 * line_h if alike else UNEQUAL_LINE_GAP * max(h, line_h)
     return bool(
         -0.2 * line_h <= gap <= max_gap
@@ -2059,7 +2071,14 @@ def _find_dots(
         a, b = cells[i], cells[i + 1]
         if not a.char or a.char in (UNKNOWN, ":"):
             continue
-        e0 = c0 = _clip(a.ink[1], 0, ws - 1)
+        e0 = _clip(a.ink[1], 0, ws - 1)
+        # (the digit's own bar may run on a column past its ink range, rounded: no ink
+        # above a dot; the columns right before the next digit are the dot's to look at)
+        c1 = _clip(min(b.ink[0], a.ink[1] + 0.45 * hd), 1, ws)
+        stop = min(c1 - 2, e0 + max(1, round(0.5 * t)))
+        while e0 < stop and u1 > u0 and binary[u0:u1, e0].any():
+            e0 += 1
+        c0 = e0
         # a dot set tight against its digit (italic faces) lies partly inside the digit's
         # ink range: look from where the digit's lower right bar ends
         xs = _clip(a.ink[0] + 0.5 * (a.ink[1] - a.ink[0]), 0, ws - 1)
@@ -2071,7 +2090,6 @@ def _find_dots(
             upper = np.flatnonzero(binary[u0:l0, xs:e0].any(axis=0))
             if len(upper):
                 c0 = min(e0, xs + int(upper[-1]) + 1)
-        c1 = _clip(min(b.ink[0], a.ink[1] + 0.45 * hd), 1, ws)
         if c1 - c0 < 1:
             continue
         ink = binary[r0:r1, c0:c1]
