@@ -319,9 +319,7 @@ def _glyphs(text: str, x0: int, *, y: int = 100, h: int = 40, pitch: int = 30):
 
 
 def _line(glyphs):
-    from digitcam.pipeline import _union
-
-    return (_union([g.box for g in glyphs]), glyphs, 1.0)
+    return (Box.around([g.box for g in glyphs]), glyphs, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -405,7 +403,6 @@ def _reading(text: str, x0: int, *, segments: bool, conf: float = 1.0, score: fl
     a mark at the baseline), from the segment reader or the printed one."""
     from dataclasses import replace
 
-    from digitcam.pipeline import _union
     from digitcam.types import Box, Glyph, GlyphKind
 
     glyphs, x = [], x0
@@ -417,7 +414,7 @@ def _reading(text: str, x0: int, *, segments: bool, conf: float = 1.0, score: fl
         kind = GlyphKind.SEGMENTS if segments and ch not in "-." else g.kind
         glyphs.append(replace(g, confidence=conf if ch.isdigit() else g.confidence, kind=kind))
         x += 30
-    return (_union([g.box for g in glyphs]), tuple(glyphs), score)
+    return (Box.around([g.box for g in glyphs]), tuple(glyphs), score)
 
 
 def _moved(line, dx: int, dy: int):
@@ -726,11 +723,11 @@ def test_unsure_eights_on_a_display_lines_row_are_its_ghosts():
 def test_a_segment_line_takes_the_point_the_printed_reader_saw_between_its_digits():
     from dataclasses import replace
 
-    from digitcam.pipeline import _union, _with_printed_point
+    from digitcam.pipeline import _with_printed_point
     from digitcam.types import Box, Glyph, GlyphKind
 
     seg = tuple(replace(g, kind=GlyphKind.SEGMENTS) for g in _glyphs("4033", 10))
-    line = (_union([g.box for g in seg]), seg, 20.0)
+    line = (Box.around([g.box for g in seg]), seg, 20.0)
     # Given a printed reading of the same place that lost the 4 but saw the point
     p = _glyphs("033", 40)
     dot = Glyph(Box(p[0].box.x2 + 2, 134, 5, 5), ".", 0.9, (), GlyphKind.MARK)

@@ -28,7 +28,7 @@ from digitcam.config import ReaderConfig
 from digitcam.dataset import Dataset, read_uncertain, to_uint8
 from digitcam.errors import DatasetError
 from digitcam.features import NORM_SIZE, normalize_glyph
-from digitcam.pipeline import _union, minority_is_dark, segment_frame
+from digitcam.pipeline import minority_is_dark, segment_frame
 from digitcam.preprocess import denoise, to_gray
 from digitcam.segment import RefinedLine, order_lines
 from digitcam.types import NOT_GLYPH, Box, Polarity
@@ -86,7 +86,7 @@ def _other_polarity_text(ln: RefinedLine, other: RefinedLine, gray: NDArray[np.u
     a, b = ln.bbox, other.bbox
     if ln.polarity is other.polarity or not (_holds(a, b.cx, b.cy) and _holds(b, a.cx, a.cy)):
         return False
-    union = _union([a, b])
+    union = Box.around([a, b])
     dark = minority_is_dark(gray, union, 0.3 * union.h)
     return (other.polarity is Polarity.DARK_ON_LIGHT) == dark
 

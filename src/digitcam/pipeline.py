@@ -76,6 +76,8 @@ FINE_SAME_IOU = 0.7
 FINE_MAX_LINES = 6
 #: ... of this many glyph candidates or more ("-56" on a small label is two).
 FINE_MIN_GLYPHS = 2
+#: Such lines of this many glyph candidates or more take part in settling polarities.
+FINE_VOTING_GLYPHS = 3
 #: A frame's line under this share of a small-text line's height, where that lies, holds
 #: pieces of its glyphs (the frame's window broke them up): it does not stand for it.
 FINE_FRAGMENTS = 0.75
@@ -223,8 +225,8 @@ def detect_lines(
     # which must not outvote the line. They join where no line of the other polarity is.)
     fine_lines.sort(key=lambda ln: -len(ln.boxes))
     fine_lines = fine_lines[:FINE_MAX_LINES]
-    pairs = [ln for ln in fine_lines if len(ln.boxes) < 3]
-    fine_ids = {id(ln) for ln in fine_lines if len(ln.boxes) >= 3}
+    pairs = [ln for ln in fine_lines if len(ln.boxes) < FINE_VOTING_GLYPHS]
+    fine_ids = {id(ln) for ln in fine_lines if len(ln.boxes) >= FINE_VOTING_GLYPHS}
     lines += [ln for ln in fine_lines if id(ln) in fine_ids]
     if not lines:
         # A lone digit is read only when the frame has no text line at all: in a cluttered
@@ -484,7 +486,7 @@ def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> l
     for i, j in pairs.tolist():
         if i in drop or j in drop:
             continue
-        union = _union([boxes[i], boxes[j]])
+        union = Box.around([boxes[i], boxes[j]])
         dark = minority_is_dark(gray, union, 0.3 * max(lines[i].height, lines[j].height))
         want = Polarity.DARK_ON_LIGHT if dark else Polarity.LIGHT_ON_DARK
         drop.add(j if lines[i].polarity is want else i)
@@ -939,7 +941,7 @@ def assemble(
         if _hatching(glyphs) or _letters(glyphs):
             continue
         glyphs = _one_point(glyphs)
-        bbox = _union([g.box for g in glyphs])
+        bbox = Box.around([g.box for g in glyphs])
         # Overlaps are won by confident digits, and among equals by taller ones: the
         # counters of 0/6/8/9 form rows of small "0"s inside the real glyphs and must lose
         # to them, but one tall blob of clutter must not outweigh a row of digits. The
@@ -1033,7 +1035,7 @@ UNSURE_SEGMENT = 0.7
 SURE_LONE_DIGIT = 0.99
 LONE_DIGIT_HEIGHT = 1.1
 
-#: How far (in the taller line's heights) a display's short line above or below another
+#: How far (in the line's digit heights) a display's short line above or below another
 #: may reach past that line's ends (`_display_line`): the lines of one display align to
 #: one side, a short one's cells under the other's blank ones.
 SHORT_LINE_REACH = 1.5
@@ -1145,7 +1147,7 @@ def _with_printed_minus(
             and abs(digit.box.cx - first.box.cx) < 0.5 * first.box.w
             and (pitch is None or abs(first.box.cx - pitch - minus.box.cx) <= MINUS_CELL * pitch)
         ):
-            return (_union([box, minus.box]), (minus, *glyphs), score)
+            return (Box.around([box, minus.box]), (minus, *glyphs), score)
     return line
 
 
@@ -1421,7 +1423,7 @@ def _without_frames(
     # (the number held is its digits: a minus before them may reach under the frame's
     # side, a card's edge read as the frame)
     held = [
-        _union([g.box for g in d]) if d else b
+        Box.around([g.box for g in d]) if d else b
         for d, (b, _g, _s) in zip(digits, candidates, strict=True)
     ]
     drop = set()
@@ -1718,14 +1720,15 @@ def _display_line(
     # A short line past the line's end (under its blank cells) is measured against its
     # digits' height, and is no lone bar read as 1s (clutter beside a display is).
     ones = set(text_of(glyphs.get(box, ()))) <= set("1.-")
-    return any(
-        beside_line(box.x, box.y, box.w, box.h, line=(r.x, y0, r.x2, y1), line_h=h,
-                    unequal=True, past_end=0.5 if ones or h != hd else SHORT_LINE_REACH)
-        for r in rows
-        for hd in (heights.get(r) or r.h,)
-        for y0, y1 in {(r.y, r.y2), _rows_near(glyphs.get(r, ()), box)}
-        for h in {r.h, hd}
-    )  # fmt: skip
+    for r in rows:
+        hd = heights.get(r) or r.h
+        for y0, y1 in {(r.y, r.y2), _rows_near(glyphs.get(r, ()), box)}:
+            for h in {r.h, hd}:
+                past_end = 0.5 if ones or h != hd else SHORT_LINE_REACH
+                if beside_line(box.x, box.y, box.w, box.h, line=(r.x, y0, r.x2, y1),
+                               line_h=h, unequal=True, past_end=past_end):  # fmt: skip
+                    return True
+    return False
 
 
 def _rows_near(glyphs: tuple[Glyph, ...], box: Box) -> tuple[int, int]:
@@ -1776,7 +1779,7 @@ def _join_at_dashes(
                     and same_row
                     and not (gi[-1].char == "-" and gj[0].char == "-")
                 ):
-                    merged = (_union([bi, bj]), gi + gj, si + sj)
+                    merged = (Box.around([bi, bj]), gi + gj, si + sj)
                     out = [x for k, x in enumerate(out) if k not in (i, j)] + [merged]
                     changed = True
                     break
@@ -2039,14 +2042,6 @@ def _trim_odd_heights(units: list[Any]) -> list[Any]:
         units = units[k + 1 :] if k == glyph_at[0] else units[:k]
 
 
-def _union(boxes: list[Box]) -> Box:
-    x0 = min(b.x for b in boxes)
-    y0 = min(b.y for b in boxes)
-    x1 = max(b.x2 for b in boxes)
-    y1 = max(b.y2 for b in boxes)
-    return Box(x0, y0, x1 - x0, y1 - y0)
-
-
 def _marks(glyphs: tuple[Glyph, ...]) -> int:
     return sum(1 for g in glyphs if g.kind is GlyphKind.MARK)
 
@@ -2140,7 +2135,7 @@ def _drop_edge_marks(
         if len(gl) == len(glyphs):
             out.append((box, glyphs, score))
         else:
-            out.append((_union([g.box for g in gl]), tuple(gl), score))
+            out.append((Box.around([g.box for g in gl]), tuple(gl), score))
     return out
 
 

@@ -6,7 +6,7 @@ serializes to one JSON line. Pixels travel only in `Frame`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -85,6 +85,15 @@ class Box:
     def overlap(self, other: Box) -> float:
         """Intersection over the smaller box's area (1 when one holds the other)."""
         return self.intersection(other) / max(1, min(self.area, other.area))
+
+    @staticmethod
+    def around(boxes: Sequence[Box]) -> Box:
+        """The smallest box holding all of `boxes` (at least one)."""
+        x0 = min(b.x for b in boxes)
+        y0 = min(b.y for b in boxes)
+        x1 = max(b.x2 for b in boxes)
+        y1 = max(b.y2 for b in boxes)
+        return Box(x0, y0, x1 - x0, y1 - y0)
 
     def iou(self, other: Box) -> float:
         """Intersection over union with another box (0 when disjoint)."""
