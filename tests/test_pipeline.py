@@ -1665,6 +1665,21 @@ def test_touching_1s_are_the_stems_of_a_letter(pitch, expected):
     assert not _letters([zero, *glyphs[:2]])
 
 
+def test_a_monospaced_numbers_touching_1s_are_no_letters() -> None:
+    from digitcam.pipeline import _letters
+
+    # given "111.42646" in a monospaced face: its 1s' feet touch (27 px cells, 36 px
+    # high, the measured boxes), a point after them and five digits more
+    boxes = [(166, 238, 27, 36), (194, 240, 27, 36), (221, 242, 28, 36), (258, 270, 9, 10)]
+    boxes += [(278 + 28 * k, 246, 27, 36) for k in range(5)]
+    number = list(_glyphs_at("111.42646", boxes))
+    # then it is a number: a line longer than a word with a point inside
+    assert not _letters(number)
+    # while the same 1s in a word's length, or without the point, are a letter's stems
+    assert _letters(number[:3] + number[4:6])
+    assert _letters(number[:3] + number[4:])
+
+
 def test_a_small_labels_line_close_to_its_cards_dark_rim_is_read_whole(model):
     # given 14-16 px digits close (4-6 px) above and below a card's dark rim, on a card
     # shaded toward its bottom: at the frame's window size the rim's contrast keeps the
@@ -1760,6 +1775,54 @@ def test_a_small_cards_text_beside_a_darker_ground_is_read(model):
     # then the digits are read, the ground counting at the text's own level there
     # (before: none of these 12)
     assert read == [c[1] for c in cases]
+
+
+def _over_a_rule(text: str, face_name: str, *, gap: int, light: bool) -> np.ndarray:
+    """A 640x480 gray frame of `text` (36 px high) on a plain card, a rule 3 px thick
+    `gap` px under its right half (a card's border or an underline), blurred."""
+    face = next(f for f in synth.printed_faces() if f.name == face_name)
+    mask = synth.render_line(text, face, height_px=36).ink.astype(np.float32) / 255
+    ink, paper = (230.0, 70.0) if light else (30.0, 225.0)
+    img = np.full((480, 640), paper, np.float32)
+    h, w = mask.shape
+    y0, x0 = 200, 320 - w // 2
+    img[y0 : y0 + h, x0 : x0 + w] += (ink - paper) * mask
+    rows = np.flatnonzero(mask.max(axis=1) > 0.5)
+    top = y0 + int(rows[-1]) + 1 + gap
+    img[top : top + 3, 320:600] = ink
+    return np.clip(cv2.GaussianBlur(img, (0, 0), 1.0), 0, 255).astype(np.uint8)
+
+
+def test_a_lone_blob_over_a_lines_end_does_not_settle_its_polarity() -> None:
+    from digitcam.pipeline import _arbitrate_polarity
+    from digitcam.segment import line_geometry
+
+    # given a dark-ink line of seven 44 px digits whose chain reached a blob of clutter
+    # past its end (its box runs on over it), and a lone light blob there, as tall as the
+    # digits; the region's gray says light ink (a dark ground with light patches)
+    boxes = np.array([[49 + 36 * k, 387, 31, 44] for k in range(7)] + [[344, 410, 72, 32]])
+    line = line_geometry(boxes, Polarity.DARK_ON_LIGHT)
+    blob = line_geometry(np.array([[341, 367, 84, 48]]), Polarity.LIGHT_ON_DARK)
+    gray = np.full((480, 640), 50, np.uint8)
+    gray[395:425, 60:300:20] = 200
+    # then the blob over the line's end does not take the line's place: both stay
+    assert len(_arbitrate_polarity(gray, [line, blob])) == 2
+    # while a lone blob over the whole line (the paper around its glyphs) is its rival
+    card = line_geometry(np.array([[45, 380, 300, 58]]), Polarity.LIGHT_ON_DARK)
+    assert len(_arbitrate_polarity(gray, [line, card])) == 1
+
+
+def test_a_rule_under_a_line_joins_none_of_its_glyphs(model):
+    # given lines with a rule (a card's border) 5-7 px under their right half: in the
+    # line's crop the rule is a long thin piece in the band's margin, touching a glyph
+    # or two, and grouped with them it joined every glyph it runs under into one blob
+    cases = [(t, f, g, light)
+             for t in ("645.684137", "86-7013", "-40.56")
+             for f in ("DejaVuSansMono-Oblique", "DejaVuSans", "LiberationSerif-Regular")
+             for g, light in ((5, False), (7, True))]  # fmt: skip
+    read = [read_frame(_over_a_rule(t, f, gap=g, light=lt), model).text for t, f, g, lt in cases]
+    # then each line reads whole: the rule is no mark (before: 6 of these 18)
+    assert read == [c[0] for c in cases]
 
 
 @pytest.mark.parametrize("face_name", ["Lato-LightItalic", "Lato-Italic"])

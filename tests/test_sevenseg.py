@@ -1974,15 +1974,8 @@ def test_a_short_line_under_a_tilted_lines_end_is_its_short_line() -> None:
     assert _texts(resolve([line, over])) == ["860879"]
 
 
-@pytest.mark.parametrize(
-    ("face_name", "text", "height", "blur"),
-    [("DSEG7Classic-Light", "51.17", 40, 1.5), ("DSEG7Modern-LightItalic", "7.1062", 60, 2.0)],
-)
-def test_a_point_right_after_a_thin_digits_bar_is_read(face_name, text, height, blur) -> None:
-    from digitcam.classify import load_model
-
-    # given an LCD line in a light DSEG7 face whose point follows a 1 or a 7: blurred, the
-    # digit's thin bar runs on a column past its cell's ink range, over the point's place
+def _dseg_lcd_frame(face_name: str, text: str, height: int, blur: float) -> np.ndarray:
+    """A 640x480 gray frame of one LCD line of `text` in a DSEG7 face, blurred."""
     face = next(f for f in seven_segment_faces() if f.name == face_name)
     cells, k = [], 0
     while k < len(text):
@@ -1995,8 +1988,43 @@ def test_a_point_right_after_a_thin_digits_bar_is_read(face_name, text, height, 
     y0, x0 = (480 - hh) // 2, (640 - ww) // 2
     img[y0 : y0 + hh, x0 : x0 + ww] = 200 - 150 * lit - 15 * ghost
     img = cv2.GaussianBlur(img, (0, 0), blur)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(
+    ("face_name", "text", "height", "blur"),
+    [("DSEG7Classic-Light", "51.17", 40, 1.5), ("DSEG7Modern-LightItalic", "7.1062", 60, 2.0)],
+)
+def test_a_point_right_after_a_thin_digits_bar_is_read(face_name, text, height, blur) -> None:
+    from digitcam.classify import load_model
+
+    # given an LCD line in a light DSEG7 face whose point follows a 1 or a 7: blurred, the
+    # digit's thin bar runs on a column past its cell's ink range, over the point's place
+    img = _dseg_lcd_frame(face_name, text, height, blur)
     # when read, then the point is found (that column is the digit's, not ink over a dot)
-    assert read_frame(np.clip(img, 0, 255).astype(np.uint8), load_model()).text == text
+    assert read_frame(img, load_model()).text == text
+
+
+@pytest.mark.parametrize(
+    ("face_name", "height", "blur"),
+    [
+        ("DSEG7Classic-LightItalic", 40, 1.5),
+        ("DSEG7ClassicMini-LightItalic", 60, 2.0),
+        ("DSEG7Modern-LightItalic", 40, 1.5),
+        ("DSEG7ModernMini-BoldItalic", 40, 1.5),
+    ],
+)
+def test_the_next_digits_bottom_bar_is_no_point(face_name, height, blur) -> None:
+    from digitcam.classify import load_model
+
+    # given an italic LCD "63": the 3's bottom bar reaches left of its cell's ink range
+    # (its upper bars'), into the gap after the 6, at the baseline where a point would be
+    img = _dseg_lcd_frame(face_name, "63", height, blur)
+    # when read, then it reads no point (was '6.3'); points before such digits still read
+    assert read_frame(img, load_model()).text == "63"
+    assert read_frame(_dseg_lcd_frame(face_name, "0.63", height, blur), load_model()).text == (
+        "0.63"
+    )
 
 
 def test_a_card_edge_read_as_segments_around_a_signed_number_is_its_frame() -> None:

@@ -474,13 +474,21 @@ def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> l
     area = (x1 - x0) * (y1 - y0)
     ix = np.maximum(0, np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :]))
     iy = np.maximum(0, np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :]))
+    # (a lone blob over a line's end only is clutter the line's chain reached, not the
+    # paper between its glyphs: that spans the line)
+    lone = np.array([len(ln.boxes) == 1 for ln in lines])
+    share = np.where(
+        lone[:, None] | lone[None, :],
+        np.maximum(area[:, None], area[None, :]),
+        np.minimum(area[:, None], area[None, :]),
+    )
     pairs = np.argwhere(
         np.triu(dark_ink[:, None] != dark_ink[None, :], 1)
         & (
             np.maximum(heights[:, None], heights[None, :])
             <= 1.4 * np.minimum(heights[:, None], heights[None, :])
         )
-        & (ix * iy > 0.3 * np.minimum(area[:, None], area[None, :]))
+        & (ix * iy > 0.3 * share)
     )
     drop: set[int] = set()
     for i, j in pairs.tolist():
@@ -1815,7 +1823,8 @@ def _letters(glyphs: list[Glyph]) -> bool:
     most of them read on split votes or refused (a tiling read '00??-?0400'); or a row of
     1s touching one
     another, or three touching 1s in a line (an m's or n's stems, cut apart at the ink
-    valleys between them: "Room" as '0111'; printed 1s stand apart)."""
+    valleys between them: "Room" as '0111'; printed 1s stand apart) unless the line is
+    longer than a word and holds a point or minus."""
     cells = [g for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
     chars = [g.char for g in cells]
     split = sum(1 for g in cells if g.char != UNKNOWN and g.confidence < SPLIT_VOTE)
@@ -1832,6 +1841,10 @@ def _letters(glyphs: list[Glyph]) -> bool:
         return True
     if len(cells) >= 2 and all(c == "1" for c in chars) and _touching(cells):
         return True
+    if len(cells) > LETTERS_MAX_GLYPHS and any(g.kind is GlyphKind.MARK for g in glyphs[1:-1]):
+        # (a long line with a point or minus inside is a number: a monospaced face's 1s
+        # touch by their feet, "111.42646")
+        return False
     return any(
         all(g.char == "1" for g in cells[i : i + 3]) and _touching(cells[i : i + 3])
         for i in range(len(cells) - 2)

@@ -37,6 +37,10 @@ BAND_CLIP = 0.08
 #: `HAIR_SHARE` of its ink is a glyph joined to a hairline (`_without_hairs`).
 HAIR_REACH = 0.3
 HAIR_SHARE = 0.04
+#: A piece in a line's crop at most `RULE_THICK` digit heights thick and wider than
+#: `RULE_MIN_W` of them is a rule or a card's edge, not a mark (a minus is narrower).
+RULE_THICK = 0.3
+RULE_MIN_W = 1.5
 #: A minus stands at most this many digit heights before its number (measured on the
 #: synthetic faces: 99 % within 0.52, all within 0.57).
 MAX_MINUS_GAP = 0.8
@@ -945,6 +949,9 @@ def _refine_at(
     # small enough to be marks within it.
     inside = (stats[:, _Y] >= top - 0.3 * lh) & (stats[:, _Y] + stats[:, _H] <= bottom + 0.3 * lh)
     fits = inside & (stats[:, _H] <= 1.4 * lh)
+    # (a long thin piece is a rule or a card's edge, no mark: grouped, it would join every
+    # glyph it runs under into one)
+    fits &= (stats[:, _W] <= RULE_MIN_W * lh) | (stats[:, _H] > RULE_THICK * lh)
     fits |= _without_hairs(stats, labels, fits, top=top, bottom=bottom)
     keep = np.flatnonzero(fits & (stats[:, _A] >= 3))
     if len(keep) == 0:
