@@ -626,3 +626,16 @@ def test_a_short_line_over_one_end_of_a_tilted_line_is_read_first():
     # while two lines side by side (rows shared, no columns) still read left to right
     right = Box(440, 140, 120, 40)
     assert order_lines([right, long_line]) == [1, 0]
+
+
+def test_a_blob_of_two_narrow_digits_no_wider_than_tall_may_be_split() -> None:
+    from digitcam.segment import _split_options
+
+    # given a blob 50 px wide and 52 high in a line whose digits are 25 px wide: a "54"
+    # set tight, touching (measured in a camera scene's crop: read '?')
+    # then it is offered whole and as two (the classifier chooses)
+    assert _split_options(50, 52, 25.0) == [1, 2]
+    # while a wide digit (a bold 0, 40 px) among digits 30 px wide stays whole, and so
+    # does a digit with its point fused on (a seven-segment "4.", 38 px among 25)
+    assert _split_options(40, 48, 30.0) == [1]
+    assert _split_options(38, 40, 25.0) == [1]

@@ -2036,3 +2036,52 @@ def test_a_card_edge_read_as_segments_around_a_signed_number_is_its_frame() -> N
     card = (box, glyphs, 11.3)  # (its digits are the taller: it outscores the number)
     # then the edge is a frame around the number, not a reading of it
     assert _texts(resolve([printed, card])) == ["-56"]
+
+
+def test_a_digit_set_close_over_a_row_of_digits_is_no_digits_half() -> None:
+    from digitcam.sevenseg import _digit_clusters
+
+    # given the pieces of a two-line display's big "9" (35 px high) right over its other
+    # line's "172" (22 px high, one piece: its digits set tight), 5 px apart: near enough
+    # that the clustering joins them into one 62 px "digit" the row below cannot chain to
+    nine, row = [134, 18, 23, 35, 418], [122, 58, 38, 22, 377]
+    clusters = _digit_clusters(np.array([nine, row], np.int32), 8, 100)
+    # then they are two clusters, one for each line (was one: "13111172" read "13111")
+    assert sorted(clusters[:, :4].astype(int).tolist()) == sorted([nine[:4], row[:4]])
+    # while a 0 seen as its upper and lower halves is one digit still
+    halves = np.array([[100, 20, 20, 17, 150], [100, 39, 20, 17, 150]], np.int32)
+    assert _digit_clusters(halves, 8, 100)[:, :4].astype(int).tolist() == [[100, 20, 20, 36]]
+
+
+def test_a_printed_reading_of_a_displays_other_line_is_no_clutter() -> None:
+    # given a display line "005541" read by the segment reader and, right under its right
+    # end, its other line "286" (36 px) that only the printed reader read, two of its
+    # glyphs on split votes (0.66, 0.67)
+    display = _line(Box(218, 61, 106, 28), "005541", GlyphKind.SEGMENTS)
+    glyphs = tuple(
+        Glyph(Box(249 + 25 * i, 94, 23, 36), c, p, ((c, p),), GlyphKind.CLASSIFIED)
+        for i, (c, p) in enumerate(zip("286", (0.66, 1.0, 0.67), strict=True))
+    )
+    other = (Box(249, 94, 73, 36), glyphs, 13.7)
+    # then both lines are read (unsure glyphs away from a display mark clutter, but this
+    # is where the display's other line would be)
+    assert sorted(_texts(resolve([display, other]))) == ["005541", "286"]
+    # while the same reading far off the display is still clutter, and so is one with
+    # a glyph refused there
+    far = (Box(449, 294, 73, 36), tuple(replace(g, box=Box(g.box.x + 200, 294, 23, 36))
+                                         for g in glyphs), 13.7)  # fmt: skip
+    assert _texts(resolve([display, far])) == ["005541"]
+    refused = (other[0], (*glyphs[:2], replace(glyphs[2], char="?")), 13.7)
+    assert _texts(resolve([display, refused])) == ["005541"]
+    # and where the segment reader read that place too (a display's "6666" under
+    # "697910", read without display evidence, of which the printed reader read "666"
+    # with a split vote and a higher score), its reading comes back in the printed one's
+    upper = _mixed_line(Box(107, 221, 338, 83), "697910", GlyphKind.SEGMENTS, conf=1.0)
+    seg = _mixed_line(Box(227, 333, 222, 80), "6666", GlyphKind.SEGMENTS, conf=0.6)
+    sixes = tuple(
+        Glyph(Box(226 + 55 * i, 334, 52, 78), "6", p, (("6", p),), GlyphKind.CLASSIFIED)
+        for i, p in enumerate((1.0, 1.0, 0.67))
+    )
+    printed = (Box(226, 334, 166, 78), sixes, 23.1)
+    kept = resolve([(upper[0], upper[1], 51.8), (seg[0], seg[1], 20.7), printed])
+    assert sorted(_texts(kept)) == ["6666", "697910"]

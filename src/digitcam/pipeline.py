@@ -1187,7 +1187,9 @@ def _unsure_beside_display(
     candidates: list[tuple[Box, tuple[Glyph, ...], float]],
 ) -> set[Box]:
     """Printed lines with an unsure or unread glyph away from a display line read whole
-    (by the segment reader, or by both readers alike: `agreed`)."""
+    (by the segment reader, or by both readers alike: `agreed`), unless every glyph is
+    read and the line sits where the display's other line would (`_display_line`), a
+    place the segment reader read nothing."""
     agreed = _agreed_displays(kept, candidates)
     displays = [
         b
@@ -1197,12 +1199,25 @@ def _unsure_beside_display(
     displays += [b for b in agreed if b not in displays]
     if not displays:
         return set()
+    # (a display's other line, right above or below one, that the segment reader missed
+    # stays where the printed reader read every glyph of it: "286" under "005541"; where
+    # the segment reader read that place too, its reading comes back instead)
+    segs = [sb for sb, sg, _ in candidates if _segments_only(sg) and _has_segments(sg)]
+
+    def missed_line(b: Box, g: tuple[Glyph, ...]) -> bool:
+        return (
+            all(x.char != UNKNOWN for x in g)
+            and not any(b.overlap(sb) > 0 for sb in segs)
+            and _display_line(b, displays, kept)
+        )
+
     return {
         b
         for b, g, _ in kept
         if not _has_segments(g)
         and not any(b.iou(d) > 0 for d in displays)
         and any(x.confidence < BESIDE_DISPLAY_CONFIDENCE or x.char == UNKNOWN for x in g)
+        and not missed_line(b, g)
     }
 
 

@@ -37,6 +37,10 @@ BAND_CLIP = 0.08
 #: `HAIR_SHARE` of its ink is a glyph joined to a hairline (`_without_hairs`).
 HAIR_REACH = 0.3
 HAIR_SHARE = 0.04
+#: A blob at least this many times as wide as its line's digits may be two of them, even
+#: if it is no wider than tall (`_split_options`): two touching digits are about twice as
+#: wide, a digit with its point fused on 1.3-1.6 times.
+TWO_NARROW = 1.75
 #: A piece in a line's crop at most `RULE_THICK` digit heights thick and wider than
 #: `RULE_MIN_W` of them is a rule or a card's edge, not a mark (a minus is narrower).
 RULE_THICK = 0.3
@@ -1356,6 +1360,10 @@ def _split_options(width: int, height: int, est_w: float) -> list[int]:
     """
     aspect = width / max(height, 1)
     by_width = round(width / max(est_w, 1.0))
+    if aspect <= 0.98 and width >= TWO_NARROW * est_w:
+        # two narrow digits touching ("54" set tight) are no wider than one wide
+        # digit: in a line of narrow ones, that width is two
+        return [1, 2]
     if aspect <= 0.98 or (aspect <= 1.3 and by_width < 2):
         return [1]
     lo = max(1 if aspect <= 1.3 else 2, by_width - 1, int(np.ceil(aspect / 1.05)))

@@ -477,7 +477,8 @@ def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArra
     ok = _digit_shaped(cl, min_h, max_h)
     # re-cutting costs: of the digit-shaped clusters, only the tallest few are tried
     n_mem = np.array([len(m) for m in member])
-    tryable = np.flatnonzero(ok & (n_mem >= 3))
+    # (two pieces may be two lines' digits, one over the other: `_two_lines`)
+    tryable = np.flatnonzero(ok & (n_mem >= 2))
     tryable = set(tryable[np.argsort(-cl[tryable, 3], kind="stable")][:MAX_RECUTS].tolist())
     # Most clusters are kept or dropped as they are; only the others are looked at one by
     # one (in order, so the output keeps the clusters' order).
@@ -495,7 +496,7 @@ def _digit_clusters(st: NDArray[np.int32], min_h: float, max_h: float) -> NDArra
             continue
         sub, _ = _clusters(st[idx], max_h, reach=0.05, min_solid=0.35, with_members=True)
         sub = sub[_digit_shaped(sub, min_h, max_h)] if len(sub) else sub
-        if ok[i] and not _split_is_a_row(sub, cl[i]):
+        if ok[i] and not (_split_is_a_row(sub, cl[i]) or _two_lines(sub, cl[i])):
             out.append(cl[i : i + 1])  # a digit's own segments: keep it whole
         elif len(sub):
             out.append(sub)
@@ -528,6 +529,25 @@ def _split_is_a_row(sub: NDArray[np.float64], whole: NDArray[np.float64]) -> boo
         return False
     hm = small_median(d[:, 3])
     return int((np.abs(d[:, 3] - hm) <= 0.2 * hm).sum()) >= 2
+
+
+def _two_lines(sub: NDArray[np.float64], whole: NDArray[np.float64]) -> bool:
+    """Whether a digit-shaped cluster's strict re-cut is a digit over digits set tight
+    (or under them): two pieces one above the other, each a quarter of the cluster high
+    or more, one a whole digit and the other a row (wider than 1.5 heights, as
+    `_stack_halves` tells a row from a digit's half). A two-line display's lines, set
+    close, chain a digit of one to a digit of the other ("9" over "172"), and neither line
+    reads whole."""
+    if len(sub) != 2:
+        return False
+    upper, lower = sub[np.argsort(sub[:, 1])]
+    tall = min(upper[3], lower[3]) >= 0.25 * whole[3]
+    apart = lower[1] >= upper[1] + upper[3] - 0.1 * min(upper[3], lower[3])
+    aspects = sorted((upper[2] / upper[3], lower[2] / lower[3]))
+    # (a whole digit, 0.3-0.9 of its height wide, and a row: a word's letters, cut so,
+    # are neither)
+    digit_and_row = 0.3 <= aspects[0] <= 0.9 and aspects[1] > 1.5
+    return bool(tall and apart and digit_and_row)
 
 
 def _stack_halves(
