@@ -1354,7 +1354,8 @@ def _with_head_cut(
 def _split_options(width: int, height: int, est_w: float) -> list[int]:
     """How many glyphs a blob of this size may hold: one or a few counts to try.
 
-    A blob no wider than a digit stays whole; a wider one is tried at the count its width
+    A blob no wider than a digit stays whole (unless it is `TWO_NARROW` of the line's
+    digits wide: then whole or as two); a wider one is tried at the count its width
     suggests (from the line's other glyphs) and its neighbours, since bold faces have wide
     digits and a "1" is narrow.
     """
