@@ -1174,7 +1174,7 @@ def _agreed_displays(
 ) -> list[Box]:
     """Kept printed lines that the segment reader read the same (a display that the
     printed classifier reads right, and with a higher score)."""
-    seg = [(b, text_of(g)) for b, g, _ in candidates if _segments_only(g) and _has_segments(g)]
+    seg = [(b, text_of(g)) for b, g, _ in candidates if _segment_reading(g)]
     return [
         b
         for b, g, _ in kept
@@ -1202,7 +1202,7 @@ def _unsure_beside_display(
     # (a display's other line, right above or below one, that the segment reader missed
     # stays where the printed reader read every glyph of it: "286" under "005541"; where
     # the segment reader read that place too, its reading comes back instead)
-    segs = [sb for sb, sg, _ in candidates if _segments_only(sg) and _has_segments(sg)]
+    segs = [sb for sb, sg, _ in candidates if _segment_reading(sg)]
 
     def missed_line(b: Box, g: tuple[Glyph, ...]) -> bool:
         return (
@@ -1316,7 +1316,7 @@ def _short_segment_clutter(
     displays = [b for b, g, _ in kept if b in agreed and _n_digits(g) >= 3]
     # an unsure short line may be a display's second line under one the printed reader won
     # where the segment reader read some of it too
-    seg = [b for b, g, _ in candidates if _segments_only(g) and _has_segments(g)]
+    seg = [b for b, g, _ in candidates if _segment_reading(g)]
     numbers = [
         b
         for b, g, _ in kept
@@ -1505,7 +1505,7 @@ def _prefer_segment_detail(
     printed line lies inside the segment line and reads `MORE_DIGITS` fewer digits, not
     among the segment line's.
     """
-    seg = [i for i, (_b, g, _s) in enumerate(candidates) if _segments_only(g) and _has_segments(g)]
+    seg = [i for i, (_b, g, _s) in enumerate(candidates) if _segment_reading(g)]
     if not seg:
         return candidates
     out = list(candidates)
@@ -1644,7 +1644,7 @@ def _prefer_printed_extension(
             continue
         p_text = text_of(gp)
         for bs, gs, ss in candidates:
-            if not (_segments_only(gs) and _has_segments(gs)) or ss <= out[i][2]:
+            if not _segment_reading(gs) or ss <= out[i][2]:
                 continue
             if bs.overlap(bp) < 0.5:
                 continue
@@ -1728,6 +1728,11 @@ def _has_segments(glyphs: tuple[Glyph, ...]) -> bool:
 def _segments_only(glyphs: tuple[Glyph, ...]) -> bool:
     """A line of the seven-segment reader (its digits and marks; no classified glyph)."""
     return all(g.kind is not GlyphKind.CLASSIFIED for g in glyphs)
+
+
+def _segment_reading(glyphs: tuple[Glyph, ...]) -> bool:
+    """A line the seven-segment reader read alone, with a digit decoded in it."""
+    return _segments_only(glyphs) and _has_segments(glyphs)
 
 
 def _display_line(
