@@ -396,6 +396,10 @@ def test_a_displays_6_read_as_5_goes_to_the_segment_reading_where_a_display_show
     assert not _sixes_read_as_fives(unsure, segs("2836"), display_beside=True)
     assert not _sixes_read_as_fives(unsure, segs("2826", conf=0.3), display_beside=True)
     assert not _sixes_read_as_fives(list(_glyphs("2826", 10)), segs("2825"), display_beside=True)
+    # and where both read another 5 of the line as a 5 ("-36855" read "-35855"): the segment
+    # reader tells this face's 5s from its 6s (a bold printed face's 5s all decode as 6s)
+    assert _sixes_read_as_fives(list(_glyphs("3585", 10)), segs("3685"), display_beside=False)
+    assert not _sixes_read_as_fives(list(_glyphs("3555", 10)), segs("3666"), display_beside=False)
 
 
 def _reading(text: str, x0: int, *, segments: bool, conf: float = 1.0, score: float = 1.0):
@@ -1665,6 +1669,34 @@ def test_touching_1s_are_the_stems_of_a_letter(pitch, expected):
     assert not _letters([zero, *glyphs[:2]])
 
 
+def test_an_ms_stems_with_a_shoulder_refused_are_a_letters_stems() -> None:
+    from digitcam.pipeline import _letters
+
+    # given "Room" read '00?11' and '00?71' (the measured boxes: an m cut into three
+    # touching stems, one refused or read '7' on a split vote with a '1' vote beside)
+    oo = [(255, 252, 24, 31), (280, 252, 24, 31)]
+    stems = [(304, 253, 14, 29), (316, 253, 14, 29), (327, 252, 15, 31)]
+    word = list(_glyphs_at("00?11", oo + stems))
+    word[2] = replace(word[2], confidence=0.35, candidates=(("_", 0.65), ("1", 0.35)))
+    word[3] = replace(word[3], confidence=0.61, candidates=(("1", 0.61), ("7", 0.39)))
+    seven = list(word)
+    seven[3] = replace(word[3], char="7", confidence=0.65, candidates=(("7", 0.65), ("1", 0.35)))
+    # then both are a word's letters (before: read as a line of digits)
+    assert _letters(word)
+    assert _letters(seven)
+    # while a wide glyph among them, or one the model reads surely as another digit, or
+    # stems standing apart, make no letter
+    wide = list(word)
+    wide[2] = replace(word[2], box=Box(300, 253, 22, 29))
+    assert not _letters(wide)
+    sure = list(seven)
+    sure[3] = replace(seven[3], confidence=1.0, candidates=(("7", 1.0), ("1", 0.0)))
+    assert not _letters(sure)
+    apart = [*word[:2], *(replace(g, box=Box(304 + 22 * k, 253, 14, 29))
+                          for k, g in enumerate(word[2:]))]  # fmt: skip
+    assert not _letters(apart)
+
+
 def test_a_monospaced_numbers_touching_1s_are_no_letters() -> None:
     from digitcam.pipeline import _letters
 
@@ -1678,6 +1710,48 @@ def test_a_monospaced_numbers_touching_1s_are_no_letters() -> None:
     # while the same 1s in a word's length, or without the point, are a letter's stems
     assert _letters(number[:3] + number[4:6])
     assert _letters(number[:3] + number[4:])
+
+
+@pytest.mark.parametrize("text", ["-63203999", "5260-14"])
+def test_small_serif_digits_whose_stems_alone_the_frames_window_found_are_read(model, text):
+    # given 16-18 px bold serif digits, mid-gray ink, on a light card with a dark rim 7 px
+    # off them, on a ground as gray as the ink: at the frame's window size only each
+    # glyph's darkest stem is ink, a line of slivers where the digits are, which stood
+    # for the small window's line of whole glyphs in the same place
+    face = next(f for f in synth.printed_faces() if f.name == "LiberationSerif-Bold")
+    read = []
+    for height in (16, 17, 18):
+        for ink, ground in ((120.0, 140.0), (110.0, 150.0)):
+            mask = synth.render_line(text, face, height_px=height).ink.astype(np.float32)
+            h, w = mask.shape
+            card = np.full((h + 14, w + 14), 205.0, np.float32)
+            card[7 : 7 + h, 7 : 7 + w] += (ink - 205.0) * mask / 255
+            img = np.full((480, 640), ground, np.float32)
+            img[197 : 203 + card.shape[0], 197 : 203 + card.shape[1]] = 20  # the rim
+            img[200 : 200 + card.shape[0], 200 : 200 + card.shape[1]] = card
+            img = cv2.GaussianBlur(img, (0, 0), 1.0)
+            read.append(read_frame(np.clip(img, 0, 255).astype(np.uint8), model).text)
+    # then the slivers stand for nothing (their glyphs are narrower than the small
+    # window's), and each reads whole
+    assert read == [text] * 6
+
+
+def test_a_line_the_threshold_joined_to_a_shadows_edge_is_looked_at_on_its_glyphs():
+    from digitcam.pipeline import _gate_cells
+    from digitcam.segment import line_geometry
+
+    # given "6.9"'s two digits (29 x 60 px) linked to a shadow's edge the threshold made
+    # one blob (420 x 68 px) beside them (the measured boxes)
+    boxes = np.array([[44, 180, 420, 68], [473, 186, 29, 60], [536, 182, 29, 61]], np.int32)
+    cells = _gate_cells(line_geometry(boxes, Polarity.DARK_ON_LIGHT))
+    # then the gate looks at a digit among its few cells, not only at the edge's slices
+    # (before: four slices of the edge, and the line was never refined)
+    assert len(cells) == 4
+    assert any(x0 >= 473 for x0, _x1, _y, _h in cells)
+    # while a line of glyphs alone is looked at spread along it, as before
+    plain = np.array([[100 + 30 * k, 100, 22, 40] for k in range(8)], np.int32)
+    spread = _gate_cells(line_geometry(plain, Polarity.DARK_ON_LIGHT))
+    assert [c[0] for c in spread] == [130, 190, 250, 310]
 
 
 def test_a_small_labels_line_close_to_its_cards_dark_rim_is_read_whole(model):
@@ -1791,6 +1865,64 @@ def _over_a_rule(text: str, face_name: str, *, gap: int, light: bool) -> np.ndar
     top = y0 + int(rows[-1]) + 1 + gap
     img[top : top + 3, 320:600] = ink
     return np.clip(cv2.GaussianBlur(img, (0, 0), 1.0), 0, 255).astype(np.uint8)
+
+
+def _beyond_a_border(text: str, face_name: str, *, gap: int, stripe: int, light: bool):
+    """A 640x480 gray frame of `text` (40 px high) on a card whose border (3 px) runs
+    `gap` px left of it and 6 px over it, hatching (3 px lines every `stripe` px, at 45
+    degrees) beyond the border, blurred."""
+    face = next(f for f in synth.printed_faces() if f.name == face_name)
+    mask = synth.render_line(text, face, height_px=40).ink.astype(np.float32) / 255
+    ink, paper = (230.0, 70.0) if light else (30.0, 225.0)
+    img = np.full((480, 640), paper, np.float32)
+    h, w = mask.shape
+    y0, x0 = 200, 320 - w // 2
+    img[y0 : y0 + h, x0 : x0 + w] += (ink - paper) * mask
+    xl = x0 + int(np.flatnonzero(mask.max(axis=0) > 0.5)[0]) - gap - 3
+    yt = y0 + int(np.flatnonzero(mask.max(axis=1) > 0.5)[0]) - 9
+    img[yt : yt + 3, xl : xl + 400] = ink
+    img[yt : y0 + h + 80, xl : xl + 3] = ink
+    for k in range(-200, 200, stripe):
+        cv2.line(img, (xl - 306, y0 + k + 300), (xl - 6, y0 + k), ink, 3)
+    img[:, xl - 6 : xl] = paper
+    return np.clip(cv2.GaussianBlur(img, (0, 0), 1.0), 0, 255).astype(np.uint8)
+
+
+def test_clutter_beyond_a_cards_border_is_no_glyph_before_the_number(model):
+    # given numbers on a card whose border runs 17-20 px left of them, hatching beyond
+    # it: the line's crop reaches past the border, and the hatching its side cuts reads
+    # as a '1' or '4' before the number ("10672516833")
+    cases = [(t, f, g, lt)
+             for t in ("8-394", "0672516833", "263")
+             for f in ("LiberationSerif-Regular", "DejaVuSansMono-Oblique")
+             for g in (17, 20) for lt in (False, True)]  # fmt: skip
+    read = [
+        read_frame(_beyond_a_border(t, f, gap=g, stripe=24, light=lt), model).text
+        for t, f, g, lt in cases
+    ]
+    # then each reads as printed: what stands apart and runs out of the crop is no glyph
+    # (before: 16 of these 24)
+    assert read == [c[0] for c in cases]
+
+
+def test_a_glyph_the_crop_cut_close_to_the_line_is_kept():
+    from digitcam.segment import line_geometry, refine_line
+
+    # given "08693.8" (the last digit beyond the detected line, as its point split it
+    # off) with the crop's side cutting that digit: it stands as close as the line's
+    # glyphs, so it is the number's
+    face = next(f for f in synth.printed_faces() if f.name == "DejaVuSans")
+    mask = synth.render_line("08693.8", face, height_px=40).ink.astype(np.float32) / 255
+    img = np.full((200, 600), 225.0, np.float32)
+    img[60 : 60 + mask.shape[0], 40 : 40 + mask.shape[1]] -= 195 * mask
+    gray = cv2.GaussianBlur(img, (0, 0), 1.0).astype(np.uint8)
+    n, _lab, stats, _c = cv2.connectedComponentsWithStats((gray < 120).astype(np.uint8))
+    blobs = sorted((s for s in stats[1:n].tolist() if s[3] > 20), key=lambda s: s[0])
+    # (the detected line stops at the 3: the crop reaches 1.1 digit heights past it)
+    line = line_geometry(np.array([b[:4] for b in blobs[:5]], np.int32), Polarity.DARK_ON_LIGHT)
+    units = refine_line(gray, line).units
+    # then the refined line holds the 8 after the point
+    assert sum(1 for u in units if not u.mark) == 6
 
 
 def test_a_lone_blob_over_a_lines_end_does_not_settle_its_polarity() -> None:

@@ -1585,22 +1585,27 @@ def test_a_segment_line_that_adds_detail_wins_the_place(printed, segments, winne
 
 
 @pytest.mark.parametrize(
-    ("seg_conf", "printed", "winner"),
+    ("seg_conf", "printed", "segments", "winner"),
     [
-        (1.0, "83577935", "83677935"),  # a display read surely, with its evidence
-        (0.6, "83577935", "83577935"),  # without evidence (`NO_EVIDENCE_FACTOR`): scores
-        (0.9, "83577935", "83577935"),  # one digit less sure: scores decide
-        (1.0, "8357793", "8357793"),  # a printed line of fewer digits: scores decide
+        (1.0, "83577935", "83677935", "83677935"),  # read surely, with its evidence
+        # without evidence (`NO_EVIDENCE_FACTOR`) or one digit less sure, scores decide...
+        (0.6, "83577936", "83677936", "83577936"),
+        (0.9, "83577936", "83677936", "83577936"),
+        # ... unless both read another 5 of the line as a 5: the segment reader tells the
+        # face's 5s from its 6s (a bold printed face's 5s all decode as 6s)
+        (0.6, "83577935", "83677935", "83677935"),
+        (0.9, "83577935", "83677935", "83677935"),
+        (1.0, "8357793", "83677935", "8357793"),  # a printed line of fewer digits: scores
     ],
 )
 def test_a_display_read_surely_wins_over_a_printed_reading_of_as_many_digits(
-    seg_conf: float, printed: str, winner: str
+    seg_conf: float, printed: str, segments: str, winner: str
 ) -> None:
     # given a printed reading (a segment 6 taken for a 5 at full confidence) that scores a
     # little higher than the segment reading of the same place
     p = _mixed_line(Box(100, 100, 220, 40), printed, GlyphKind.CLASSIFIED, conf=1.0)
     p = (p[0], p[1], 8.2)
-    s = _mixed_line(Box(101, 100, 218, 40), "83677935", GlyphKind.SEGMENTS, conf=seg_conf)
+    s = _mixed_line(Box(101, 100, 218, 40), segments, GlyphKind.SEGMENTS, conf=seg_conf)
     s = (s[0], s[1], 8.0)
     # then the segment line wins where each of its digits is sure and the printed line
     # reads as many
@@ -2085,3 +2090,47 @@ def test_a_printed_reading_of_a_displays_other_line_is_no_clutter() -> None:
     printed = (Box(226, 334, 166, 78), sixes, 23.1)
     kept = resolve([(upper[0], upper[1], 51.8), (seg[0], seg[1], 20.7), printed])
     assert sorted(_texts(kept)) == ["6666", "697910"]
+
+
+def _glowing_strip(
+    text: str, *, height: int, thick: float, glow: float, spacing: float, halo: float
+):  # fmt: skip
+    """A rectified strip of lit bars (`thick` of the height) drawn for `text`, cells half
+    a height wide and `spacing` heights apart, each bar's glow (a halo of `halo` heights,
+    `glow` of the bars' level) around them, blurred."""
+    from digitcam.sevenseg import Strip
+
+    lit, _ghost, _boxes = render_cells(
+        [CellSpec(c) for c in text],
+        SegmentLook("polygon", thickness=thick, spacing=spacing, aspect=0.5),
+        height=height,
+    )
+    pad = height // 2
+    bars = np.zeros((lit.shape[0] + 2 * pad, lit.shape[1] + 2 * pad), np.float32)
+    bars[pad : pad + lit.shape[0], pad : pad + lit.shape[1]] = lit
+    shine = cv2.GaussianBlur(bars, (0, 0), halo * height)
+    img = 30 + 170 * bars + glow * 200 * shine / shine.max()
+    img = np.clip(cv2.GaussianBlur(img, (0, 0), 1.2), 0, 255).astype(np.uint8)
+    rows = np.flatnonzero(lit.max(axis=1) > 0)
+    return Strip(img, np.eye(3), float(pad + rows[0]), float(pad + rows[-1] + 1))
+
+
+@pytest.mark.parametrize(
+    ("glow", "halo", "spacing"), [(0.5, 0.1, 0.08), (0.6, 0.12, 0.08), (0.7, 0.15, 0.1)]
+)
+def test_a_glowing_lines_cells_are_cut_at_its_bars_own_level(glow, halo, spacing) -> None:
+    from digitcam.sevenseg import _glow_cells, decode_strip
+
+    # given "81980887" set tight (0.08-0.1 heights apart), its bars' glow lighting the band
+    # between them: at Otsu's split "1980887" is one run, cut into equal parts across
+    # the narrow 1 (read '8????887')
+    strip = _glowing_strip("81980887", height=40, thick=0.15, glow=glow, spacing=spacing, halo=halo)
+    # then it glows (its lit columns are mostly lit), and cut at its lit pixels' own
+    # split it has a cell for each digit
+    _t, binary = cv2.threshold(strip.image, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    assert len(_glow_cells(strip.image, binary, strip.top, strip.bottom)) == 8
+    assert "".join(c.char for c in decode_strip(strip)) == "81980887"
+    # while a line without glow is no glowing one
+    plain = _glowing_strip("81980887", height=40, thick=0.15, glow=0.0, spacing=0.2, halo=0.1)
+    _t, binary = cv2.threshold(plain.image, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    assert _glow_cells(plain.image, binary, plain.top, plain.bottom) == []

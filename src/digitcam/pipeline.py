@@ -78,8 +78,9 @@ FINE_MAX_LINES = 6
 FINE_MIN_GLYPHS = 2
 #: Such lines of this many glyph candidates or more take part in settling polarities.
 FINE_VOTING_GLYPHS = 3
-#: A frame's line under this share of a small-text line's height, where that lies, holds
-#: pieces of its glyphs (the frame's window broke them up): it does not stand for it.
+#: A frame's line under this share of a small-text line's height (or of its glyphs'
+#: median width), where that lies, holds pieces of its glyphs (the frame's window broke
+#: them up): it does not stand for it.
 FINE_FRAGMENTS = 0.75
 #: Noise level (after denoising) above which a frame is treated as noise: camera frames,
 #: even grainy ones, measure under 11 here; uniform random pixels measure 25.
@@ -293,15 +294,26 @@ def _fine_lines(
             continue
         b = ln.bbox
         over = [o for o in (*lines, *out) if o.polarity is pol and o.bbox.overlap(b) >= 0.5]
-        # (a line of glyphs much shorter than these is their fragments)
+        # (a line of glyphs much shorter or narrower than these is their fragments, even
+        # in their place)
         if any(
-            (len(o.boxes) >= len(g) and o.height >= FINE_FRAGMENTS * ln.height)
-            or o.bbox.iou(b) >= FINE_SAME_IOU
+            not _fragments_of(o, ln) and (len(o.boxes) >= len(g) or o.bbox.iou(b) >= FINE_SAME_IOU)
             for o in over
         ):
             continue
         out.append(ln)
     return out
+
+
+def _fragments_of(line: LineGeometry, fine: LineGeometry) -> bool:
+    """Whether a frame's `line` holds pieces of a small-text line's glyphs (`fine`, where
+    it lies): its glyphs under `FINE_FRAGMENTS` of their height, or their median width
+    under `FINE_FRAGMENTS` of theirs (the frame's window, lifted by a card's edge, kept
+    only each glyph's darkest stem)."""
+    return bool(
+        line.height < FINE_FRAGMENTS * fine.height
+        or np.median(line.boxes[:, 2]) < FINE_FRAGMENTS * np.median(fine.boxes[:, 2])
+    )
 
 
 def _rivals(a: LineGeometry, b: LineGeometry) -> bool:
@@ -549,16 +561,25 @@ def gate_lines(
 def _gate_cells(line: LineGeometry) -> list[tuple[int, int, int, int]]:
     """The (x0, x1, y, h) frame cells of a line the gate looks at: up to `GATE_CELLS`."""
     cells = []
+    whole = []
     for x, y, w, h in line.boxes.tolist():
         # A wide blob is glyphs fused by blur or tight setting: look at it in
         # digit-wide slices, as refinement would split it (a tilted line's blob is taller
         # than its glyphs: the line's height is theirs).
         gh = line.height if len(line.boxes) == 1 else h
         n = 1 if w <= 1.1 * gh else int(min(8, max(2, round(w / (0.6 * gh)))))
+        if n == 1:
+            whole.append(len(cells))
         cells.extend((x + (w * k) // n, x + (w * (k + 1)) // n, y, h) for k in range(n))
     # A few cells spread along the line are enough to tell text from clutter.
     step = max(1, len(cells) // GATE_CELLS)
-    return cells[step // 2 :: step][:GATE_CELLS]
+    picked = list(range(step // 2, len(cells), step))[:GATE_CELLS]
+    if whole and not set(whole) & set(picked):
+        # ... but a blob of one glyph's size is looked at first, where the line has one:
+        # a shadow's edge that the threshold made one long blob, linked to the glyphs
+        # beside it, would else fill every cell looked at with its slices.
+        picked = [whole[0], *picked[: GATE_CELLS - 1]]
+    return [cells[i] for i in picked]
 
 
 def _gate_patch(
@@ -988,6 +1009,10 @@ SPLIT_VOTE = 0.75
 #: Glyphs this share of their height apart or closer touch (`_touching`); printed 1s stand
 #: apart by their side bearings, a third of their height or more.
 TOUCH_GAP = 0.1
+#: A glyph at most this share of its height wide, refused or given a '1' vote of this
+#: score or more, may be a letter's stem (`_stems`).
+STEM_MAX_ASPECT = 0.6
+STEM_ONE_VOTE = 0.3
 #: A line of this many glyphs or more, most of them read on split votes or refused, is no
 #: number (a short one may be: "9.51" of 15 px digits read two of three on split votes).
 MOST_WEAK_GLYPHS = 5
@@ -1701,8 +1726,9 @@ def _sixes_read_as_fives(
     must read more than the printed one (a point and a digit the printed reader left
     off), or the printed reader be unsure of a glyph of the line (below `SPLIT_VOTE`), or
     the frame show a display elsewhere (`display_beside`: a segment line read with
-    display evidence, or one no printed reading overlaps). Each printed digit is paired
-    with the one segment digit centred over it."""
+    display evidence, or one no printed reading overlaps), or both read another 5 of the
+    line as a 5. Each printed digit is paired with the one segment digit centred over
+    it."""
     pairs = []
     for p in printed:
         if not p.char.isdigit():
@@ -1718,7 +1744,10 @@ def _sixes_read_as_fives(
         return False
     more = sum(1 for g in segs if g.kind is GlyphKind.SEGMENTS) > len(pairs)
     unsure = any(g.confidence < SPLIT_VOTE for g in printed if g.kind is GlyphKind.CLASSIFIED)
-    return more or unsure or display_beside
+    # (a 5 of the line both read as 5: the segment reader tells this face's 5s from its
+    # 6s, where a bold printed face's curled feet make all its 5s 6s)
+    tells = any(p == "5" and s.char == "5" for p, s in pairs)
+    return more or unsure or display_beside or tells
 
 
 def _has_segments(glyphs: tuple[Glyph, ...]) -> bool:
@@ -1842,9 +1871,9 @@ def _letters(glyphs: list[Glyph]) -> bool:
     line of three or more glyphs all read on split votes, or of `MOST_WEAK_GLYPHS` or more,
     most of them read on split votes or refused (a tiling read '00??-?0400'); or a row of
     1s touching one
-    another, or three touching 1s in a line (an m's or n's stems, cut apart at the ink
-    valleys between them: "Room" as '0111'; printed 1s stand apart) unless the line is
-    longer than a word and holds a point or minus."""
+    another, or three touching 1s in a line (`_stems`: an m's or n's stems, cut apart at
+    the ink valleys between them: "Room" as '0111'; printed 1s stand apart) unless the
+    line is longer than a word and holds a point or minus."""
     cells = [g for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
     chars = [g.char for g in cells]
     split = sum(1 for g in cells if g.char != UNKNOWN and g.confidence < SPLIT_VOTE)
@@ -1865,9 +1894,30 @@ def _letters(glyphs: list[Glyph]) -> bool:
         # (a long line with a point or minus inside is a number: a monospaced face's 1s
         # touch by their feet, "111.42646")
         return False
-    return any(
-        all(g.char == "1" for g in cells[i : i + 3]) and _touching(cells[i : i + 3])
-        for i in range(len(cells) - 2)
+    return any(_stems(cells[i : i + 3]) for i in range(len(cells) - 2))
+
+
+def _stems(cells: list[Glyph]) -> bool:
+    """Whether glyphs are an m's or n's stems: touching, each read '1', or one so and the
+    others narrow glyphs (under `STEM_MAX_ASPECT` as wide as tall) the model refuses or
+    gives a '1' vote (a stem with a shoulder of the arch: "Room" as '00?11', '00?71')."""
+    ones = sum(1 for g in cells if g.char == "1")
+    if ones == len(cells):
+        return _touching(cells)
+    return (
+        ones >= 1
+        and all(
+            g.char == "1"
+            or (
+                g.box.w <= STEM_MAX_ASPECT * g.box.h
+                and (
+                    g.char == UNKNOWN
+                    or any(c == "1" and v >= STEM_ONE_VOTE for c, v in g.candidates)
+                )
+            )
+            for g in cells
+        )
+        and _touching(cells)
     )
 
 

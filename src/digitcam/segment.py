@@ -724,6 +724,12 @@ EDGE_REACH = 0.5
 WIDEN = 2.5
 WIDEN_STEPS = 3
 WIDEN_GAP = 1.0
+#: A glyph within this many digit heights of its crop's side is cut by it; standing this
+#: many or more from the unit next to it, it is no glyph of the line (`_without_cut_glyphs`).
+CUT_TOL = 0.05
+CUT_GAP = 0.5
+#: ... where this many glyphs or more are left.
+CUT_MIN_GLYPHS = 3
 
 #: Strokes narrower than this many digit heights are ink over the ground (`_ink_levels`).
 GROUND_KERNEL = 0.65
@@ -854,7 +860,47 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
         if more is None:
             break
         refined, geo = replace(refined, units=more), wider
-    return refined
+    return _without_cut_glyphs(refined, geo, gray.shape[1])
+
+
+def _glyphs_in(unit: Unit) -> int:
+    """How many glyphs a unit may hold: none for a mark, the most any of its splits
+    makes for a blob of touching glyphs, else one."""
+    if unit.mark:
+        return 0
+    if unit.alternatives:
+        return max(sum(1 for v in alt if not v.mark) for alt in unit.alternatives)
+    return 1
+
+
+def _without_cut_glyphs(refined: RefinedLine, line: LineGeometry, width: int) -> RefinedLine:
+    """A refined line without the glyphs its crop's side cut (`_line_crop`), beyond the
+    line's detected boxes and `CUT_GAP` digit heights or more from the unit next to them,
+    where no wider crop read more there (`_more_beyond`): what stands apart off a line's
+    end and runs on out of its crop is clutter beyond a card's border, read as a '1' or
+    '4' before the number ("17-33099"); a digit the crop cut stands as close as the
+    line's glyphs. (Where the frame's edge cut the crop, a glyph there is kept: the
+    frame cut it, not the crop.)"""
+    units = refined.units
+    if len(units) < 2:
+        return refined
+    bb, h = line.bbox, max(line.height, 1.0)
+    x0, x1 = bb.x - CROP_MARGIN * h, bb.x2 + CROP_MARGIN * h
+    tol, gap = CUT_TOL * h, CUT_GAP * h
+    first, last = units[0], units[-1]
+    drop = set()
+    if (not first.mark and x0 > 0 and first.box.x <= x0 + tol and first.box.x2 <= bb.x
+            and units[1].box.x - first.box.x2 >= gap):  # fmt: skip
+        drop.add(0)
+    if (not last.mark and x1 < width and last.box.x2 >= x1 - tol and last.box.x >= bb.x2
+            and last.box.x - units[-2].box.x2 >= gap):  # fmt: skip
+        drop.add(len(units) - 1)
+    left = sum(_glyphs_in(u) for i, u in enumerate(units) if i not in drop)
+    if not drop or left < CUT_MIN_GLYPHS:
+        # (a line of a glyph or two is no number's line to trim: clutter's own pieces, a
+        # lone bar beside a display, read so would stand as a line of their own)
+        return refined
+    return replace(refined, units=tuple(u for i, u in enumerate(units) if i not in drop))
 
 
 def _more_beyond(

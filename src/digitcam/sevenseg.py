@@ -205,6 +205,9 @@ POLARITY_CLEAR = 2.0
 
 #: Cells a strip must show once flattened (`decode_strip`) to be read so.
 FLAT_MIN_CELLS = 3
+#: A strip whose lit columns are mostly lit this share of the band or more glows: its
+#: cells are cut again at its lit pixels' own split (`_glow_cells`).
+GLOW_FILL = 0.6
 
 #: A digit added at a line's end by its flattened reading needs this confidence.
 FLAT_END_CONFIDENCE = 0.5
@@ -1709,6 +1712,10 @@ def decode_strip(
         band_cells = find_cells((img > t).astype(np.uint8), top, bottom)
         if band_cells:
             alts.append((img, band_cells))
+    if cells is None and reread:
+        glow = _glow_cells(img, binary, top, bottom)
+        if glow:
+            alts.append((img, glow))
     searched = cells is None
     found = find_cells(binary, top, bottom) if cells is None else cells
     if cells is None and len(found) <= 1:
@@ -1857,6 +1864,40 @@ def decode_strip(
             if evened is not None:
                 return evened
     return out
+
+
+def _glow_cells(
+    img: NDArray[np.uint8], binary: NDArray[np.uint8], top: float, bottom: float
+) -> CellRanges:
+    """A glowing strip's cells cut at its lit pixels' own split, or none where it does
+    not glow.
+
+    An LED or VFD digit's glow lights the band between its bars and between digits set
+    close: at Otsu's split the digits of a line are one run, lit nearly all its height
+    (a digit's bars leave its middle columns a third lit), and the run is cut into equal
+    parts across narrow 1s. The bars stand over their glow: Otsu's split of the lit pixels
+    alone cuts the cells apart.
+
+    Args:
+        img: Hs x Ws uint8 strip, lit bright.
+        binary: its 0/1 mask at Otsu's split.
+        top, bottom: the digit band.
+
+    Returns:
+        (cell, ink) x-ranges as `find_cells` gives them; empty where the lit columns'
+        lower quartile is under `GLOW_FILL` of the band lit.
+    """
+    y0, y1 = round(top), round(bottom)
+    if y1 - y0 < 4:
+        return []
+    fill = binary[y0:y1].mean(axis=0)
+    lit_cols = fill[fill > 0]
+    if lit_cols.size == 0 or small_percentile(lit_cols, 25) < GLOW_FILL:
+        return []
+    band = img[y0:y1]
+    lit = band[binary[y0:y1] > 0]
+    t2, _b = cv2.threshold(lit.reshape(1, -1), 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return find_cells((img > t2).astype(np.uint8), top, bottom)
 
 
 def _row_ratio(img: NDArray[np.uint8]) -> NDArray[np.uint8]:
