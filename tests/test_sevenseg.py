@@ -1612,6 +1612,29 @@ def test_a_display_read_surely_wins_over_a_printed_reading_of_as_many_digits(
     assert _texts(resolve([p, s])) == [winner]
 
 
+def test_a_words_letters_read_as_segments_far_off_a_whole_display_are_clutter() -> None:
+    # given a display line '97567343' (30 px digits) read whole by the segment reader, and
+    # segment readings of words elsewhere in the frame ("YuQG" as '00' 3.5 digit heights
+    # over it, "LOT" as '1.0' far to its left and below: the measured boxes)
+    display = _mixed_line(Box(334, 243, 157, 30), "97567343", GlyphKind.SEGMENTS, conf=1.0)
+    yuqg = _mixed_line(Box(425, 99, 55, 40), "00", GlyphKind.SEGMENTS, conf=0.9)
+    lot = _mixed_line(Box(69, 321, 61, 22), "1.0", GlyphKind.SEGMENTS, conf=0.9)
+    # then only the display is read (before: the words were read too)
+    assert _texts(resolve([display, yuqg, lot])) == ["97567343"]
+    # while the display's other line, right under it or beside it (within a line's
+    # height), is kept
+    under = _mixed_line(Box(440, 290, 50, 22), "67", GlyphKind.SEGMENTS, conf=1.0)
+    beside = _mixed_line(Box(250, 230, 60, 40), "67", GlyphKind.SEGMENTS, conf=1.0)
+    assert sorted(_texts(resolve([display, under, yuqg]))) == ["67", "97567343"]
+    assert sorted(_texts(resolve([display, beside]))) == ["67", "97567343"]
+    # and without a display read whole (three digits, or one with a cell read as no
+    # digit), a short reading far off stays
+    three = _mixed_line(Box(334, 243, 60, 30), "975", GlyphKind.SEGMENTS, conf=1.0)
+    assert sorted(_texts(resolve([three, yuqg]))) == ["00", "975"]
+    unread = _mixed_line(Box(334, 243, 157, 30), "9756?343", GlyphKind.SEGMENTS, conf=1.0)
+    assert sorted(_texts(resolve([unread, yuqg]))) == ["00", "9756?343"]
+
+
 def test_a_row_of_ones_away_from_a_display_is_clutter() -> None:
     # given a display line '239' and, far from it, a segment reading '111' (a grid's bars
     # in a window of its own) scoring less; and a lone '1' right below the display (a

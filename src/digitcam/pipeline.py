@@ -1009,6 +1009,12 @@ SPLIT_VOTE = 0.75
 #: Glyphs this share of their height apart or closer touch (`_touching`); printed 1s stand
 #: apart by their side bearings, a third of their height or more.
 TOUCH_GAP = 0.1
+#: A segment reading of this many digits or fewer, further than `FAR_OFF_GAP` digit
+#: heights from a display line of `WHOLE_DISPLAY_DIGITS` or more, is clutter
+#: (`_short_segments_far_off`).
+FAR_OFF_DIGITS = 3
+FAR_OFF_GAP = 2.0
+WHOLE_DISPLAY_DIGITS = 4
 #: A glyph at most this share of its height wide, refused or given a '1' vote of this
 #: score or more, may be a letter's stem (`_stems`).
 STEM_MAX_ASPECT = 0.6
@@ -1088,7 +1094,9 @@ def resolve(
     displaced comes back. Beside a display line read whole (by the segment reader, or by
     both readers alike), a printed line elsewhere with an unsure glyph (below
     `BESIDE_DISPLAY_CONFIDENCE`, or unread: '?') is clutter read as digits, and beside any
-    segment line so is a printed reading of one or two characters or of 1s only.
+    segment line so is a printed reading of one or two characters or of 1s only; far off a
+    display line the segment reader read whole, so is its reading of three digits or
+    fewer (a word's letters decoded as segments).
     """
     candidates = _without_frames(_prefer_printed_extension(_prefer_segment_detail(candidates)))
     kept = _resolve_once(candidates)
@@ -1098,6 +1106,7 @@ def resolve(
         _short_printed_clutter,
         _ghost_eights,
         _ones_beside_display,
+        _short_segments_far_off,
     ):
         boxes = clutter_of(kept, candidates)
         clutter = [c for c in kept if c[0] in boxes]
@@ -1390,6 +1399,37 @@ def _ones_beside_display(
     if not displays:
         return set()
     return {b for b in ones if not _display_line(b, displays, kept)}
+
+
+def _short_segments_far_off(
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> set[Box]:
+    """Segment lines of up to `FAR_OFF_DIGITS` digits far from a display line the
+    segment reader read whole (`WHOLE_DISPLAY_DIGITS` digits or more, every one a digit):
+    more than `FAR_OFF_GAP` of its digit heights from its box every way. A word's letters
+    decode as segments ("LOT" as '1.0', "YuQG" as '00', "SBkC" as '58'); a display's other
+    line stands within a line's height of it, above, below or beside."""
+    displays = [
+        (b, _digit_height(g) or b.h)
+        for b, g, _ in kept
+        if _segment_reading(g) and _n_digits(g) >= WHOLE_DISPLAY_DIGITS and not _has_unknown(g)
+    ]
+    if not displays:
+        return set()
+    return {
+        b
+        for b, g, _ in kept
+        if _segments_only(g)
+        and _n_digits(g) <= FAR_OFF_DIGITS
+        and all(_box_gap(b, d) > FAR_OFF_GAP * h for d, h in displays if d != b)
+    }
+
+
+def _box_gap(a: Box, b: Box) -> float:
+    """The gap between two boxes (px): the larger of their horizontal and vertical gaps,
+    0 where they overlap both ways."""
+    return float(max(0, a.x - b.x2, b.x - a.x2, a.y - b.y2, b.y - a.y2))
 
 
 def _resolve_once(

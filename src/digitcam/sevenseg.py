@@ -1696,7 +1696,8 @@ def decode_strip(
     the lit bars may cover most of the band. With `reread`, a strip whose cells were found
     here is read again flattened where that adds digits at its ends (`_flat_end_reading`),
     or evened where cells have no code (`_evened_reading`); a strip whose split level lit
-    its margins is read again at its band's own level, or with its shading taken out, where
+    its margins is read again at its band's own level, or with its shading taken out, and a
+    glowing strip with its cells cut at its lit pixels' own split (`_glow_cells`), where
     that reads clearly better (`_better_reading`)."""
     img = strip.image
     top, bottom = strip.top, strip.bottom
