@@ -1009,12 +1009,6 @@ SPLIT_VOTE = 0.75
 #: Glyphs this share of their height apart or closer touch (`_touching`); printed 1s stand
 #: apart by their side bearings, a third of their height or more.
 TOUCH_GAP = 0.1
-#: A segment reading of this many digits or fewer, further than `FAR_OFF_GAP` digit
-#: heights from a display line of `WHOLE_DISPLAY_DIGITS` or more, is clutter
-#: (`_short_segments_far_off`).
-FAR_OFF_DIGITS = 3
-FAR_OFF_GAP = 2.0
-WHOLE_DISPLAY_DIGITS = 4
 #: A glyph at most this share of its height wide, refused or given a '1' vote of this
 #: score or more, may be a letter's stem (`_stems`).
 STEM_MAX_ASPECT = 0.6
@@ -1067,6 +1061,12 @@ EXTENSION_CONFIDENCE = 0.9
 #: words beside printed numbers, whose cells read 0.34-0.68 among sure ones).
 UNSURE_SEGMENT_DIGITS = 3
 UNSURE_SEGMENT = 0.7
+#: A segment reading of this many digits or fewer, further than `FAR_OFF_GAP` digit
+#: heights from a display line of `WHOLE_DISPLAY_DIGITS` or more, is clutter
+#: (`_short_segments_far_off`).
+FAR_OFF_DIGITS = 3
+FAR_OFF_GAP = 2.0
+WHOLE_DISPLAY_DIGITS = 4
 
 #: A lone printed digit read this surely right above or below a display line, and no
 #: taller than its digits by this factor, is its short line, without the segment reader's
