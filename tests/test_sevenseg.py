@@ -1734,10 +1734,15 @@ def test_a_two_digit_segment_reading_beside_printed_numbers_is_clutter() -> None
     kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([printed, pair])]
     # then only the printed number is read
     assert kept == ["4817.5"]
-    # but beside a display line of three digits or more, a two-digit line stays
+    # but beside a display line of three digits or more, a two-digit line stays, within
+    # two of its digit heights (further off, a short reading is a word's letters:
+    # `_short_segments_far_off`)
     display = _mixed_line(Box(100, 200, 200, 40), "4817.5", GlyphKind.SEGMENTS)
-    kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([display, pair])]
+    near = _mixed_line(Box(320, 140, 60, 50), "17", GlyphKind.SEGMENTS, conf=1.0)
+    kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([display, near])]
     assert sorted(kept) == ["17", "4817.5"]
+    kept = ["".join(g.char for g in gl) for _b, gl, _s in resolve([display, pair])]
+    assert kept == ["4817.5"]
 
 
 def test_beside_a_display_one_or_two_printed_digits_are_clutter() -> None:
