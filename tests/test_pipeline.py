@@ -1853,16 +1853,24 @@ def test_a_small_cards_text_beside_a_darker_ground_is_read(model):
     assert read == [c[1] for c in cases]
 
 
-def _over_a_rule(text: str, face_name: str, *, gap: int, light: bool) -> np.ndarray:
-    """A 640x480 gray frame of `text` (36 px high) on a plain card, a rule 3 px thick
-    `gap` px under its right half (a card's border or an underline), blurred."""
+def _on_a_card(text: str, face_name: str, *, height: int, light: bool):
+    """A 640x480 float32 frame of `text` (`height` px high) on a plain card, its line's
+    box at (200, 320 - width / 2): (frame, the line's 0..1 ink mask, y0, x0, ink level,
+    paper level)."""
     face = next(f for f in synth.printed_faces() if f.name == face_name)
-    mask = synth.render_line(text, face, height_px=36).ink.astype(np.float32) / 255
+    mask = synth.render_line(text, face, height_px=height).ink.astype(np.float32) / 255
     ink, paper = (230.0, 70.0) if light else (30.0, 225.0)
     img = np.full((480, 640), paper, np.float32)
     h, w = mask.shape
     y0, x0 = 200, 320 - w // 2
     img[y0 : y0 + h, x0 : x0 + w] += (ink - paper) * mask
+    return img, mask, y0, x0, ink, paper
+
+
+def _over_a_rule(text: str, face_name: str, *, gap: int, light: bool) -> np.ndarray:
+    """A 640x480 gray frame of `text` (36 px high) on a plain card, a rule 3 px thick
+    `gap` px under its right half (a card's border or an underline), blurred."""
+    img, mask, y0, _x0, ink, _paper = _on_a_card(text, face_name, height=36, light=light)
     rows = np.flatnonzero(mask.max(axis=1) > 0.5)
     top = y0 + int(rows[-1]) + 1 + gap
     img[top : top + 3, 320:600] = ink
@@ -1873,13 +1881,8 @@ def _beyond_a_border(text: str, face_name: str, *, gap: int, stripe: int, light:
     """A 640x480 gray frame of `text` (40 px high) on a card whose border (3 px) runs
     `gap` px left of it and 6 px over it, hatching (3 px lines every `stripe` px, at 45
     degrees) beyond the border, blurred."""
-    face = next(f for f in synth.printed_faces() if f.name == face_name)
-    mask = synth.render_line(text, face, height_px=40).ink.astype(np.float32) / 255
-    ink, paper = (230.0, 70.0) if light else (30.0, 225.0)
-    img = np.full((480, 640), paper, np.float32)
-    h, w = mask.shape
-    y0, x0 = 200, 320 - w // 2
-    img[y0 : y0 + h, x0 : x0 + w] += (ink - paper) * mask
+    img, mask, y0, x0, ink, paper = _on_a_card(text, face_name, height=40, light=light)
+    h = mask.shape[0]
     xl = x0 + int(np.flatnonzero(mask.max(axis=0) > 0.5)[0]) - gap - 3
     yt = y0 + int(np.flatnonzero(mask.max(axis=1) > 0.5)[0]) - 9
     img[yt : yt + 3, xl : xl + 400] = ink
