@@ -27,4 +27,6 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q '.[test]'
+# Editable: the tests import the package from src/, so a change is tested as soon as it is
+# made (a plain install would leave the tests reading the copy made at install time).
+.venv/bin/pip install -q -e '.[test]'

@@ -402,6 +402,35 @@ def test_a_displays_6_read_as_5_goes_to_the_segment_reading_where_a_display_show
     assert not _sixes_read_as_fives(list(_glyphs("3555", 10)), segs("3666"), display_beside=False)
 
 
+def test_a_displays_6_read_as_5_is_told_by_a_point_or_a_5_the_printed_1_stands_beside():
+    from dataclasses import replace
+
+    from digitcam.pipeline import _sixes_read_as_fives
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    def seg(ch, x):
+        return Glyph(Box(x, 100, 30, 40), ch, 1.0, ((ch, 1.0),), GlyphKind.SEGMENTS)
+
+    # Given a display "960519" (cells 30 px wide at a 40 px pitch) whose printed reading
+    # "950519" has its 1 a narrow bar at its cell's right (clear of the cell's centre)
+    segs = tuple(seg(c, 10 + 40 * k) for k, c in enumerate("960519"))
+    printed = [replace(g, kind=GlyphKind.CLASSIFIED) for g in segs]
+    printed[1] = replace(printed[1], char="5")
+    printed[4] = replace(printed[4], box=Box(174, 100, 8, 40))
+    # Then the 1 is paired with its cell all the same, and the other 5 both read as a 5
+    # tells the 6 from the 5s ("960519" was read "950519")
+    assert _sixes_read_as_fives(printed, segs, display_beside=False)
+    # and a point the printed reader left off says "display" too ("68.8" read "588")
+    point = Glyph(Box(72, 136, 5, 5), ".", 0.9, (), GlyphKind.MARK)
+    six = (seg("6", 10), seg("8", 50), point, seg("8", 90))
+    fives = [
+        replace(g, kind=GlyphKind.CLASSIFIED) for g in (seg("5", 10), seg("8", 50), seg("8", 90))
+    ]
+    assert _sixes_read_as_fives(fives, six, display_beside=False)
+    # while without the point nothing does
+    assert not _sixes_read_as_fives(fives, (six[0], six[1], six[3]), display_beside=False)
+
+
 def _reading(text: str, x0: int, *, segments: bool, conf: float = 1.0, score: float = 1.0):
     """A candidate line reading `text` from x0 (digits 22 px wide at a 30 px pitch, a '.'
     a mark at the baseline), from the segment reader or the printed one."""
@@ -680,9 +709,109 @@ def test_a_segment_line_with_a_point_wins_where_the_printed_reading_differs_wher
     printed = _reading("265", 10, segments=False, score=17.3)
     gl = (*printed[1][:2], replace(printed[1][2], confidence=0.67))
     seg = _reading("26.6", 10, segments=True, conf=0.6, score=14.2)
-    # Then the segment reading wins the place; not where the printed reader was sure
+    # Then the segment reading wins the place, and so it does where the printed reader
+    # was sure (the point it lost says "display": `_sixes_read_as_fives`)
     assert _texts(resolve([(printed[0], gl, 17.3), seg])) == ["26.6"]
-    assert _texts(resolve([printed, seg])) == ["265"]
+    assert _texts(resolve([printed, seg])) == ["26.6"]
+    # but not where the printed reader was sure and saw the point too (a bold printed 5's
+    # curled foot decodes as a 6's lower left bar)
+    pointed = _reading("26.5", 10, segments=False, score=17.3)
+    assert _texts(resolve([pointed, seg])) == ["26.5"]
+
+
+def test_a_segment_line_reading_a_digit_and_the_point_the_printed_reader_lost_wins():
+    from digitcam.pipeline import resolve
+
+    # Given a display "455.2" whose printed reading "552" lost the first digit (a thin 4)
+    # and the point, and outscores the segment reading decoded without display evidence
+    printed = _reading("552", 40, segments=False, score=17.7)
+    seg = _reading("455.2", 10, segments=True, conf=0.6, score=16.5)
+    # Then the segment reading, reading on past the printed one's end, wins the place
+    assert _texts(resolve([printed, seg])) == ["455.2"]
+
+
+def test_a_labels_letters_decoded_as_tiny_segments_beside_a_display_are_no_line():
+    from digitcam.pipeline import resolve
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    def segs(text, x, y, h, conf):
+        glyphs = tuple(
+            Glyph(Box(x + k * h // 2, y, h // 2, h), c, conf, ((c, conf),), GlyphKind.SEGMENTS)
+            for k, c in enumerate(text)
+        )
+        return (Box.around([g.box for g in glyphs]), glyphs, conf * len(text))
+
+    # Given a display "349435" (70 px digits) read with its evidence (ghost cells: 1.0),
+    # and a bezel's label "Hold" decoded as segments "010", its digits 15 px high
+    display = segs("349435", 172, 79, 70, 1.0)
+    label = segs("010", 93, 23, 15, 0.72)
+    # Then the label is no line; a display's small line (0.4 of its digits) is kept
+    assert _texts(resolve([display, label])) == ["349435"]
+    small = segs("12", 300, 160, 28, 0.72)
+    assert _texts(resolve([display, small])) == ["12", "349435"]
+    # and beside a display read without evidence (bar for bar: 0.6) the label stays
+    plain = segs("349435", 172, 79, 70, 0.6)
+    assert _texts(resolve([plain, label])) == ["010", "349435"]
+
+
+def test_a_printed_line_reading_more_of_a_displays_digits_is_no_clutter_beside_it():
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+
+    # Given a display read whole by the segment reader ("503.3"), its other line read
+    # "323601" by the printed reader (its last 1 unsure: 0.56) and "32601" by the segment
+    # reader (a thin 3 lost), both in the same place
+    display = _reading("503.3", 10, segments=True, score=28.5)
+    box, glyphs, _ = _moved(_reading("323601", 10, segments=False), 0, 60)
+    printed = (box, (*glyphs[:5], replace(glyphs[5], confidence=0.56)), 39.1)
+    seg = _moved(_reading("32601", 25, segments=True, score=33.8), 0, 60)
+    # Then the printed line, which reads every digit the segment reader read and one more,
+    # is no clutter beside the display: it wins its place
+    assert _texts(resolve([display, printed, seg])) == ["323601", "503.3"]
+    # while one that reads other digits is, and the segment reading comes back; so it does
+    # where the digit added stands beside its like, read unsurely (the printed reader's
+    # split of one digit in two: "1200903" for "120903")
+    box2, glyphs2, _ = _moved(_reading("383601", 10, segments=False), 0, 60)
+    other = (box2, (*glyphs2[:5], replace(glyphs2[5], confidence=0.56)), 39.1)
+    assert _texts(resolve([display, other, seg])) == ["32601", "503.3"]
+    box3, glyphs3, _ = _moved(_reading("326001", 10, segments=False), 0, 60)
+    split = (box3, (*glyphs3[:3], replace(glyphs3[3], confidence=0.68), *glyphs3[4:]), 39.1)
+    assert _texts(resolve([display, split, seg])) == ["32601", "503.3"]
+
+
+def test_a_printed_line_with_an_unsure_glyph_is_clutter_beside_a_display_read_surely():
+    from dataclasses import replace
+
+    from digitcam.pipeline import resolve
+
+    # Given a printed line "8176497-44" with one unsure glyph (0.68) and, elsewhere in the
+    # frame, a segment reading "1.859679" of six digits or more
+    box, glyphs, _ = _moved(_reading("8176497-44", 10, segments=False), 0, 300)
+    printed = (box, (*glyphs[:3], replace(glyphs[3], confidence=0.68), *glyphs[4:]), 55.6)
+    box2, glyphs2, _ = _reading("1.859679", 10, segments=True, conf=0.7, score=19.8)
+    display = (box2, glyphs2, 19.8)
+    # Then beside a display read so, every digit decoded with some confidence, the
+    # printed line is clutter
+    assert _texts(resolve([printed, display])) == ["1.859679"]
+    # but not beside a printed line's glyphs decoded as bars at next to no confidence
+    # (0.19: no display read whole)
+    weak = (box2, (replace(glyphs2[0], confidence=0.19), *glyphs2[1:]), 19.8)
+    assert _texts(resolve([printed, weak])) == ["1.859679", "8176497-44"]
+
+
+def test_a_lone_digit_that_is_clutter_gives_back_the_place_it_won():
+    from digitcam.pipeline import resolve
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    # Given a card's printed lines "-90769" and "1.85", and a shape's corners decoded as a
+    # segment "7" whose tall box (no display's digit) takes in "1.85" and outscores it
+    number = _reading("-90769", 10, segments=False, score=20.0)
+    short = _moved(_reading("1.85", 10, segments=False, score=15.9), 0, 60)
+    seven = Glyph(Box(0, 150, 160, 290), "7", 1.0, (("7", 1.0),), GlyphKind.SEGMENTS)
+    clutter = (seven.box, (seven,), 17.0)
+    # Then the 7, a lone digit beside no display, is clutter, and "1.85" is read
+    assert _texts(resolve([number, short, clutter])) == ["-90769", "1.85"]
 
 
 def test_a_segment_line_takes_the_minus_the_printed_reader_saw_before_its_first_digit():

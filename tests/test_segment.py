@@ -639,3 +639,124 @@ def test_a_blob_of_two_narrow_digits_no_wider_than_tall_may_be_split() -> None:
     # does a digit with its point fused on (a seven-segment "4.", 38 px among 25)
     assert _split_options(40, 48, 30.0) == [1]
     assert _split_options(38, 40, 25.0) == [1]
+
+
+def _unit(x: int, w: int, mark: str = "", alternatives=()):
+    """A unit on a 40 px line at column x, w px wide: a glyph (a patch) or a mark."""
+    from digitcam.segment import Unit
+
+    patch = None if mark else np.ones((4, 4), np.float32)
+    return Unit(Box(x, 40, w, 11 if not mark else 4), patch, mark, 1.0, alternatives)
+
+
+def test_a_wider_crop_that_parts_a_blob_the_narrow_crop_joined_reads_on_beyond_it() -> None:
+    from digitcam.segment import _more_beyond
+
+    # Given a line of tight bold digits "-2226280" (11 px) whose narrow crop, cut by its
+    # side in the third 2, joined "26280" and that 2's rest into one blob (split five or
+    # six ways), and a wider crop that parts every glyph and finds "-22" beyond
+    splits = (
+        tuple(_unit(347 + 11 * k, 11) for k in range(5)),
+        tuple(_unit(347 + 9 * k, 9) for k in range(6)),
+    )
+    blob = _unit(347, 53, alternatives=splits)
+    wider = (_unit(321, 8, "-"), _unit(329, 10), _unit(338, 12),
+             *(_unit(x, 11) for x in (349, 359, 369, 379, 389)))  # fmt: skip
+    # When the wider crop's units are matched against the blob
+    more = _more_beyond((blob,), wider, (True, False), gap=11.0, grown=False)
+    # Then they stand for it, with the minus and the 2s beyond
+    assert more is not None
+    assert [u.box.x for u in more] == [321, 329, 338, 349, 359, 369, 379, 389]
+
+
+def test_a_glyph_the_wider_crop_spreads_a_pixel_into_the_line_is_beyond_it() -> None:
+    from digitcam.segment import _more_beyond
+
+    # Given a line's units "73" (columns 64-92) and a wider crop whose 5 before them
+    # reaches one column into the 7's first (its levels spread the 5's ink)
+    units = (_unit(64, 14), _unit(80, 12))
+    wider = (_unit(53, 12), _unit(66, 12), _unit(80, 12))
+    more = _more_beyond(units, wider, (True, False), gap=15.0, grown=False)
+    # Then the 5 is more beyond the line, not a third glyph over it
+    assert more is not None
+    assert [u.box.x for u in more] == [53, 66, 80]
+
+
+def test_a_point_the_crop_cut_off_a_glyph_does_not_keep_the_wider_crop_out() -> None:
+    from digitcam.segment import _more_beyond, _without_glyph_bits
+
+    # Given a line "1161" whose narrow crop cut the 7 after it, leaving its foot as a
+    # point, and a wider crop that reads the 7 whole and "3.59" after it
+    units = (_unit(79, 29), _unit(137, 29), _unit(191, 50), _unit(254, 29), _unit(315, 13, "."))
+    wider = (_unit(78, 31), _unit(138, 29), _unit(192, 48), _unit(255, 29), _unit(307, 50),
+             _unit(366, 49), _unit(426, 12, "."), _unit(457, 45))  # fmt: skip
+    # Then as they are, the wider crop reads them otherwise (a glyph where a point was)
+    assert _more_beyond(units, wider, (False, True), gap=70.0, grown=False) is None
+    # but the point lies inside the wider crop's 7: without it, the wider crop reads on
+    bits = _without_glyph_bits(units, wider)
+    assert [u.box.x for u in bits] == [79, 137, 191, 254]
+    more = _more_beyond(bits, wider, (False, True), gap=70.0, grown=False)
+    assert more is not None
+    assert len(more) == len(wider)
+
+
+def test_a_minus_fused_to_a_4_ends_where_the_4s_crossbar_swells_the_bar() -> None:
+    from digitcam.segment import _dash_spans
+
+    # Given a blob "9-4" in a 40 px line: a digit (columns 0-14), a minus 4 px thick at
+    # mid-height (14-30), then the 4's crossbar where its diagonal starts, a bar 11 px
+    # thick (30-36, still a bar's height), and the 4's stem (36-50)
+    sub = np.zeros((40, 50), np.uint8)
+    sub[:, 0:14] = 1
+    sub[18:22, 14:30] = 1
+    sub[14:25, 30:36] = 1
+    sub[:, 36:50] = 1
+    # When the blob's columns are split at dashes
+    spans = _dash_spans(sub, 0, top=0.0, lh=40.0)
+    # Then the minus ends where its bar swells: the 4 keeps its crossbar's start
+    assert spans == [(0, 14, False), (14, 30, True), (30, 50, False)]
+
+
+def test_a_glyph_the_first_crop_cut_is_read_whole_from_the_wider_crop() -> None:
+    from digitcam.segment import _more_beyond
+
+    # Given a line "-4.4" (47 px digits) whose first crop's side cut its last 4 to a bar
+    # (read as a 1), and a wider crop that holds that 4 whole, 15 px further on
+    units = (_unit(377, 18, "-"), _unit(404, 34), _unit(450, 7, "."), _unit(472, 18))
+    wider = (_unit(377, 18, "-"), _unit(404, 33), _unit(449, 8, "."), _unit(471, 34))
+    more = _more_beyond(units, wider, (False, True), gap=47.0, grown=False)
+    # Then the wider crop's units stand for the line
+    assert more is not None
+    assert more[-1].box.x2 == 505
+    # but a glyph a pixel or two wider there is the wider crop's levels, no cut glyph
+    spread = (*wider[:3], _unit(471, 21))
+    assert _more_beyond(units, spread, (False, True), gap=47.0, grown=False) is None
+    # nor is a blob standing off the line's last glyph far more than its glyphs stand
+    # apart (a card's corner beyond the first crop's side)
+    corner = (*wider[:3], _unit(486, 34))
+    cut = (*units[:3], _unit(486, 6))
+    assert _more_beyond(cut, corner, (False, True), gap=47.0, grown=False) is None
+
+
+@pytest.mark.parametrize(("foot_w", "is_point"), [(7, False), (12, True)])
+def test_a_point_cut_off_a_glyphs_right_is_round(foot_w, is_point) -> None:
+    from digitcam.segment import _PieceGeometry, _with_tail_cut
+
+    # Given a blob in a 40 px line: a glyph's strokes (columns 0-24, all above the lower
+    # band) and its base (rows 34-40), ending on the right in a piece 14 px tall on the
+    # baseline, `foot_w` wide: a serif 2's upturned foot (7 px), or a point fused on
+    # (12 px, about as wide as tall)
+    w = 24 + foot_w
+    sub = np.zeros((40, w), np.uint8)
+    sub[0:6, 0:24] = 1
+    sub[0:30, 18:24] = 1
+    sub[34:40, 0:24] = 1
+    sub[26:40, 24:w] = 1
+    crop = sub.astype(np.float32) * 200
+    geo = _PieceGeometry(crop, np.eye(3)[:2], 0, 0, sub, 0.0, 40.0, 200.0, 200.0, 0.0)
+    # When the blob's right end is looked at for a fused mark
+    alts, _strong = _with_tail_cut(geo, 0, w, 24.0)
+    # Then only the round piece is offered as a point (the foot is the 2's own)
+    assert bool(alts) == is_point
+    if is_point:
+        assert alts[0][-1].mark == "."

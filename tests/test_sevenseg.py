@@ -2162,3 +2162,42 @@ def test_a_glowing_lines_cells_are_cut_at_its_bars_own_level(glow, halo, spacing
     plain = _glowing_strip("81980887", height=40, thick=0.15, glow=0.0, spacing=0.2, halo=0.1)
     _t, binary = cv2.threshold(plain.image, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     assert _glow_cells(plain.image, binary, plain.top, plain.bottom) == []
+
+
+@pytest.mark.parametrize(("bar_level", "expected"), [(200, "-"), (100, None)])
+def test_a_ghost_cells_middle_bar_is_no_minus_before_the_first_digit(bar_level, expected):
+    from digitcam.types import Polarity
+
+    # Given a light-on-dark display line (digit band on rows 12-52, its first digit lit at
+    # 200 from column 150) and, at mid-height left of it, a bar lit at `bar_level`: a minus,
+    # or a ghost cell's unlit middle bar, dim, among the ghost's other pieces (each too
+    # small to count), which lift Otsu's split over ghosts and ground under it
+    gray = np.full((64, 300), 30, np.uint8)
+    gray[12:52, 170:175] = 200
+    gray[29:36, 100:120] = bar_level
+    for x in range(70, 140, 6):
+        gray[14:16, x : x + 3] = bar_level
+        gray[48:50, x : x + 3] = bar_level
+    strip = Strip(gray, np.eye(3), 12.0, 52.0)
+    minus = _far_minus(gray, strip, (150.0, 176.0), Polarity.LIGHT_ON_DARK)
+    # Then only a bar lit as the digit is a minus
+    assert (minus.char if minus is not None else None) == expected
+
+
+def test_a_minus_inside_the_windows_frame_is_found_where_the_frame_runs_over_it() -> None:
+    from digitcam.types import Polarity
+
+    # Given a display line as above with a minus at columns 100-120 and the window's lit
+    # frame around it: its left side at columns 60-66, its top and bottom rows running on
+    # right over the minus's columns (a frame, not an edge)
+    gray = np.full((64, 300), 30, np.uint8)
+    gray[12:52, 170:175] = 200
+    gray[29:36, 100:120] = 200
+    gray[:, 60:66] = 200
+    gray[0:4, 60:140] = 200
+    gray[60:64, 60:140] = 200
+    strip = Strip(gray, np.eye(3), 12.0, 52.0)
+    minus = _far_minus(gray, strip, (150.0, 176.0), Polarity.LIGHT_ON_DARK)
+    # Then the minus is found: in its own rows the frame lies left of it
+    assert minus is not None
+    assert minus.char == "-"

@@ -1067,6 +1067,9 @@ UNSURE_SEGMENT = 0.7
 FAR_OFF_DIGITS = 3
 FAR_OFF_GAP = 2.0
 WHOLE_DISPLAY_DIGITS = 4
+#: ... and so is one whose digits are under this share of the height of a display line's
+#: read with display evidence (`_tiny_segments`).
+TINY_SEGMENTS = 0.3
 
 #: A lone printed digit read this surely right above or below a display line, and no
 #: taller than its digits by this factor, is its short line, without the segment reader's
@@ -1096,7 +1099,8 @@ def resolve(
     `BESIDE_DISPLAY_CONFIDENCE`, or unread: '?') is clutter read as digits, and beside any
     segment line so is a printed reading of one or two characters or of 1s only; far off a
     display line the segment reader read whole, so is its reading of three digits or
-    fewer (a word's letters decoded as segments).
+    fewer (a word's letters decoded as segments), and so is such a reading anywhere whose
+    digits are tiny beside a display's read with its evidence (a label on the bezel).
     """
     candidates = _without_frames(_prefer_printed_extension(_prefer_segment_detail(candidates)))
     kept = _resolve_once(candidates)
@@ -1107,6 +1111,7 @@ def resolve(
         _ghost_eights,
         _ones_beside_display,
         _short_segments_far_off,
+        _tiny_segments,
     ):
         boxes = clutter_of(kept, candidates)
         clutter = [c for c in kept if c[0] in boxes]
@@ -1223,12 +1228,16 @@ def _unsure_beside_display(
     """Printed lines with an unsure or unread glyph away from a display line read whole
     (by the segment reader, or by both readers alike: `agreed`), unless every glyph is
     read and the line sits where the display's other line would (`_display_line`), a
-    place the segment reader read nothing."""
+    place the segment reader read nothing, or where it read fewer of the same digits."""
     agreed = _agreed_displays(kept, candidates)
+    # (a display read whole: every digit decoded with some confidence, not a printed
+    # line's glyphs decoded as bars at next to none)
     displays = [
         b
         for b, g, _ in kept
-        if _n_digits(g) >= 3 and _segments_only(g) and all(x.char != UNKNOWN for x in g)
+        if _n_digits(g) >= 3
+        and _segments_only(g)
+        and all(x.char != UNKNOWN and x.confidence >= DETAIL_CONFIDENCE for x in g)
     ]
     displays += [b for b in agreed if b not in displays]
     if not displays:
@@ -1245,6 +1254,25 @@ def _unsure_beside_display(
             and _display_line(b, displays, kept)
         )
 
+    # (nor where the segment reader read the place with digits missing, all the printed
+    # line's others in order, and the ones it adds sure and unlike their neighbours: the
+    # LCD's thin 1s and 3s it lost, "32601" of "323601"; a digit added beside its like is
+    # the printed reader's split, "1200903")
+    def reads_more(b: Box, g: tuple[Glyph, ...]) -> bool:
+        digits = [x for x in g if x.char.isdigit()]
+        text = "".join(x.char for x in digits)
+        return all(x.char != UNKNOWN for x in g) and any(
+            bool(extra)
+            and all(
+                digits[i].confidence >= BESIDE_DISPLAY_CONFIDENCE
+                and text[i] not in text[max(0, i - 1) : i] + text[i + 1 : i + 2]
+                for i in extra
+            )
+            for sb, sg, _ in candidates
+            if _segment_reading(sg) and b.overlap(sb) >= 0.5
+            for extra in [_added(_digits_of(sg), text) or []]
+        )
+
     return {
         b
         for b, g, _ in kept
@@ -1252,7 +1280,24 @@ def _unsure_beside_display(
         and not any(b.iou(d) > 0 for d in displays)
         and any(x.confidence < BESIDE_DISPLAY_CONFIDENCE or x.char == UNKNOWN for x in g)
         and not missed_line(b, g)
+        and not reads_more(b, g)
     }
+
+
+def _added(short: str, long: str) -> list[int] | None:
+    """The indices of `long`'s characters left over where `short`'s are matched in it in
+    order, each to the first match left (None where they cannot all be)."""
+    extra, k = [], 0
+    for i, c in enumerate(long):
+        if k < len(short) and c == short[k]:
+            k += 1
+        else:
+            extra.append(i)
+    return extra if k == len(short) else None
+
+
+def _digits_of(glyphs: tuple[Glyph, ...]) -> str:
+    return "".join(x.char for x in glyphs if x.char.isdigit())
 
 
 def _short_printed_clutter(
@@ -1417,13 +1462,42 @@ def _short_segments_far_off(
     ]
     if not displays:
         return set()
-    return {
-        b
-        for b, g, _ in kept
-        if _segments_only(g)
-        and _n_digits(g) <= FAR_OFF_DIGITS
-        and all(_box_gap(b, d) > FAR_OFF_GAP * h for d, h in displays if d != b)
-    }
+    return _short_segment_lines(
+        kept, lambda b, _g: all(_box_gap(b, d) > FAR_OFF_GAP * h for d, h in displays if d != b)
+    )
+
+
+def _tiny_segments(
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> set[Box]:
+    """Segment lines of up to `FAR_OFF_DIGITS` digits whose digits are under
+    `TINY_SEGMENTS` of the height of a display line's, read with its display's evidence
+    (ghosts, gaps where bars meet: every digit above `NO_EVIDENCE_FACTOR`). A label's
+    letters on the bezel decode as segments ("Hold" as '01.0', a word's "C" as '0'); a
+    display's own small line is no smaller than `beside_line`'s 0.4 of its digits."""
+    displays = [
+        _digit_height(g)
+        for _b, g, _ in kept
+        if _segment_reading(g)
+        and not _has_unknown(g)
+        and min(x.confidence for x in g if x.kind is GlyphKind.SEGMENTS) > NO_EVIDENCE_FACTOR
+    ]
+    if not displays:
+        return set()
+    return _short_segment_lines(
+        kept, lambda _b, g: _digit_height(g) < TINY_SEGMENTS * max(displays)
+    )
+
+
+def _short_segment_lines(
+    kept: list[tuple[Box, tuple[Glyph, ...], float]],
+    clutter: Callable[[Box, tuple[Glyph, ...]], bool],
+) -> set[Box]:
+    """The boxes of the segment lines of up to `FAR_OFF_DIGITS` digits that `clutter`
+    (box, glyphs) says are clutter."""
+    return {b for b, g, _ in kept if _segments_only(g) and _n_digits(g) <= FAR_OFF_DIGITS
+            and clutter(b, g)}  # fmt: skip
 
 
 def _box_gap(a: Box, b: Box) -> float:
@@ -1435,7 +1509,25 @@ def _box_gap(a: Box, b: Box) -> float:
 def _resolve_once(
     candidates: list[tuple[Box, tuple[Glyph, ...], float]],
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    for _ in range(LONE_ROUNDS):
+        kept, lone = _resolve_with_lone_digits(candidates)
+        # A lone digit that is no display's short line is clutter, and what it displaced
+        # comes back: a shape's corners decoded as a '7', its box over a card's "1.85",
+        # won that place, then went as a lone digit, and took the number along.
+        gone = {id(c) for c in lone}
+        if not any(c[0].overlap(k[0]) > 0 for c in lone for k in candidates if id(k) not in gone):
+            return kept
+        candidates = [c for c in candidates if id(c) not in gone]
+    return kept
+
+
+def _resolve_with_lone_digits(
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> tuple[list[tuple[Box, tuple[Glyph, ...], float]], list[tuple[Box, tuple[Glyph, ...], float]]]:
+    """The lines that win their places, and the lone digits among the winners that are
+    no display's short line (left out of the lines)."""
     kept = _join_at_dashes(_resolve_overlaps(candidates))
+    won = kept
     if any(_n_digits(g) >= 2 for _, g, _ in kept):
         displays = [b for b, g, _ in kept if _n_digits(g) >= 2 and _has_segments(g)]
         # (or a display line the printed reader won, the segment reader reading it alike)
@@ -1456,7 +1548,8 @@ def _resolve_once(
                 )
             )
         ]
-    return kept
+    left = {id(k) for k in kept}
+    return kept, [k for k in won if id(k) not in left]
 
 
 def _sure_lone_digit(
@@ -1678,6 +1771,11 @@ def _extension(
     the rest reads alike and one of those digits is not a 1 (a bar of clutter beside a
     number reads as one). Either reader may lose a display's end digit: the printed one a
     thin 4 or 1 that is loose bars to it, the segment one a cell cut off its row."""
+    if "." not in s_text:
+        # (the shorter reader may have lost the point besides the end digit: '552' of
+        # '455.2', the point fused into a 5's corner)
+        longer = tuple(g for g in longer if g.char != ".")
+        l_text = text_of(longer)
     if len(l_text) <= len(s_text) or UNKNOWN in s_text or not s_text:
         return None
     if l_text.endswith(s_text):
@@ -1763,17 +1861,21 @@ def _sixes_read_as_fives(
     '6' the printed classifier read as '5', where something says "display": a
     seven-segment 6 is a 5 with its lower left bar lit, which the classifier takes for a
     5. A bold printed 5's curled foot decodes as that bar too, so the segment reading
-    must read more than the printed one (a point and a digit the printed reader left
+    must read more than the printed one (a point or a digit the printed reader left
     off), or the printed reader be unsure of a glyph of the line (below `SPLIT_VOTE`), or
     the frame show a display elsewhere (`display_beside`: a segment line read with
     display evidence, or one no printed reading overlaps), or both read another 5 of the
     line as a 5. Each printed digit is paired with the one segment digit centred over
-    it."""
+    it (or, for none, the one over its centre)."""
     pairs = []
     for p in printed:
         if not p.char.isdigit():
             continue
-        over = [g for g in segs if g.kind is GlyphKind.SEGMENTS and p.box.x <= g.box.cx <= p.box.x2]
+        digits = [g for g in segs if g.kind is GlyphKind.SEGMENTS]
+        over = [g for g in digits if p.box.x <= g.box.cx <= p.box.x2]
+        if not over:
+            # (a printed 1 is a bar at its cell's right, off the segment cell's centre)
+            over = [g for g in digits if g.box.x <= p.box.cx <= g.box.x2]
         if len(over) != 1:
             return False
         pairs.append((p.char, over[0]))
@@ -1782,7 +1884,11 @@ def _sixes_read_as_fives(
         p == "5" and s.char == "6" and s.confidence >= SIX_CONFIDENCE for p, s in diff
     ):
         return False
-    more = sum(1 for g in segs if g.kind is GlyphKind.SEGMENTS) > len(pairs)
+    # (a point the printed reader left off is more too: a printed face's point is as clear
+    # to either reader, a display's small one is lost among the printed reader's specks)
+    more = sum(1 for g in segs if g.kind is GlyphKind.SEGMENTS) > len(pairs) or (
+        any(g.char == "." for g in segs) and not any(g.char == "." for g in printed)
+    )
     unsure = any(g.confidence < SPLIT_VOTE for g in printed if g.kind is GlyphKind.CLASSIFIED)
     # (a 5 of the line both read as 5: the segment reader tells this face's 5s from its
     # 6s, where a bold printed face's curled feet make all its 5s 6s)
@@ -2208,6 +2314,10 @@ def _resolve_overlaps(
             kept.append(i)
     return [lines[i] for i in kept]
 
+
+#: Places are resolved again, without the lone digits that won them, at most this many
+#: times (`_resolve_once`).
+LONE_ROUNDS = 3
 
 #: How much (a share of the smaller) two lines' boxes, and their glyphs' boxes, overlap
 #: where they are two readings of one place.

@@ -722,6 +722,11 @@ CROP_MARGIN = 1.1
 #: and kept where each unit found there lies within `WIDEN_GAP` digit heights of the next.
 EDGE_REACH = 0.5
 WIDEN = 2.5
+#: Share of a wider crop's unit's width that must lie over a line's extent for it to count
+#: as over it (`_more_beyond`).
+OVERLAP_SHARE = 0.25
+#: A glyph the first crop's side cut grows by this many digit heights in the wider crop.
+CUT_GROWTH = 0.25
 WIDEN_STEPS = 3
 WIDEN_GAP = 1.0
 #: A glyph within this many digit heights of its crop's side is cut by it; standing this
@@ -854,9 +859,12 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
         # crop finds units beyond the glyphs found and reads those alike (its levels may
         # differ: a segment digit's middle bar came apart as a minus).
         again, _ = _refine_at(gray, wider, target_h=target_h, ink_cap=cap)
-        more = _more_beyond(
-            refined.units, again.units, sides, gap=WIDEN_GAP * geo.height, grown=step > 0
-        )
+        gap = WIDEN_GAP * geo.height
+        more = _more_beyond(refined.units, again.units, sides, gap=gap, grown=step > 0)
+        bits = _without_glyph_bits(refined.units, again.units)
+        if more is None and len(bits) < len(refined.units) and bits:
+            # (the narrow crop's side cut a glyph, its foot left over as a point there)
+            more = _more_beyond(bits, again.units, sides, gap=gap, grown=step > 0)
         if more is None:
             break
         refined, geo = replace(refined, units=more), wider
@@ -866,11 +874,7 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
 def _glyphs_in(unit: Unit) -> int:
     """How many glyphs a unit may hold: none for a mark, the most any of its splits
     makes for a blob of touching glyphs, else one."""
-    if unit.mark:
-        return 0
-    if unit.alternatives:
-        return max(sum(1 for v in alt if not v.mark) for alt in unit.alternatives)
-    return 1
+    return _counts_in(unit)[1]
 
 
 def _without_cut_glyphs(refined: RefinedLine, line: LineGeometry, width: int) -> RefinedLine:
@@ -915,40 +919,78 @@ def _more_beyond(
     was widened on (left, right), each within `gap` px of the next toward the extent
     (texture further off is no part of the line), and over the extent as many glyphs and
     marks as `units` (a glyph the narrow crop cut at its edge is whole there); else None.
-    With `grown` (the line was widened already for glyphs found beyond), a glyph the
-    narrower crop cut at a widened end, whole now, is more too. Units beyond an end not
+    A glyph the narrower crop cut at a widened end, whole now, is more too: by a couple of
+    pixels with `grown` (the line was widened already for glyphs found beyond), else by
+    `CUT_GROWTH` digit heights (a 4 the first crop's side cut read as a 1). Units beyond an end not
     widened are left out: the narrow crop saw that end whole (what the wider crop's
     levels add there is specks)."""
     x0 = min(u.box.x for u in units)
     x1 = max(u.box.x2 for u in units)
-    inside = [u for u in wider if u.box.x2 > x0 and u.box.x < x1]
-    left = sorted((u for u in wider if u.box.x2 <= x0), key=lambda u: -u.box.x2)
-    right = sorted((u for u in wider if u.box.x >= x1), key=lambda u: u.box.x)
-    left, right = (left if sides[0] else []), (right if sides[1] else [])
-    edges_l = [x0] + [u.box.x for u in left]
-    edges_r = [x1] + [u.box.x2 for u in right]
-    grew = (
-        grown
-        and bool(inside)
-        and (
-            (sides[0] and min(u.box.x for u in inside) < x0 - 2)
-            or (sides[1] and max(u.box.x2 for u in inside) > x1 + 2)
+    # Over the extent is any unit reaching into it (a glyph the narrow crop cut at its
+    # edge, whole now), or failing that, only one a share of whose width lies over it (the
+    # wider crop's levels spread a 5 beside a 7 onto the 7's first column).
+    for share in (0.0, OVERLAP_SHARE):
+        over = [min(u.box.x2, x1) - max(u.box.x, x0) > share * u.box.w for u in wider]
+        inside = [u for u, o in zip(wider, over, strict=True) if o]
+        beyond = [u for u, o in zip(wider, over, strict=True) if not o]
+        left = sorted((u for u in beyond if u.box.x < x0), key=lambda u: -u.box.x2)
+        right = sorted((u for u in beyond if u.box.x2 > x1), key=lambda u: u.box.x)
+        left, right = (left if sides[0] else []), (right if sides[1] else [])
+        edges_l = [x0] + [u.box.x for u in left]
+        edges_r = [x1] + [u.box.x2 for u in right]
+        # (before the line grew, a glyph the crop cut must grow by a share of a digit, a
+        # pixel or two more being the wider crop's levels, and stand as close to the next
+        # as the line's glyphs do: a card's corner beyond its first digit is no glyph)
+        grow = 2 if grown else CUT_GROWTH * gap / WIDEN_GAP
+        grew = bool(inside) and (
+            (sides[0] and min(u.box.x for u in inside) < x0 - grow)
+            or (sides[1] and max(u.box.x2 for u in inside) > x1 + grow)
         )
-    )
-    if (
-        not (left or right or grew)
-        or any(e - u.box.x2 > gap for e, u in zip(edges_l, left, strict=False))
-        or any(u.box.x - e > gap for e, u in zip(edges_r, right, strict=False))
-        or _unit_counts(inside) != _unit_counts(list(units))
-    ):
-        return None
-    return (*left[::-1], *inside, *right)
+        grew = grew and (grown or _set_close(inside, sides))
+        if (
+            (left or right or grew)
+            and all(e - u.box.x2 <= gap for e, u in zip(edges_l, left, strict=False))
+            and all(u.box.x - e <= gap for e, u in zip(edges_r, right, strict=False))
+            and _alike(inside, units)
+        ):
+            return (*left[::-1], *inside, *right)
+    return None
 
 
-def _unit_counts(units: list[Unit]) -> tuple[int, int]:
-    """(glyphs, marks) among units."""
-    marks = sum(1 for u in units if u.mark)
-    return len(units) - marks, marks
+def _set_close(units: list[Unit], sides: tuple[bool, bool]) -> bool:
+    """Whether the end units on the given sides (left, right) stand from their neighbours
+    no further than twice the line's median gap between units (`units` left to right)."""
+    if len(units) < 3:
+        return True
+    gaps = [b.box.x - a.box.x2 for a, b in itertools.pairwise(units)]
+    limit = 2 * max(float(np.median(gaps)), 1.0)
+    return not ((sides[0] and gaps[0] > limit) or (sides[1] and gaps[-1] > limit))
+
+
+def _alike(wider: list[Unit], units: tuple[Unit, ...]) -> bool:
+    """Whether a wider crop's units over a line's extent read it as `units` do: as many
+    glyphs and marks as some split of their blobs makes (the narrow crop's levels may
+    join glyphs the wider crop's part: a line of tight bold digits was one blob there, cut
+    by the crop's side, and its minus and first digits beyond were lost)."""
+    a = np.array([_counts_in(u) for u in wider], np.int32).reshape(-1, 4).sum(axis=0)
+    b = np.array([_counts_in(u) for u in units], np.int32).reshape(-1, 4).sum(axis=0)
+    # (ranges of glyphs, then of marks, that meet)
+    return bool(a[0] <= b[1] and b[0] <= a[1] and a[2] <= b[3] and b[2] <= a[3])
+
+
+def _without_glyph_bits(units: tuple[Unit, ...], wider: tuple[Unit, ...]) -> tuple[Unit, ...]:
+    """`units` less the marks centred inside a glyph of a wider crop's `wider` units: a
+    glyph the narrow crop's side cut, its foot left over as a point (a 7's)."""
+    glyphs = [w.box for w in wider if not w.mark]
+    return tuple(u for u in units if not (u.mark and any(b.x <= u.box.cx <= b.x2 for b in glyphs)))
+
+
+def _counts_in(unit: Unit) -> tuple[int, int, int, int]:
+    """The fewest and most glyphs, then marks, that a unit's splits make."""
+    splits = unit.alternatives or ((unit,),)
+    marks = [sum(1 for v in alt if v.mark) for alt in splits]
+    glyphs = [len(alt) - m for alt, m in zip(splits, marks, strict=True)]
+    return min(glyphs), max(glyphs), min(marks), max(marks)
 
 
 def _widened(
@@ -1331,6 +1373,10 @@ def _tail_cut(sub: NDArray[np.uint8], a0: int, b0: int, gy: int, *, top: float, 
     return -1
 
 
+#: A point cut off a glyph's side is at least this share of its height wide (`_mark_unit`).
+CUT_POINT_ROUND = 0.7
+
+
 def _mark_unit(geo: _PieceGeometry, c0: int, c1: int) -> tuple[Unit, bool] | None:
     """The mark that columns c0..c1 of a blob hold, cut off it, or None.
 
@@ -1347,7 +1393,8 @@ def _mark_unit(geo: _PieceGeometry, c0: int, c1: int) -> tuple[Unit, bool] | Non
     mark = _mark_kind(
         x, y, w, h, part[y0:y1], top=geo.top, bottom=geo.bottom, ink=geo.ink, ink_ref=geo.ink_ref
     )
-    if not mark:
+    if not mark or (mark == "." and w < CUT_POINT_ROUND * h):
+        # (a point cut off a glyph is round: a serif 2's upturned foot is taller than wide)
         return None
     unit = Unit(_to_frame_box(geo.inv, x, y, w, h), None, mark, h / lh)
     return unit, mark == "-" and (y + h / 2) <= geo.top + STRONG_MINUS_CY * lh
@@ -1465,6 +1512,11 @@ def _pieces(geo: _PieceGeometry, a0: int, b0: int, parts: int, *, clip: bool = F
     return out
 
 
+#: A minus fused to the next digit ends where its bar swells past this many times its own
+#: median thickness (`_dash_spans`).
+DASH_SWELL = 1.5
+
+
 def _dash_spans(
     sub: NDArray[np.uint8], gy: int, *, top: float, lh: float
 ) -> list[tuple[int, int, bool]]:
@@ -1499,13 +1551,24 @@ def _dash_spans(
             spans.append((start, x, dash_l[start]))
             start = x
     mid = (first + last) / 2
+    thick = last - first + 1
     out: list[tuple[int, int, bool]] = []
-    for i, (a, b, d) in enumerate(spans):
+    start = 0
+    for i, (_a, b, d) in enumerate(spans):
+        a = start
         real = d and (b - a) >= 0.25 * lh and i < len(spans) - 1
         if real and i > 0:
             # between two digits, a bar low in the band is a 4's crossbar run on into the
             # next digit ('3934-43' for 393443); a minus sits higher
             real = float(np.median(mid[a:b])) <= top + STRONG_MINUS_CY * lh
+        if real:
+            # The next digit's own bar may run on from the minus: a 4's crossbar, where its
+            # diagonal starts, swells the bar (and was cut off the 4: '969-4' read '969-?').
+            # The minus ends where the bar swells past its own thickness.
+            swell = DASH_SWELL * float(np.median(thick[a:b]))
+            while b - a > 0.25 * lh and thick[b - 1] > swell:
+                b -= 1
+        start = b
         if out and not real and not out[-1][2]:
             out[-1] = (out[-1][0], b, False)
         else:

@@ -155,6 +155,9 @@ MINUS_REACH = 2.5
 #: Lit there, a thing taller than this many digit heights is the window's edge, no rival
 #: of the minus (which must lie right of it).
 FAR_MINUS_EDGE = 1.2
+#: The minus's peak (90th percentile) lies at least this share of the way from the split's
+#: level up to the first digit's bars' median (a ghost bar lies just over the split).
+FAR_MINUS_LEVEL = 0.7
 
 #: A run narrower than this share of the line's cell width gets a cell that wide, to its
 #: left (a 3 or a 7 has no left bars).
@@ -2578,20 +2581,34 @@ def _far_minus(
     if polarity is Polarity.DARK_ON_LIGHT:
         area = 255 - area
     # split at the level of the first digit's bars and the ground around (Otsu over both)
-    _t, binary = cv2.threshold(area, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    split, binary = cv2.threshold(area, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     left = binary[:, : round(reach - 0.15 * hd)]
-    n, _lab, st, _c = cv2.connectedComponentsWithStats(left, connectivity=8)
-    st = st[1:n]
-    st = st[st[:, 4] >= 0.01 * hd * hd]
+    n, lab, st, _c = cv2.connectedComponentsWithStats(left, connectivity=8)
+    ids = np.arange(1, n)
+    keep = st[1:n, 4] >= 0.01 * hd * hd
+    st, ids = st[1:n][keep], ids[keep]
     # what runs on past the area's left edge is the bezel or the scene beyond the window;
     # what stands taller than the digits is the window's edge: a minus lies right of it,
     # inside the window, and nothing else lit besides
-    st = st[st[:, 0] > 0]
+    inner = st[:, 0] > 0
+    st, ids = st[inner], ids[inner]
     tall = st[:, 3] > FAR_MINUS_EDGE * hd
-    edges, st = st[tall], st[~tall]
-    if len(st) != 1 or (edges[:, 0] + edges[:, 2] > st[0, 0]).any():
+    edge_ids, st, ids = ids[tall], st[~tall], ids[~tall]
+    if len(st) != 1:
         return None
-    x, y, w, h, _a = (int(v) for v in st[0])
+    # (the window's edge may be its whole frame, whose top and bottom run on over the
+    # minus: right of the minus in the minus's own rows, it lies nowhere)
+    x, y, w, h = (int(v) for v in st[0, :4])
+    if np.isin(lab[y : y + h, x:], edge_ids).any():
+        return None
+    # a minus is lit as the digit's bars are (at its peak: a small one blurs): a ghost
+    # cell's middle bar, left over of its unlit segments that Otsu's split (ghosts and
+    # ground) lifts, is dimmer
+    digit = area[:, round(reach) :][binary[:, round(reach) :] > 0]
+    bar = area[:, : left.shape[1]][lab == ids[0]]
+    peak = float(np.percentile(bar, 90))
+    if len(digit) and peak < split + FAR_MINUS_LEVEL * (float(np.median(digit)) - split):
+        return None
     mid = (strip.top + strip.bottom) / 2
     if not (h <= 0.3 * hd and 0.2 * hd <= w <= 0.7 * hd and abs(y + h / 2 - mid) <= 0.15 * hd):
         return None
