@@ -1260,17 +1260,20 @@ def _unsure_beside_display(
     # the printed reader's split, "1200903")
     def reads_more(b: Box, g: tuple[Glyph, ...]) -> bool:
         digits = [x for x in g if x.char.isdigit()]
-        text = "".join(x.char for x in digits)
-        return all(x.char != UNKNOWN for x in g) and any(
-            bool(extra)
-            and all(
-                digits[i].confidence >= BESIDE_DISPLAY_CONFIDENCE
-                and text[i] not in text[max(0, i - 1) : i] + text[i + 1 : i + 2]
-                for i in extra
+        text = _digits_of(g)
+        return (
+            all(x.char != UNKNOWN for x in g)
+            and any(
+                extra  # (None: the printed line reads other digits; []: the same ones)
+                and all(
+                    digits[i].confidence >= BESIDE_DISPLAY_CONFIDENCE
+                    and text[i] not in text[max(0, i - 1) : i] + text[i + 1 : i + 2]
+                    for i in extra
+                )
+                for sb, sg, _ in candidates
+                if _segment_reading(sg) and b.overlap(sb) >= 0.5
+                for extra in [_added(_digits_of(sg), text)]
             )
-            for sb, sg, _ in candidates
-            if _segment_reading(sg) and b.overlap(sb) >= 0.5
-            for extra in [_added(_digits_of(sg), text) or []]
         )
 
     return {
@@ -1297,6 +1300,7 @@ def _added(short: str, long: str) -> list[int] | None:
 
 
 def _digits_of(glyphs: tuple[Glyph, ...]) -> str:
+    """A line's digits, in order, as text (marks and unread glyphs left out)."""
     return "".join(x.char for x in glyphs if x.char.isdigit())
 
 
@@ -1868,10 +1872,10 @@ def _sixes_read_as_fives(
     line as a 5. Each printed digit is paired with the one segment digit centred over
     it (or, for none, the one over its centre)."""
     pairs = []
+    digits = [g for g in segs if g.kind is GlyphKind.SEGMENTS]
     for p in printed:
         if not p.char.isdigit():
             continue
-        digits = [g for g in segs if g.kind is GlyphKind.SEGMENTS]
         over = [g for g in digits if p.box.x <= g.box.cx <= p.box.x2]
         if not over:
             # (a printed 1 is a bar at its cell's right, off the segment cell's centre)
@@ -1886,7 +1890,7 @@ def _sixes_read_as_fives(
         return False
     # (a point the printed reader left off is more too: a printed face's point is as clear
     # to either reader, a display's small one is lost among the printed reader's specks)
-    more = sum(1 for g in segs if g.kind is GlyphKind.SEGMENTS) > len(pairs) or (
+    more = len(digits) > len(pairs) or (
         any(g.char == "." for g in segs) and not any(g.char == "." for g in printed)
     )
     unsure = any(g.confidence < SPLIT_VOTE for g in printed if g.kind is GlyphKind.CLASSIFIED)

@@ -861,20 +861,15 @@ def refine_line(gray: NDArray[np.uint8], line: LineGeometry, *, target_h: int = 
         again, _ = _refine_at(gray, wider, target_h=target_h, ink_cap=cap)
         gap = WIDEN_GAP * geo.height
         more = _more_beyond(refined.units, again.units, sides, gap=gap, grown=step > 0)
-        bits = _without_glyph_bits(refined.units, again.units)
-        if more is None and len(bits) < len(refined.units) and bits:
+        if more is None:
             # (the narrow crop's side cut a glyph, its foot left over as a point there)
-            more = _more_beyond(bits, again.units, sides, gap=gap, grown=step > 0)
+            bits = _without_glyph_bits(refined.units, again.units)
+            if bits and len(bits) < len(refined.units):
+                more = _more_beyond(bits, again.units, sides, gap=gap, grown=step > 0)
         if more is None:
             break
         refined, geo = replace(refined, units=more), wider
     return _without_cut_glyphs(refined, geo, gray.shape[1])
-
-
-def _glyphs_in(unit: Unit) -> int:
-    """How many glyphs a unit may hold: none for a mark, the most any of its splits
-    makes for a blob of touching glyphs, else one."""
-    return _counts_in(unit)[1]
 
 
 def _without_cut_glyphs(refined: RefinedLine, line: LineGeometry, width: int) -> RefinedLine:
@@ -899,7 +894,8 @@ def _without_cut_glyphs(refined: RefinedLine, line: LineGeometry, width: int) ->
     if (not last.mark and x1 < width and last.box.x2 >= x1 - tol and last.box.x >= bb.x2
             and last.box.x - units[-2].box.x2 >= gap):  # fmt: skip
         drop.add(len(units) - 1)
-    left = sum(_glyphs_in(u) for i, u in enumerate(units) if i not in drop)
+    # (the most glyphs each unit may hold: a blob of touching glyphs, as its splits make)
+    left = sum(_counts_in(u)[1] for i, u in enumerate(units) if i not in drop)
     if not drop or left < CUT_MIN_GLYPHS:
         # (a line of a glyph or two is no number's line to trim: clutter's own pieces, a
         # lone bar beside a display, read so would stand as a line of their own)
@@ -919,13 +915,17 @@ def _more_beyond(
     was widened on (left, right), each within `gap` px of the next toward the extent
     (texture further off is no part of the line), and over the extent as many glyphs and
     marks as `units` (a glyph the narrow crop cut at its edge is whole there); else None.
-    A glyph the narrower crop cut at a widened end, whole now, is more too: by a couple of
-    pixels with `grown` (the line was widened already for glyphs found beyond), else by
-    `CUT_GROWTH` digit heights (a 4 the first crop's side cut read as a 1). Units beyond an end not
-    widened are left out: the narrow crop saw that end whole (what the wider crop's
-    levels add there is specks)."""
+    A glyph the narrower crop cut at a widened end, whole now, is more too: grown by a
+    couple of pixels with `grown` (the line was widened already for glyphs found beyond),
+    else by `CUT_GROWTH` digit heights (a 4 the first crop's side cut read as a 1). Units
+    beyond an end not widened are left out: the narrow crop saw that end whole (what the
+    wider crop's levels add there is specks)."""
     x0 = min(u.box.x for u in units)
     x1 = max(u.box.x2 for u in units)
+    # (before the line grew, a glyph the crop cut must grow by a share of a digit, a pixel
+    # or two more being the wider crop's levels, and stand as close to the next as the
+    # line's glyphs do: a card's corner beyond its first digit is no glyph)
+    grow = 2 if grown else CUT_GROWTH * gap / WIDEN_GAP
     # Over the extent is any unit reaching into it (a glyph the narrow crop cut at its
     # edge, whole now), or failing that, only one a share of whose width lies over it (the
     # wider crop's levels spread a 5 beside a 7 onto the 7's first column).
@@ -938,10 +938,6 @@ def _more_beyond(
         left, right = (left if sides[0] else []), (right if sides[1] else [])
         edges_l = [x0] + [u.box.x for u in left]
         edges_r = [x1] + [u.box.x2 for u in right]
-        # (before the line grew, a glyph the crop cut must grow by a share of a digit, a
-        # pixel or two more being the wider crop's levels, and stand as close to the next
-        # as the line's glyphs do: a card's corner beyond its first digit is no glyph)
-        grow = 2 if grown else CUT_GROWTH * gap / WIDEN_GAP
         grew = bool(inside) and (
             (sides[0] and min(u.box.x for u in inside) < x0 - grow)
             or (sides[1] and max(u.box.x2 for u in inside) > x1 + grow)

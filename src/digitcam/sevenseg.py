@@ -2599,6 +2599,9 @@ def _far_minus(
     # (the window's edge may be its whole frame, whose top and bottom run on over the
     # minus: right of the minus in the minus's own rows, it lies nowhere)
     x, y, w, h = (int(v) for v in st[0, :4])
+    mid = (strip.top + strip.bottom) / 2
+    if not (h <= 0.3 * hd and 0.2 * hd <= w <= 0.7 * hd and abs(y + h / 2 - mid) <= 0.15 * hd):
+        return None
     if np.isin(lab[y : y + h, x:], edge_ids).any():
         return None
     # a minus is lit as the digit's bars are (at its peak: a small one blurs): a ghost
@@ -2608,9 +2611,6 @@ def _far_minus(
     bar = area[:, : left.shape[1]][lab == ids[0]]
     peak = float(np.percentile(bar, 90))
     if len(digit) and peak < split + FAR_MINUS_LEVEL * (float(np.median(digit)) - split):
-        return None
-    mid = (strip.top + strip.bottom) / 2
-    if not (h <= 0.3 * hd and 0.2 * hd <= w <= 0.7 * hd and abs(y + h / 2 - mid) <= 0.15 * hd):
         return None
     box = _to_frame_box(np.linalg.inv(m), x, y, x + w, y + h)
     return Glyph(box, "-", MARK_CONFIDENCE, (("-", MARK_CONFIDENCE),), GlyphKind.MARK)
