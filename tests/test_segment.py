@@ -760,3 +760,44 @@ def test_a_point_cut_off_a_glyphs_right_is_round(foot_w, is_point) -> None:
     assert bool(alts) == is_point
     if is_point:
         assert alts[0][-1].mark == "."
+
+
+def test_a_dotted_zeros_dot_is_part_of_the_zero_not_a_minus() -> None:
+    # Given "604" whose 0 is a ring with a dot inside it, wider than tall (a dotted zero's,
+    # measured in a camera scene's crop: '5060494550' read '506-0494550')
+    img = np.full((140, 320), 255, np.uint8)
+    cv2.putText(img, "6", (20, 100), cv2.FONT_HERSHEY_SIMPLEX, 2.4, 0, 5, cv2.LINE_AA)
+    cv2.ellipse(img, (110, 77), (17, 24), 0, 0, 360, 0, 5, cv2.LINE_AA)
+    cv2.ellipse(img, (110, 77), (6, 3), 0, 0, 360, 0, -1, cv2.LINE_AA)
+    cv2.putText(img, "4", (150, 100), cv2.FONT_HERSHEY_SIMPLEX, 2.4, 0, 5, cv2.LINE_AA)
+    line = _detect_one_line(img, Polarity.DARK_ON_LIGHT)
+    # When the line is refined
+    units = refine_line(img, line).units
+    # Then it holds three glyphs and no mark: the dot stays in the zero it sits in
+    assert "".join(u.mark or "G" for u in units) == "GGG"
+
+
+@pytest.mark.parametrize(("bar_w", "is_minus"), [(10, False), (14, True)])
+def test_a_bar_between_two_digits_is_a_minus_only_as_wide_as_one(bar_w, is_minus) -> None:
+    from digitcam.segment import _dash_spans
+
+    # Given two digit-high stems in a 40 px line joined at mid-height by a bar 10 px long
+    # (a quarter digit: the stub of a 4's crossbar run on into the next digit, '90524-4'
+    # for 905244) or 14 px long (a minus fused to both digits)
+    sub = np.zeros((40, 50), np.uint8)
+    sub[:, 0:18] = 1
+    sub[:, 18 + bar_w : 50] = 1
+    sub[18:22, 18 : 18 + bar_w] = 1
+    # When the blob's columns are split at dashes
+    spans = _dash_spans(sub, 0, top=0.0, lh=40.0)
+    # Then only the wider bar is a minus
+    assert any(d for _a, _b, d in spans) == is_minus
+
+
+def test_a_blob_of_two_overlapping_narrow_digits_may_be_split() -> None:
+    from digitcam.segment import _split_options
+
+    # Given a blob 1.7 times its line's digit width, narrower than tall (a condensed
+    # italic '77' whose top bars overlap and touch: '76587722' read '765?7727')
+    # Then it is offered whole and as two (the classifier chooses)
+    assert _split_options(33, 38, 19.0) == [1, 2]

@@ -2201,3 +2201,75 @@ def test_a_minus_inside_the_windows_frame_is_found_where_the_frame_runs_over_it(
     # Then the minus is found: in its own rows the frame lies left of it
     assert minus is not None
     assert minus.char == "-"
+
+
+@pytest.mark.parametrize(("x2", "kept"), [(156, True), (170, False)])
+def test_a_windows_edge_at_a_lines_end_is_no_1(x2, kept) -> None:
+    from digitcam.sevenseg import _without_edge_ones
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    # Given a window 100 px high whose inner side ends at column 160, read '684' then a
+    # '1' whose bars (its cell's right end) stand at column 156 (inside: a digit) or 170
+    # (lit past the window's side: its edge, read '6841' for 684 in a camera scene)
+    def seg(x: int, w: int, c: str, conf: float) -> Glyph:
+        return Glyph(Box(x, 20, w, 60), c, conf, ((c, conf),), GlyphKind.SEGMENTS)
+
+    glyphs = (seg(20, 30, "6", 1.0), seg(55, 30, "8", 1.0), seg(90, 30, "4", 1.0))
+    one = seg(x2 - 30, 30, "1", 0.6)
+    line = (Box(20, 20, x2 - 20, 60), (*glyphs, one), 10.0)
+    # When the window's line is trimmed at its sides
+    box, out, score = _without_edge_ones(line, x0=10.0, x1=160.0, reach=3.0)
+    # Then the 1 is kept inside the window, dropped past its side, with the line's box
+    # and score
+    assert "".join(g.char for g in out) == ("6841" if kept else "684")
+    assert (box.x2, score < 10.0) == ((x2, False) if kept else (120, True))
+
+
+@pytest.mark.parametrize(
+    ("char", "segments", "after", "kept"),
+    [("9", "abcdfg", "131", True), ("4", "bcfg", "131", True), ("7", "abc", "131", False),
+     ("1", "bc", "131", False), ("0", "abcdef", "88", False)],
+)  # fmt: skip
+def test_a_sure_digit_left_of_a_rows_clusters_is_read(char, segments, after, kept) -> None:
+    from digitcam.sevenseg import DecodedCell, Strip, line_from_cells
+
+    # Given a decoded strip whose first cell lies left of the row's clusters (a display's
+    # first digit touching its window's edge was no cluster: '9131910' read '131910'),
+    # decoded a 9 or a 4 (six or four segments), or a 7 or a 1 (three bars or two: a
+    # window's edge or clutter's lines beside the display read so), before three digits;
+    # or a 0 before two (a word's framed Q beside two letters read as 8s: '088')
+    strip = Strip(np.zeros((60, 240), np.uint8), np.eye(3), 10.0, 50.0)
+    segs = {"1": "bc", "3": "abcdg", "8": "abcdefg"}
+    chars = [(char, 0.73, segments)] + [(ch, 1.0, segs[ch]) for ch in after]
+    cells = [
+        DecodedCell(ch, conf, seg, (10 + 40 * k, 40 + 40 * k), (12 + 40 * k, 38 + 40 * k))
+        for k, (ch, conf, seg) in enumerate(chars)
+    ]
+    # When it is turned into a line, its clusters covering the cells after the first
+    line = line_from_cells(cells, strip, n_clusters_x=(50.0, 40.0 + 40 * len(after)), trusted=True)
+    # Then the 9 and the 4 are read; the 7, the 1 and the 0 are left out
+    assert line is not None
+    assert "".join(g.char for g in line[1]) == (char + after if kept else after)
+
+
+@pytest.mark.parametrize(
+    ("width", "conf", "kept"), [(16, 0.74, False), (36, 0.74, True), (16, 0.9, True)]
+)
+def test_a_narrow_unsure_1_squeezed_between_two_digits_is_no_digit(width, conf, kept) -> None:
+    from digitcam.sevenseg import DecodedCell, Strip, line_from_cells
+
+    # Given a decoded strip "0810" whose 1's cell between the 8 and the 0 is 16 px wide
+    # against the others' 40 (a cut taken from the 8's and the 0's bars: '080.06' read
+    # '0810.06'), or as wide as theirs (a display's 1 fills its cell), or decoded sure
+    strip = Strip(np.zeros((60, 240), np.uint8), np.eye(3), 10.0, 50.0)
+    spans = [(0, 40, "0", "abcdef"), (40, 80, "8", "abcdefg"),
+             (80, 80 + width, "1", "bc"), (80 + width, 120 + width, "0", "abcdef")]  # fmt: skip
+    cells = [
+        DecodedCell(ch, conf if ch == "1" else 1.0, seg, (float(a), float(b)), (a + 2.0, b - 2.0))
+        for a, b, ch, seg in spans
+    ]
+    # When it is turned into a line
+    line = line_from_cells(cells, strip, trusted=True)
+    # Then the narrow, unsure 1 is left out
+    assert line is not None
+    assert "".join(g.char for g in line[1]) == ("0810" if kept else "080")

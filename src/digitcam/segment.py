@@ -39,8 +39,9 @@ HAIR_REACH = 0.3
 HAIR_SHARE = 0.04
 #: A blob at least this many times as wide as its line's digits may be two of them, even
 #: if it is no wider than tall (`_split_options`): two touching digits are about twice as
-#: wide, a digit with its point fused on 1.3-1.6 times.
-TWO_NARROW = 1.75
+#: wide (less where they overlap: a condensed '77' whose top bars touch, 1.7 times), a
+#: digit with its point fused on 1.3-1.6 times.
+TWO_NARROW = 1.65
 #: A piece in a line's crop at most `RULE_THICK` digit heights thick and wider than
 #: `RULE_MIN_W` of them is a rule or a card's edge, not a mark (a minus is narrower).
 RULE_THICK = 0.3
@@ -52,6 +53,8 @@ MAX_MINUS_GAP = 0.8
 #: digit height (from its top) is a minus fused to it (measured on the synthetic faces:
 #: 99 % of minus signs centre higher than that, 95 % of the crossbars of 4s lower).
 STRONG_MINUS_CY = 0.64
+#: A minus fused between two digits is at least this many digit heights wide.
+INNER_DASH_MIN_W = 0.3
 #: A line crop's levels scale with its glyphs' own ink (`_glyph_ink`) where that is
 #: under this share of the crop's contrast and something longer than a digit is brighter.
 INK_CAP_SHARE = 0.75
@@ -568,6 +571,18 @@ def _touches(
     return bool((grown.astype(bool) & near).any())
 
 
+def _enclosed(labels: NDArray[np.int32], a: list[int], ids: list[int]) -> bool:
+    """Whether components `ids` hold component `a` (a stats row as a list) in a hole:
+    their ink lies left and right of it on its middle row, above and below it on its
+    middle column (a dotted zero's dot, no mark)."""
+    x, y, w, h = a[:4]
+    cy, cx = y + h // 2, x + w // 2
+    lut = np.zeros(int(labels.max()) + 1, np.bool_)
+    lut[np.asarray(ids) + 1] = True
+    row, col = lut[labels[cy]], lut[labels[:, cx]]
+    return bool(row[:x].any() and row[x + w :].any() and col[:y].any() and col[y + h :].any())
+
+
 def _merge_overlapping(
     stats: NDArray[np.int32], labels: NDArray[np.int32], *, top: float, bottom: float
 ) -> list[list[int]]:
@@ -604,10 +619,12 @@ def _merge_overlapping(
                 point = _point_shaped(
                     float(sy), w, h, sa / max(w * h, 1.0), bottom=bottom, lh=line_h,
                 )  # fmt: skip
-                if not small or _touches(
-                    labels, stats[i], [rows[k][5] for k in groups[-1]], stats,
-                    1 if point else r,
-                ):  # fmt: skip
+                ids = [rows[k][5] for k in groups[-1]]
+                if (
+                    not small
+                    or _touches(labels, stats[i], ids, stats, 1 if point else r)
+                    or _enclosed(labels, rows[i], ids)
+                ):
                     groups[-1].append(i)
                     ext[-1] = (min(x0, gx0), max(x1, gx1))
                     continue
@@ -1557,13 +1574,18 @@ def _dash_spans(
             # between two digits, a bar low in the band is a 4's crossbar run on into the
             # next digit ('3934-43' for 393443); a minus sits higher
             real = float(np.median(mid[a:b])) <= top + STRONG_MINUS_CY * lh
+        end = b
         if real:
             # The next digit's own bar may run on from the minus: a 4's crossbar, where its
             # diagonal starts, swells the bar (and was cut off the 4: '969-4' read '969-?').
             # The minus ends where the bar swells past its own thickness.
             swell = DASH_SWELL * float(np.median(thick[a:b]))
-            while b - a > 0.25 * lh and thick[b - 1] > swell:
-                b -= 1
+            while end - a > 0.25 * lh and thick[end - 1] > swell:
+                end -= 1
+            # (between two digits, a minus is wider than a 4's crossbar's stub run on
+            # into the next digit: '90524-4')
+            real = i == 0 or end - a >= INNER_DASH_MIN_W * lh
+        b = end if real else b
         start = b
         if out and not real and not out[-1][2]:
             out[-1] = (out[-1][0], b, False)

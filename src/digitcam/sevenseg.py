@@ -212,6 +212,18 @@ FLAT_MIN_CELLS = 3
 #: cells are cut again at its lit pixels' own split (`_glow_cells`).
 GLOW_FILL = 0.6
 
+#: A digit cell left of a row's clusters is kept where it lights this many segments and
+#: decodes with this confidence, before a number of this many digits (`line_from_cells`).
+OUTSIDE_MIN_SEGMENTS = 4
+OUTSIDE_CONFIDENCE = 0.6
+OUTSIDE_MIN_DIGITS = 3
+#: A '1' between two digits whose cell is under this share of the others' median width,
+#: decoded under this confidence, is a cut taken from a neighbour (`_without_squeezed_ones`).
+SQUEEZED_ONE = 0.6
+SQUEEZED_ONE_CONFIDENCE = 0.8
+#: A '1' at a window's line's end lit past the window's side by more than this many
+#: window heights is the window's edge (`_without_edge_ones`).
+EDGE_ONE_REACH = 0.03
 #: A digit added at a line's end by its flattened reading needs this confidence.
 FLAT_END_CONFIDENCE = 0.5
 
@@ -2406,7 +2418,24 @@ def line_from_cells(
     cs = list(cells)
     if n_clusters_x is not None:
         lo = n_clusters_x[0]
-        cs = [c for c in cs if c.cell[1] > lo + 0.1 * hd or c.char == "-"]
+        inside = [c.cell[1] > lo + 0.1 * hd for c in cs]
+        # (or, before a number of `OUTSIDE_MIN_DIGITS` digits, a digit of four segments or
+        # more decoded with confidence: a window's edge or clutter's lines beside the line
+        # light a bar or three, a 1 or a 7 at most; the display's first digit touching its
+        # window's edge was no cluster of the row. Beside a digit or two, a word's round
+        # letter in a frame reads as a 0 all too easily.)
+        number = sum(1 for c, i in zip(cs, inside, strict=True) if i and c.char.isdigit())
+        cs = [
+            c
+            for c, i in zip(cs, inside, strict=True)
+            if i
+            or c.char == "-"
+            or (
+                number >= OUTSIDE_MIN_DIGITS
+                and len(c.segments) >= OUTSIDE_MIN_SEGMENTS
+                and c.confidence >= OUTSIDE_CONFIDENCE
+            )
+        ]
     # (a colon stands between digits: one at an end is two specks of clutter)
     while cs and (
         not cs[0].char or cs[0].char == ":" or (cs[0].char == UNKNOWN and cs[0].confidence < 0.2)
@@ -2436,6 +2465,9 @@ def line_from_cells(
         need = WINDOW_DIGIT_CONFIDENCE
     if mean_conf < need:
         return None
+    # (after the line's confidence is judged: a squeezed 1 still counts against clutter)
+    cs = _without_squeezed_ones(cs)
+    digits = [c for c in cs if c.char not in (*SIGNS, UNKNOWN)]
     if len(digits) <= 2 and all(c.char == "1" for c in digits) and not (short_line or evidence):
         return None  # a bar or two (a frame's edges, clutter) is not a reading
     if len(digits) == 1 and not (short_line or evidence):
@@ -2484,6 +2516,31 @@ def line_from_cells(
         np.sqrt(hmed)
     )
     return bbox, tuple(glyphs), score
+
+
+def _without_squeezed_ones(cells: list[DecodedCell]) -> list[DecodedCell]:
+    """Decoded cells without a '1' squeezed between two digits: its cell under
+    `SQUEEZED_ONE` of the other digits' median cell width, decoded under
+    `SQUEEZED_ONE_CONFIDENCE` (a display's 1 fills a cell of the line's pitch; a narrow
+    one between two digits is a cut taken from a neighbour's bars: '080.06' read
+    '0810.06')."""
+    widths = [c.cell[1] - c.cell[0] for c in cells if c.char.isdigit() and c.char != "1"]
+    if len(widths) < 2:
+        return cells
+    narrow = SQUEEZED_ONE * small_median(widths)
+
+    def squeezed(i: int) -> bool:
+        c = cells[i]
+        return (
+            c.char == "1"
+            and 0 < i < len(cells) - 1
+            and cells[i - 1].char.isdigit()
+            and cells[i + 1].char.isdigit()
+            and c.cell[1] - c.cell[0] < narrow
+            and c.confidence < SQUEEZED_ONE_CONFIDENCE
+        )
+
+    return [c for i, c in enumerate(cells) if not squeezed(i)]
 
 
 def read_row(
@@ -2820,12 +2877,44 @@ def _read_window(
         # only in the largest window, and never a 1
         lines = [ln for ln in lines if _n_digit_glyphs(ln[1]) >= 2 or (
             retry_polarity and text_of(ln[1]).strip("-.") not in ("", "1"))]  # fmt: skip
+    lines = [_without_edge_ones(ln, x0=m, x1=m + w, reach=EDGE_ONE_REACH * h) for ln in lines]
     inv = np.linalg.inv(hom)
 
     def back(b: Box) -> Box:
         return _to_frame_box(inv, b.x, b.y, b.x2, b.y2)
 
     return [(back(b), tuple(replace(g, box=back(g.box)) for g in gl), sc) for b, gl, sc in lines]
+
+
+def _without_edge_ones(
+    line: tuple[Box, tuple[Glyph, ...], float], *, x0: float, x1: float, reach: float
+) -> tuple[Box, tuple[Glyph, ...], float]:
+    """A window's line without a '1' at an end lit past the window's side (`x0`, `x1`:
+    its columns in the window's crop) by more than `reach` px: the window's own edge, read
+    as a 1's bars beside the digits ('684' read '6841'). A 1's bars are at its cell's
+    right, so the cell's right end is where they are."""
+    _box, glyphs, score = line
+    digits = [i for i, g in enumerate(glyphs) if g.kind is GlyphKind.SEGMENTS]
+    if len(digits) < 2:
+        return line
+    drop = set()
+    first, last = glyphs[digits[0]], glyphs[digits[-1]]
+    if first.char == "1" and first.box.x2 < x0 + reach:
+        drop.add(digits[0])
+    if last.char == "1" and last.box.x2 > x1 + reach:
+        drop.add(digits[-1])
+    if not drop:
+        return line
+    hmed = small_median([glyphs[i].box.h for i in digits])
+    # (with the 1 go the marks beyond the digits kept: a point between it and them)
+    lo = digits[1] if digits[0] in drop else 0
+    hi = digits[-2] if digits[-1] in drop else len(glyphs) - 1
+    kept = tuple(g for i, g in enumerate(glyphs) if lo <= i <= hi and i not in drop)
+    xs = [g.box.x for g in kept] + [g.box.x2 for g in kept]
+    ys = [g.box.y for g in kept] + [g.box.y2 for g in kept]
+    bbox = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+    lost = sum(glyphs[i].confidence for i in drop)
+    return bbox, kept, score - lost * float(np.sqrt(hmed))
 
 
 def _evened_window(
