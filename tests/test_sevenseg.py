@@ -2273,3 +2273,17 @@ def test_a_narrow_unsure_1_squeezed_between_two_digits_is_no_digit(width, conf, 
     # Then the narrow, unsure 1 is left out
     assert line is not None
     assert "".join(g.char for g in line[1]) == ("0810" if kept else "080")
+
+
+def test_a_windows_line_of_two_edge_1s_is_left_whole() -> None:
+    from digitcam.sevenseg import _without_edge_ones
+    from digitcam.types import Box, Glyph, GlyphKind
+
+    # Given a window's line '11' whose 1s both stand past the window's sides (its edges)
+    glyphs = tuple(
+        Glyph(Box(x, 20, 30, 60), "1", 0.6, (("1", 0.6),), GlyphKind.SEGMENTS) for x in (-25, 140)
+    )
+    line = (Box(-25, 20, 195, 60), glyphs, 5.0)
+    # When the line is trimmed at the window's sides, then nothing is dropped (no line of
+    # no digits is made: the line's own tests judge it)
+    assert _without_edge_ones(line, x0=10.0, x1=160.0, reach=3.0) == line

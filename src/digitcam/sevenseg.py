@@ -2903,7 +2903,9 @@ def _without_edge_ones(
         drop.add(digits[0])
     if last.char == "1" and last.box.x2 > x1 + reach:
         drop.add(digits[-1])
-    if not drop:
+    if not drop or len(drop) == len(digits):
+        # (two 1s, both past the window's sides: nothing of the line would be left, and
+        # what to make of it is for the line's own tests)
         return line
     hmed = small_median([glyphs[i].box.h for i in digits])
     # (with the 1 go the marks beyond the digits kept: a point between it and them)
