@@ -2911,12 +2911,9 @@ def _without_edge_ones(
     # (with the 1 go the marks beyond the digits kept: a point between it and them)
     lo = digits[1] if digits[0] in drop else 0
     hi = digits[-2] if digits[-1] in drop else len(glyphs) - 1
-    kept = tuple(g for i, g in enumerate(glyphs) if lo <= i <= hi and i not in drop)
-    xs = [g.box.x for g in kept] + [g.box.x2 for g in kept]
-    ys = [g.box.y for g in kept] + [g.box.y2 for g in kept]
-    bbox = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+    kept = glyphs[lo : hi + 1]
     lost = sum(glyphs[i].confidence for i in drop)
-    return bbox, kept, score - lost * float(np.sqrt(hmed))
+    return Box.around([g.box for g in kept]), kept, score - lost * float(np.sqrt(hmed))
 
 
 def _evened_window(
