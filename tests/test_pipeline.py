@@ -368,6 +368,40 @@ def test_a_displays_7_read_as_1_by_the_classifier_goes_to_the_segment_reading():
     assert not _sevens_read_as_ones(printed, segs("091"))
 
 
+def test_a_printed_1_decoded_as_a_7_goes_to_the_printed_reading():
+    from dataclasses import replace
+
+    from digitcam.pipeline import PRINTED_ONE, _prefer_printed_ones
+    from digitcam.types import GlyphKind
+
+    def segs(text, conf=1.0):
+        return tuple(
+            replace(g, kind=GlyphKind.SEGMENTS, confidence=conf) for g in _glyphs(text, 10)
+        )
+
+    def narrow_ones(text, conf=1.0):
+        # (a printed 1 is narrower than the line's other digits)
+        return tuple(
+            replace(g, box=replace(g.box, w=12), confidence=conf) if g.char == "1" else g
+            for g in _glyphs(text, 10)
+        )
+
+    # Given a printed reading "313" whose 1 is narrow and read surely, and a segment
+    # reading of the same place "373" (a printed 1's flag lights a display's top bar)
+    printed = _line(narrow_ones("313"))
+    seven = _line(segs("373"))
+    # Then the segment reading gives way to the printed one
+    assert _prefer_printed_ones([printed, seven]) == [printed]
+    # but not where the printed 1 is unsure, where the readings differ otherwise, nor
+    # where the 7 is a display's the classifier took for a 1 (as wide as its digits)
+    unsure = _line(narrow_ones("313", conf=PRINTED_ONE - 0.1))
+    assert _prefer_printed_ones([unsure, seven]) == [unsure, seven]
+    other = _line(segs("873"))
+    assert _prefer_printed_ones([printed, other]) == [printed, other]
+    wide = _line(_glyphs("313", 10))
+    assert _prefer_printed_ones([wide, seven]) == [wide, seven]
+
+
 def test_a_displays_6_read_as_5_goes_to_the_segment_reading_where_a_display_shows():
     from dataclasses import replace
 
@@ -1336,6 +1370,55 @@ def test_a_point_cut_that_leaves_its_digit_above_the_baseline_is_the_glyphs_foot
     # Then the 1 is read without a point: the foot was part of it
     assert [u.mark or "g" for u in got] == ["g"]
     assert got[0] is one
+
+
+@pytest.mark.parametrize(
+    ("second_merit", "second_text", "expected"),
+    [(1.0, "63006", 6), (0.9, "63006", 5), (1.0, "63?06", 5)],
+)
+def test_of_two_sure_splits_into_digits_the_evener_wins(second_merit, second_text, expected):
+    from digitcam.pipeline import EVEN_MARGIN, _choose, _width_spread
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a blob of a thin italic "63006" set tight, cut in five (a 3 with half the
+    # next 0 on it, 39 px, and a 0 with the rest, 37 px) and in six (each 26-28 px), the
+    # classifier as sure of both (it is: a 3 with a 0's edge still reads 3)
+    patch = np.zeros((4, 4), np.float32)
+
+    def cut(widths: list[int]) -> tuple[Unit, ...]:
+        xs = np.cumsum([0, *widths[:-1]]).tolist()
+        return tuple(
+            Unit(Box(x, 0, w, 44), patch, "", 1.0) for x, w in zip(xs, widths, strict=True)
+        )
+
+    five = cut([26, 30, 39, 37, 28])
+    six = cut([26, 27, 27, 27, 28, 27])
+    text = {id(five): "96306", id(six): "9" + second_text}
+    merits = {id(five): 1.0, id(six): second_merit}
+    assert (
+        _width_spread(five, lambda a: text[id(a)]) - _width_spread(six, lambda a: text[id(a)])
+        >= EVEN_MARGIN
+    )
+    # When the split is chosen
+    got = _choose(
+        (five, six), lambda alt: merits[id(alt)], chars=lambda alt: text[id(alt)], digit_width=None
+    )
+    # Then the cut that leaves the digits even in width wins, but only as surely read and
+    # into digits throughout
+    assert len(got) == expected
+
+
+def test_width_spread_leaves_ones_out():
+    from digitcam.pipeline import _width_spread
+    from digitcam.segment import Unit
+    from digitcam.types import Box
+
+    # Given a split "717" whose 1 is a third as wide as its 7s
+    patch = np.zeros((4, 4), np.float32)
+    alt = tuple(Unit(Box(30 * i, 0, w, 40), patch, "", 1.0) for i, w in enumerate((24, 8, 25)))
+    # Then its spread is its 7s' alone (a 1 is narrow in every face)
+    assert _width_spread(alt, lambda a: "717") == pytest.approx(25 / 24)
 
 
 @pytest.mark.parametrize(("n_wide", "expected"), [(1, "222.2"), (2, "2222"), (3, "2222")])

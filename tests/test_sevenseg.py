@@ -908,13 +908,15 @@ def test_a_strip_shaded_across_its_digits_reads_them_all() -> None:
     assert "".join(c.char for c in decode_strip(strip)) == "97129"
 
 
-def _ramped_strip(text: str, look: str, *, ramp: float, ghost: float = 0.1) -> Strip:
-    """A strip of `text` (lit 120 over ground 40) whose ground brightens by `ramp` over its
-    last 30 % toward the right end (light falling on one end of a display)."""
+def _ramped_strip(
+    text: str, look: str, *, ramp: float, ghost: float = 0.1, start: float = 0.7
+) -> Strip:
+    """A strip of `text` (lit 120 over ground 40) whose ground brightens by `ramp` from
+    `start` of its width toward the right end (light falling on one end of a display)."""
     lit, gh, _ = render_cells([CellSpec(c) for c in text], LOOKS[look], height=40)
     h, w = lit.shape
     x = np.arange(w + 40, dtype=np.float32)
-    start = 20 + 0.7 * w
+    start = 20 + start * w
     img = np.full((h + 24, w + 40), 40.0, np.float32)
     img += np.clip((x - start) / (w + 40 - start), 0, 1)[None, :] * ramp
     img[12 : 12 + h, 20 : 20 + w] += 120 * np.maximum(lit, ghost * gh)
@@ -932,6 +934,23 @@ def test_a_strip_whose_ground_brightens_at_one_end_reads_its_end_digit(look: str
     # then the digit is lost to the split alone, and read where the strip is flattened too
     assert "".join(c.char for c in decode_strip(strip, reread=False)) == "5645"
     assert "".join(c.char for c in decode_strip(strip)) == "56453"
+
+
+def test_a_strip_whose_ground_brightens_over_its_last_digits_reads_them() -> None:
+    from digitcam.sevenseg import _solid_block
+
+    # given " 64726" (a blank cell's ghosts at 0.3 of the lit level first) whose ground
+    # brightens by half the lit level over its right half (shade on a reflective LCD, a
+    # strip inverted: "64726" read "647" in a camera scene): one split level lights the
+    # ground through the margins at the right end, a block, not all along the margins
+    strip = _ramped_strip(" 64726", "dseg", ramp=60, ghost=0.3, start=0.5)
+    _t, binary = cv2.threshold(strip.image, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    assert _solid_block(binary, strip.bottom - strip.top)
+    assert not sevenseg._lit_margins(binary, strip.top, strip.bottom)
+    # then the last digit is lost at that level, and read where the strip is read
+    # flattened too
+    assert "".join(c.char for c in decode_strip(strip, reread=False)) == "6472"
+    assert "".join(c.char for c in decode_strip(strip)) == "64726"
 
 
 @pytest.mark.parametrize("look", ["polygon", "dseg"])
@@ -2287,3 +2306,86 @@ def test_a_windows_line_of_two_edge_1s_is_left_whole() -> None:
     # When the line is trimmed at the window's sides, then nothing is dropped (no line of
     # no digits is made: the line's own tests judge it)
     assert _without_edge_ones(line, x0=10.0, x1=160.0, reach=3.0) == line
+
+
+def _display_row(text: str, *, short_line: bool) -> tuple[np.ndarray, SegmentRow]:
+    """A gray frame of a light-on-dark display line of `text` (40 px digits), and a row of
+    clusters over its first six digits only, the last reaching 10 px further (a speck
+    glued to it)."""
+    lit, gh, boxes = render_cells([CellSpec(c) for c in text], LOOKS["polygon"], height=40)
+    h, w = lit.shape
+    img = np.full((200, 500), 30.0, np.float32)
+    y0, x0 = 60, 40
+    img[y0 : y0 + h, x0 : x0 + w] += 170 * np.maximum(lit, 0.08 * gh)
+    b = [bx for _c, bx in boxes]
+    clusters = np.array([[x0 + bb.x, y0 + bb.y, bb.w, bb.h] for bb in b[:6]], np.float64)
+    clusters[-1, 2] += 10
+    xs = np.array([x0 + bb.x + bb.w / 2 for bb in b[:6]])
+    top = np.stack([xs, np.array([y0 + bb.y for bb in b[:6]], float)], 1)
+    bottom = np.stack([xs, np.array([y0 + bb.y2 for bb in b[:6]], float)], 1)
+    row = SegmentRow(Polarity.LIGHT_ON_DARK, clusters, top, bottom, short_line=short_line)
+    return np.clip(img, 0, 255).astype(np.uint8), row
+
+
+@pytest.mark.parametrize(("short_line", "expected"), [(True, "94959640"), (False, "949596")])
+def test_a_window_rows_strip_that_stops_short_is_read_further(short_line, expected) -> None:
+    # Given a display line "94959640" whose row's clusters cover its first six digits
+    # (the last two glued to the bezel or lost in glare were no clusters: "94959640" read
+    # "949596" in a camera scene), the strip cutting into the seventh
+    gray, row = _display_row("94959640", short_line=short_line)
+    # When the row is read
+    line = sevenseg.read_row(gray, row, trusted=True)
+    # Then inside a display window (a short line's row) it is read on to its end; frame-
+    # wide it is not (printed digits read as a display's and read further outscored their
+    # own reading)
+    assert line is not None
+    assert "".join(g.char for g in line[1]) == expected
+
+
+def _shaded_window(text: str, *, cover: float, dark: float, tilt: float):
+    """A 640x480 gray frame of an LCD window (dark `text`, 60 px digits, on glass at 200
+    in a dark bezel) whose right `cover` of the glass lies in a shadow `dark` of the light
+    (its edge leaning `tilt` px per row), and the window's quad."""
+    lit, gh, _ = render_cells([CellSpec(c) for c in text], LOOKS["polygon"], height=60)
+    h, w = lit.shape
+    img = np.full((480, 640), 90.0, np.float32)
+    x0, y0, ww, hh = 60, 150, w + 40, h + 40
+    img[y0 - 20 : y0 + hh + 20, x0 - 40 : x0 + ww + 40] = 50
+    img[y0 : y0 + hh, x0 : x0 + ww] = 200
+    img[y0 + 20 : y0 + 20 + h, x0 + 20 : x0 + 20 + w] -= 140 * np.maximum(lit, 0.06 * gh)
+    yy, xx = np.mgrid[0:480, 0:640]
+    img *= np.where(xx > x0 + (1 - cover) * ww + tilt * (yy - y0), dark, 1.0)
+    img = cv2.GaussianBlur(img, (0, 0), 1.5)
+    quad = np.float32([[x0, y0], [x0 + ww, y0], [x0 + ww, y0 + hh], [x0, y0 + hh]])
+    return np.clip(img, 0, 255).astype(np.uint8), quad
+
+
+@pytest.mark.parametrize(
+    ("cover", "dark", "tilt"), [(0.6, 0.5, 0.0), (0.45, 0.35, 0.5)]
+)  # fmt: skip
+def test_a_window_half_in_shadow_is_read_whole(cover, dark, tilt) -> None:
+    # Given an LCD window "816833" whose right half lies in a cast shadow: one split
+    # level reads the digits on the lit side only ("8168"), or, the shade misleading the
+    # window's polarity too, nothing ("81.68337" unread in a camera scene)
+    gray, quad = _shaded_window("816833", cover=cover, dark=dark, tilt=tilt)
+    # When the window is read
+    lines = sevenseg._read_window(gray, gray, quad, ReaderConfig(), retry_polarity=True)
+    # Then its light evened (in either polarity) reads every digit
+    assert ["".join(g.char for g in gl) for _b, gl, _s in lines] == ["816833"]
+
+
+def test_a_window_read_again_evened_must_read_the_same_lines_and_more() -> None:
+    from digitcam.sevenseg import _reads_more
+
+    def line(text: str) -> tuple[Box, tuple[Glyph, ...], float]:
+        return _line(Box(0, 0, 30 * len(text), 40), text, GlyphKind.SEGMENTS)
+
+    # Given a window read "8168", then read again evened
+    first = [line("8168")]
+    # Then "816833" reads more, but "81633" (not "8168" with more beside), "81681" (a
+    # window's edge read as a 1 after it), a line more, or as many digits, are no better
+    assert _reads_more([line("816833")], first)
+    assert not _reads_more([line("81633")], first)
+    assert not _reads_more([line("81681")], first)
+    assert not _reads_more([line("816833"), line("3")], first)
+    assert not _reads_more([line("8168")], first)

@@ -118,6 +118,14 @@ CUT_MARGIN = 0.05
 # (and reads the same digits, this surely): then the extra width is the point.
 WIDE_CUT = 1.15
 WIDE_CUT_CONFIDENCE = 0.9
+# Of two splits of a blob that read as surely, into digits, the one whose digits (1s left
+# out) are this much more even in width wins (`_evenest`).
+EVEN_MARGIN = 0.2
+# A seven-segment reading that differs from the printed one of its place only in 7s that
+# the printed classifier reads as 1s this surely, and narrower than this share of the
+# line's other digits, gives way to it (`_prefer_printed_ones`).
+PRINTED_ONE = 0.9
+PRINTED_ONE_WIDTH = 0.74
 # A segment 6 the printed classifier read as 5 must be decoded this surely: a bar-for-bar
 # decode scores NO_EVIDENCE_FACTOR (0.6) where nothing else says "display".
 SIX_CONFIDENCE = 0.5
@@ -827,6 +835,38 @@ def _wide_point_cut(
     return None
 
 
+def _width_spread(alt: tuple[Unit, ...], chars: Callable[[tuple[Unit, ...]], str]) -> float:
+    """The widest over the narrowest of an alternative's digits other than 1s; 1.0 with
+    fewer than two such digits."""
+    pieces = [u for u in alt if u.patch is not None]
+    ws = [u.box.w for u, c in zip(pieces, chars(alt), strict=True) if c.isdigit() and c != "1"]
+    return max(ws) / max(min(ws), 1) if len(ws) >= 2 else 1.0
+
+
+def _evenest(
+    alternatives: tuple[tuple[Unit, ...], ...],
+    best: tuple[Unit, ...],
+    merit: Callable[[tuple[Unit, ...]], float],
+    chars: Callable[[tuple[Unit, ...]], str],
+) -> tuple[Unit, ...]:
+    """Of the splits that read all digits as surely as `best`, the one whose digits are
+    evenest in width (by `EVEN_MARGIN`), else `best`.
+
+    The classifier is as sure of a 3 with half the next 0 on it as of the 3 alone ("3006"
+    set tight in a thin italic read "306"): a line's digits are of a width, and a cut that
+    leaves one half again as wide as the next is in the wrong place."""
+    if not chars(best).isdigit() or _cut_at(best) is not None:
+        return best
+    top = merit(best)
+    tied = [
+        a
+        for a in alternatives
+        if merit(a) >= top - 1e-9 and _cut_at(a) is None and chars(a).isdigit()
+    ]
+    even = min(tied, key=lambda a: _width_spread(a, chars))
+    return even if _width_spread(even, chars) <= _width_spread(best, chars) - EVEN_MARGIN else best
+
+
 def _choose(
     alternatives: tuple[tuple[Unit, ...], ...],
     merit: Callable[[tuple[Unit, ...]], float],
@@ -862,6 +902,8 @@ def _choose(
         whole = merit(choice)
         return cut if whole > 0 and merit(cut) >= whole + CUT_MARGIN else choice
     best = max(alternatives, key=merit)
+    if chars is not None:
+        best = _evenest(alternatives, best, merit, chars)
     crossbar = (
         chars is not None
         and _cut_at(best) == -1
@@ -1102,6 +1144,7 @@ def resolve(
     fewer (a word's letters decoded as segments), and so is such a reading anywhere whose
     digits are tiny beside a display's read with its evidence (a label on the bezel).
     """
+    candidates = _prefer_printed_ones(candidates)
     candidates = _without_frames(_prefer_printed_extension(_prefer_segment_detail(candidates)))
     kept = _resolve_once(candidates)
     for clutter_of in (
@@ -1648,6 +1691,38 @@ def _cuts_a_line(
         len(d) >= 2 and 0 < box.overlap(b) < 0.5
         for (b, _g, _s), d in zip(candidates, digits, strict=True)
     )
+
+
+def _prefer_printed_ones(
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """Candidates without a seven-segment reading that differs from the printed reading
+    of its place only in 7s where the printed classifier reads 1s surely (`PRINTED_ONE`)
+    and narrow (`PRINTED_ONE_WIDTH` of the line's other digits): a printed 1's flag and
+    stem light a display's top and right bars, and decode as a 7 ("313" read "373"). A
+    display's 7 the classifier takes for a 1 is read less surely, or about as wide as
+    the display's other digits (three quarters or more: measured on synthetic displays,
+    "3756" read "3156")."""
+    drop = set()
+    for i, (bs, gs, _ss) in enumerate(candidates):
+        if not _segment_reading(gs):
+            continue
+        s_text = "".join(g.char for g in gs)
+        for bp, gp, _sp in candidates:
+            if _has_segments(gp) or bs.overlap(bp) < 0.5 or len(gp) != len(gs):
+                continue
+            widths = [g.box.w for g in gp if g.char.isdigit() and g.char != "1"]
+            if not widths:
+                continue
+            narrow = PRINTED_ONE_WIDTH * float(np.median(widths))
+            pairs = [(a, g) for a, g in zip(s_text, gp, strict=True) if a != g.char]
+            if pairs and all(
+                a == "7" and g.char == "1" and g.confidence >= PRINTED_ONE and g.box.w < narrow
+                for a, g in pairs
+            ):
+                drop.add(i)
+                break
+    return [c for i, c in enumerate(candidates) if i not in drop]
 
 
 def _prefer_segment_detail(

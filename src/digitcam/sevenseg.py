@@ -85,6 +85,10 @@ MAX_PIECES = 500
 
 #: Digit-shaped clusters (the tallest) re-cut per polarity to free digits glued to clutter.
 MAX_RECUTS = 6
+#: A block of columns lit over most of a strip's height this share of the digit height
+#: wide or wider (glare or shade over an end of the glass, past the split) has the strip
+#: read flattened too (`decode_strip`).
+SOLID_BLOCK = 0.5
 
 #: Least fraction of the line's split a shaded cell is split at (`decode_strip`: a cell whose
 #: peak is under the line's is split in proportion to its peak).
@@ -133,6 +137,16 @@ GLUE_WHOLE = 0.75
 NARROW_MARGIN = 0.5
 #: ... and read so only where that gains this much (`_cells_merit`: an unknown cell read).
 NARROW_GAIN = 0.5
+#: A row whose cells' ink runs to within EXTEND_EDGE digit heights of its strip's right
+#: end is read again reaching EXTEND row heights further (`_extended_reading`): the row's
+#: clusters missed digits glued to a bezel or lost in glare, and the strip stopped short.
+EXTEND_EDGE = 0.1
+EXTEND = 2.0
+#: ... each digit the longer strip adds decoded this surely, and not all of them 1s.
+EXTEND_CONFIDENCE = 0.6
+#: A window read again evened (`_read_window`) is kept where the digits it adds read
+#: this surely on average (`_reads_more`).
+EVEN_ADDED_CONFIDENCE = 0.5
 
 #: Share of a strip's columns lit in both margins (above and below the digits) that says
 #: a bezel runs along the strip, close around the digits (`_not_a_cell`).
@@ -1065,6 +1079,14 @@ def _lit_binary(img: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], NDArray[np.b
     return binary, solid
 
 
+def _solid_block(binary: NDArray[np.uint8], hd: float) -> bool:
+    """Whether a strip (Hs x Ws 0/1 mask) has a block of columns lit over most of its
+    height (`_lit_binary`'s solid ones) at least `SOLID_BLOCK` of the digit height `hd`
+    wide."""
+    solid = binary.sum(axis=0) > 0.75 * binary.shape[0]
+    return any(b - a >= SOLID_BLOCK * hd for a, b in _runs(solid))
+
+
 def _shear(k: float, hs: int) -> NDArray[np.float64]:
     """x' = x + k (y - hs) + max(0, k) hs: leaning digits upright, kept in the image."""
     return np.array([[1.0, k, -k * hs + max(0.0, k) * hs], [0, 1, 0], [0, 0, 1]])
@@ -1763,6 +1785,16 @@ def decode_strip(
                 refound = find_cells(rebinary, top, bottom)
                 if refound:
                     alts.append((ratio, refound))
+    elif cells is None and reread and _solid_block(binary, bottom - top):
+        # A block lit through the margins, not all along them: glare or shade over one end
+        # of the glass, past the split, swallowing the digits there (or a bezel's edge).
+        # Flattened, the strip is a second reading where it reads every cell it finds (a
+        # bezel flattened is bars, which read as no digit).
+        flat, _rebinary, refound = _flattened_cells(img, top, bottom)
+        if refound:
+            again = decode_strip(replace(strip, image=flat), refound, reread=False)
+            if again and all(c.char != UNKNOWN for c in again):
+                alts.append((flat, refound))
     if not found:
         return _better_reading(strip, alts, [])
     cells = [c for c, _ in found]
@@ -2575,6 +2607,11 @@ def read_row(
         again = decode_strip(strip2) if strip2 is not None else []
         if strip2 is not None and _cells_merit(again) >= _cells_merit(cells) + NARROW_GAIN:
             strip, cells = strip2, again
+    # (in a display window only: frame-wide, printed digits read as a display's, and
+    # read further, outscore their own reading)
+    longer = _extended_reading(gray, row, strip, cells) if row.short_line else None
+    if longer is not None:
+        strip, cells = longer
     # the strip x-range covered by the row's clusters
     c = row.clusters
     p = np.array([[c[:, 0].min(), c[:, 1].mean() + c[:, 3].mean() / 2]], np.float64)
@@ -2587,6 +2624,40 @@ def read_row(
     first = next(c for c in cells if c.char.isdigit())
     minus = _far_minus(gray, strip, first.cell, row.polarity)
     return line if minus is None else (line[0], (minus, *line[1]), line[2])
+
+
+def _digits_of(cells: list[DecodedCell]) -> str:
+    """The digits a strip's cells read, in order."""
+    return "".join(c.char for c in cells if c.char.isdigit())
+
+
+def _extended_reading(
+    gray: NDArray[np.uint8], row: SegmentRow, strip: Strip, cells: list[DecodedCell]
+) -> tuple[Strip, list[DecodedCell]] | None:
+    """The row read again reaching `EXTEND` row heights further right where its cells'
+    ink runs to the strip's right end (`EXTEND_EDGE`), where that reads the same digits
+    and more after them, each sure (`EXTEND_CONFIDENCE`) and not all 1s (a bezel's edge
+    reads as a 1); else None. The row's clusters give the strip's extent, and a digit
+    glued to the bezel or washed out by glare is no cluster: "94959640" read "949596".
+    (Leftward, a 1's serif and a point from its foot read as "7." before a bold number.)"""
+    inked = [c for c in cells if c.char]
+    hd = strip.bottom - strip.top
+    if not inked or inked[-1].ink[1] < strip.image.shape[1] - EXTEND_EDGE * hd:
+        return None
+    c = row.clusters
+    k = int(np.argmax(c[:, 0] + c[:, 2]))
+    end = np.array([[c[k, 0] + c[k, 2] + EXTEND * row.height, c[k, 1], 1.0, c[k, 3]]])
+    strip2 = rectify_row(gray, replace(row, clusters=np.vstack([c[:, :4], end])))
+    if strip2 is None:
+        return None
+    again = decode_strip(strip2)
+    old, new = _digits_of(cells), _digits_of(again)
+    if not old or not new.startswith(old) or len(new) == len(old):
+        return None
+    added = [d for d in again if d.char.isdigit()][len(old) :]
+    if any(d.confidence < EXTEND_CONFIDENCE for d in added) or all(d.char == "1" for d in added):
+        return None
+    return strip2, again
 
 
 def _row_on_digits(row: SegmentRow, strip: Strip, cells: list[DecodedCell]) -> SegmentRow | None:
@@ -2873,10 +2944,26 @@ def _read_window(
         even = _evened_window(crop_gray, config.polarity, h)
         lines = _read_rows(even, config, image=None, max_rows=WINDOW_ROWS, max_clean_rows=0,
                            lone_digits=True)  # fmt: skip
+        if not lines and other is not None:
+            # (a shadow across the window also misleads its polarity: half its glass dark
+            # is a tail of its own)
+            even = _evened_window(crop_gray, other.polarity, h)
+            lines = _read_rows(even, other, image=None, max_rows=WINDOW_ROWS,
+                               max_clean_rows=0, lone_digits=True)  # fmt: skip
         # evened, a window's edge or a clutter ring is a bar or a 0: a lone digit is kept
         # only in the largest window, and never a 1
         lines = [ln for ln in lines if _n_digit_glyphs(ln[1]) >= 2 or (
             retry_polarity and text_of(ln[1]).strip("-.") not in ("", "1"))]  # fmt: skip
+    elif retry_polarity and config.polarity is Polarity.DARK_ON_LIGHT:
+        # A shadow over part of a reflective (LCD) window leaves its digits there under the
+        # split: the lines read stop at the shadow's edge ("816833" read "8168"). Evened,
+        # the window is read again, and kept where that reads every line read and more
+        # digits. (A lit display's ghosts, evened, glow as digits: "80.01" read "680.01".)
+        even = _evened_window(crop_gray, config.polarity, h)
+        again = _read_rows(even, config, image=None, max_rows=WINDOW_ROWS, max_clean_rows=0,
+                           lone_digits=True)  # fmt: skip
+        if _reads_more(again, lines):
+            lines = again
     lines = [_without_edge_ones(ln, x0=m, x1=m + w, reach=EDGE_ONE_REACH * h) for ln in lines]
     inv = np.linalg.inv(hom)
 
@@ -3155,6 +3242,39 @@ def _sure_line(glyphs: tuple[Glyph, ...]) -> bool:
     return _n_digit_glyphs(glyphs) >= BRIGHT_SKIP and all(
         g.confidence > NO_EVIDENCE_FACTOR for g in glyphs
     )
+
+
+def _reads_more(
+    again: list[tuple[Box, tuple[Glyph, ...], float]],
+    lines: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> bool:
+    """Whether a second reading of a window holds as many lines as the first and more
+    segment digits: each of its lines reads one of the first's (the same digits) with
+    more beside it, read surely on the whole (`EVEN_ADDED_CONFIDENCE`: the digit the
+    shadow's edge crosses reads less so) and not all 1s (a window's edge reads as an
+    unsure 1), or as it was."""
+
+    def digits(gl: tuple[Glyph, ...]) -> list[Glyph]:
+        return [g for g in gl if g.kind is GlyphKind.SEGMENTS]
+
+    if len(again) != len(lines):
+        return False
+    olds = ["".join(g.char for g in digits(gl)) for _b, gl, _s in lines]
+    gained = 0
+    for _b, gl, _s in again:
+        new = digits(gl)
+        text = "".join(g.char for g in new)
+        at, old = next(((text.find(o), o) for o in olds if o and o in text), (-1, ""))
+        if at < 0:
+            return False
+        added = new[:at] + new[at + len(old) :]
+        if added and (
+            float(np.mean([g.confidence for g in added])) < EVEN_ADDED_CONFIDENCE
+            or all(g.char == "1" for g in added)
+        ):
+            return False
+        gained += len(added)
+    return gained > 0
 
 
 def _n_digit_glyphs(glyphs: tuple[Glyph, ...]) -> int:
