@@ -86,6 +86,9 @@ def _proc_sample(pid: int) -> tuple[int, int, int] | None:
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if "VmRSS" not in fields:
+        # exited but not yet reaped (a zombie): its memory is gone, and so is the process
+        return None
     return int(fields["VmRSS"].split()[0]), fds, int(fields["Threads"])
 
 

@@ -17,12 +17,35 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from soak import soak
+from soak import _proc_sample, soak
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
 
 #: Frames of the CI soak (DIGITCAM_SOAK_FRAMES overrides).
 CI_FRAMES = int(os.environ.get("DIGITCAM_SOAK_FRAMES", "5000"))
+
+
+def test_a_process_that_exited_unreaped_is_sampled_as_gone() -> None:
+    import subprocess
+    import time
+
+    # given a child that has exited but is not yet reaped (a zombie: its status has no
+    # memory lines; the CI soak once sampled its demo run in that instant and failed)
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while "State:\tZ" not in Path(f"/proc/{proc.pid}/status").read_text():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        # then it is sampled as gone, not as a crash of the watcher
+        assert _proc_sample(proc.pid) is None
+    finally:
+        proc.wait(10)
+    # while a live process is sampled
+    sample = _proc_sample(os.getpid())
+    assert sample is not None
+    assert sample[0] > 0
+    assert sample[2] >= 1
 
 
 def test_ci_soak_keeps_files_threads_and_memory_flat(tmp_path: Path) -> None:
