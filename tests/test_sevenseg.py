@@ -997,9 +997,9 @@ def test_a_shaded_dark_on_light_strip_is_read_again_both_flattened_and_row_by_ro
     seen = []
     real = sevenseg._better_reading
 
-    def spy(strip, alts, cells):
+    def spy(strip, alts, cells, **kw):
         seen.append([img for img, _cells in alts])
-        return real(strip, alts, cells)
+        return real(strip, alts, cells, **kw)
 
     monkeypatch.setattr(sevenseg, "_better_reading", spy)
     decode_strip(strip)

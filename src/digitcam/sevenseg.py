@@ -36,6 +36,7 @@ How a frame is read:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
@@ -1741,6 +1742,8 @@ def decode_strip(
     f = img.astype(np.float32)
     # second readings, each (image, cells), taken where they read clearly better
     alts: list[tuple[NDArray[np.uint8], CellRanges]] = []
+    # ... and those taken only where they read every cell they find
+    whole: list[tuple[NDArray[np.uint8], CellRanges]] = []
     _t, binary = cv2.threshold(img, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     if cells is None and reread and binary.mean() > LIT_MAJORITY:
         # a dark ring in the margins split from the rest: the glass is lit with the digits
@@ -1792,11 +1795,9 @@ def decode_strip(
         # bezel flattened is bars, which read as no digit).
         flat, _rebinary, refound = _flattened_cells(img, top, bottom)
         if refound:
-            again = decode_strip(replace(strip, image=flat), refound, reread=False)
-            if again and all(c.char != UNKNOWN for c in again):
-                alts.append((flat, refound))
+            whole.append((flat, refound))
     if not found:
-        return _better_reading(strip, alts, [])
+        return _better_reading(strip, alts, [], whole=whole)
     cells = [c for c, _ in found]
     inks = [k for _, k in found]
     integral = cv2.integral(img, sdepth=cv2.CV_64F)
@@ -1805,7 +1806,7 @@ def decode_strip(
     hi = small_percentile(v, 95)
     contrast = hi - bg
     if contrast < 20:
-        return _better_reading(strip, alts, [])
+        return _better_reading(strip, alts, [], whole=whole)
     lo, hi_t = bg + 0.4 * contrast, bg + 0.7 * contrast
     thr = _otsu_1d(v.ravel(), lo, hi_t)
     on, off = v[v > thr], v[v <= thr]
@@ -1850,7 +1851,7 @@ def decode_strip(
     band = img[int(top) : int(bottom) + 1, xa:xb]
     lit_share = LONE_LIT_SHARE if len(cells) == 1 else 0.5
     if band.size == 0 or (not one_digit and float((band > thr).mean()) > lit_share):
-        return _better_reading(strip, alts, [])
+        return _better_reading(strip, alts, [], whole=whole)
     # line thickness: rows/cols above the threshold in lit horizontal segments
     thr_cols = np.full(img.shape[1], thr)
     for (x0, x1), t in zip(cells, thr_c, strict=True):
@@ -1897,8 +1898,8 @@ def decode_strip(
         # nothing says "display": no ghosts, no gaps where bars meet (`line_from_cells`
         # lowers such a line's score so the printed reader wins where it reads the same place)
         out = [replace(c, evidence=False) for c in out]
-    if alts:
-        better = _better_reading(strip, alts, out)
+    if alts or whole:
+        better = _better_reading(strip, alts, out, whole=whole)
         if better is not out:
             return better
     if reread and searched and img is strip.image and len(found) >= 2:
@@ -1962,14 +1963,19 @@ def _better_reading(
     strip: Strip,
     alts: list[tuple[NDArray[np.uint8], CellRanges]],
     out: list[DecodedCell],
+    *,
+    whole: Sequence[tuple[NDArray[np.uint8], CellRanges]] = (),
 ) -> list[DecodedCell]:
     """The best of a strip's reading `out` and its second readings `alts` ((image,
-    cells) each): one is taken only where it reads `ALT_GAIN` better (`_cells_merit`) and
-    at least two digits other than 1 (a bezel's edge or a lone bar reads as a 1); a 1 it
-    adds at an end of the line must be sure (`FLAT_END_CONFIDENCE`)."""
+    cells) each), then `whole` (taken only where they read every cell they find): one is
+    taken only where it reads `ALT_GAIN` better (`_cells_merit`) and at least two digits
+    other than 1 (a bezel's edge or a lone bar reads as a 1); a 1 it adds at an end of the
+    line must be sure (`FLAT_END_CONFIDENCE`)."""
     best = out
-    for image, cells in alts:
+    for (image, cells), must_be_whole in [(a, False) for a in alts] + [(a, True) for a in whole]:
         again = decode_strip(replace(strip, image=image), cells, reread=False)
+        if must_be_whole and any(c.char == UNKNOWN for c in again):
+            continue
         if sum(c.char.isdigit() and c.char != "1" for c in again) < 2:
             continue
         digits = [i for i, c in enumerate(again) if c.char.isdigit()]
@@ -2933,23 +2939,28 @@ def _read_window(
             colourful = float(np.percentile(diff, 98)) >= COLOUR_GATE
     frac = OUTLINED_DIGIT_FRAC if outlined else WINDOW_DIGIT_FRAC
     config = config.with_(max_glyph_frac=max(config.max_glyph_frac, frac))
-    lines = _read_rows(crop_gray, config, image=crop, max_rows=WINDOW_ROWS, max_clean_rows=0,
-                       lone_digits=True, always_bright=colourful)  # fmt: skip
+
+    def read(
+        img: NDArray[np.uint8], cfg: ReaderConfig, *, colour: NDArray[Any] | None = None,
+        bright: bool = False,
+    ) -> list[tuple[Box, tuple[Glyph, ...], float]]:  # fmt: skip
+        return _read_rows(img, cfg, image=colour, max_rows=WINDOW_ROWS, max_clean_rows=0,
+                          lone_digits=True, always_bright=bright)  # fmt: skip
+
+    def evened(cfg: ReaderConfig) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+        return read(_evened_window(crop_gray, cfg.polarity, h), cfg)
+
+    lines = read(crop_gray, config, colour=crop, bright=colourful)
     if not lines and other is not None:
-        lines = _read_rows(crop_gray, other, image=crop, max_rows=WINDOW_ROWS,
-                           max_clean_rows=0, lone_digits=True)  # fmt: skip
+        lines = read(crop_gray, other, colour=crop)
     if not lines:
         # A shadow across the window splits its ground: the local threshold then cuts
         # along the shadow's edge, not the digits. Read once more with the light evened.
-        even = _evened_window(crop_gray, config.polarity, h)
-        lines = _read_rows(even, config, image=None, max_rows=WINDOW_ROWS, max_clean_rows=0,
-                           lone_digits=True)  # fmt: skip
+        lines = evened(config)
         if not lines and other is not None:
             # (a shadow across the window also misleads its polarity: half its glass dark
             # is a tail of its own)
-            even = _evened_window(crop_gray, other.polarity, h)
-            lines = _read_rows(even, other, image=None, max_rows=WINDOW_ROWS,
-                               max_clean_rows=0, lone_digits=True)  # fmt: skip
+            lines = evened(other)
         # evened, a window's edge or a clutter ring is a bar or a 0: a lone digit is kept
         # only in the largest window, and never a 1
         lines = [ln for ln in lines if _n_digit_glyphs(ln[1]) >= 2 or (
@@ -2959,9 +2970,7 @@ def _read_window(
         # split: the lines read stop at the shadow's edge ("816833" read "8168"). Evened,
         # the window is read again, and kept where that reads every line read and more
         # digits. (A lit display's ghosts, evened, glow as digits: "80.01" read "680.01".)
-        even = _evened_window(crop_gray, config.polarity, h)
-        again = _read_rows(even, config, image=None, max_rows=WINDOW_ROWS, max_clean_rows=0,
-                           lone_digits=True)  # fmt: skip
+        again = evened(config)
         if _reads_more(again, lines):
             lines = again
     lines = [_without_edge_ones(ln, x0=m, x1=m + w, reach=EDGE_ONE_REACH * h) for ln in lines]
