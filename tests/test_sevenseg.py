@@ -407,6 +407,25 @@ def test_a_lone_run_as_wide_as_tall_is_one_cell_and_a_wider_one_two() -> None:
     assert len(find_cells(binary, 12, 52)) == 2
 
 
+def test_digits_glued_in_one_run_are_cut_again_at_the_width_of_those_read() -> None:
+    # given "56275" in a wide face (cells 26 px, 0.65 of the band) set 3 px apart, glued
+    # into one run by a thin bridge along their tops (a small display blurred): no run is
+    # a digit wide, and the guessed pitch cuts the line in six, the 2 and the 7 in halves
+    img = np.full((64, 20 + 29 * 5), 26, np.uint8)
+    zones = {"a": (12, 17, 2, 24), "g": (29, 35, 2, 24), "d": (46, 52, 2, 24),
+             "f": (13, 31, 0, 5), "b": (13, 31, 21, 26), "e": (33, 51, 0, 5),
+             "c": (33, 51, 21, 26)}  # fmt: skip
+    for i, ch in enumerate("56275"):
+        for s in CHAR_SEGMENTS[ch]:
+            r0, r1, c0, c1 = zones[s]
+            img[r0:r1, 10 + 29 * i + c0 : 10 + 29 * i + c1] = 170
+    img[13:15, 10 : 10 + 29 * 5 - 3] = 170
+    assert len(find_cells((img > 100).astype(np.uint8), 12, 52)) == 6
+    # then the strip is cut again at the width of the digits it read (5, 6, 5), five
+    # cells, and every digit reads
+    assert "".join(c.char for c in decode_strip(Strip(img, np.eye(3), 12.0, 52.0))) == "56275"
+
+
 def test_a_short_rounded_1_a_crack_before_a_0_is_its_own_cell() -> None:
     # given a strip mask (band 13-53): a 2, then a face's rounded 1 (two bars spanning
     # 0.75 of the band) 3 px before a 0 (a gap glued as a crack seen at a slant)
@@ -747,6 +766,8 @@ def segment_reading(image: np.ndarray, *, color: bool = True) -> str:
         (21027, "a display of one digit and, far from its window, a bar read as 1"),
         (21135, "thin italic LCD digits in a window, one decoded with low confidence"),
         (33136, "a two-line display whose short second line clutter's rows outrank"),
+        (80028, "a bezel's edge and clutter cut into cells, one of them read as a lone 6"),
+        (90045, "a lone 1 read past its row's cluster, at the end of its strip"),
     ],
 )
 def test_hard_scenes_read_exactly(seed: int, why: str) -> None:
@@ -814,6 +835,42 @@ def test_a_one_digit_displays_window_taller_than_wide_is_found_and_read() -> Non
         assert segment_reading(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)) == char, (char, clutter)
 
 
+def lone_digit_over_a_line(char: str, line: str = "8152464") -> np.ndarray:
+    """A 480 x 640 BGR frame with a two-line LCD: a lone `char` 60 px high over `line` 48
+    px high, dark bars and faint ghosts on an olive glass, in a white bezel that is the
+    frame's brightest part."""
+    img = np.full((480, 640, 3), (60, 140, 70), np.uint8)
+    cv2.rectangle(img, (30, 80), (490, 380), (190, 195, 200), -1)  # body
+    cv2.rectangle(img, (60, 130), (460, 355), (235, 240, 240), -1)  # white bezel
+    cv2.rectangle(img, (75, 145), (445, 340), (120, 165, 160), -1)  # glass
+
+    def digit(ch: str, x: int, y: int, h: int) -> None:
+        w, t = int(0.55 * h), max(3, h // 9)
+        zones = {"a": (0, t, t, w - t), "g": (h // 2 - t // 2, h // 2 + t - t // 2, t, w - t),
+                 "d": (h - t, h, t, w - t), "f": (t, h // 2 - 1, 0, t),
+                 "b": (t, h // 2 - 1, w - t, w), "e": (h // 2 + 1, h - t, 0, t),
+                 "c": (h // 2 + 1, h - t, w - t, w)}  # fmt: skip
+        for s, (r0, r1, c0, c1) in zones.items():
+            lit = s in CHAR_SEGMENTS[ch]
+            img[y + r0 : y + r1, x + c0 : x + c1] = (40, 45, 50) if lit else (112, 155, 150)
+
+    for i, ch in enumerate(line):
+        digit(ch, 150 + 38 * i, 265, 48)
+    digit(char, 115, 175, 60)
+    return cv2.GaussianBlur(img, (3, 3), 0)
+
+
+@pytest.mark.parametrize("char", list("0235689"))
+def test_a_lone_digit_on_a_glass_lit_with_its_ghosts_reads_over_its_line(char: str) -> None:
+    # given a two-line LCD whose first line is one digit, its window's glass lit by the
+    # split with the digits (the white bezel is the strip's only dark: every column of
+    # the lone digit's strip passes as lit, and the strip's reading at its own band's
+    # level reads one digit, no two)
+    image = lone_digit_over_a_line(char)
+    # then the lone digit reads over the line
+    assert segment_reading(image) == f"{char}\n8152464"
+
+
 def test_a_lone_bar_beside_an_undecoded_blob_is_no_reading() -> None:
     from digitcam.sevenseg import line_from_cells
 
@@ -827,6 +884,26 @@ def test_a_lone_bar_beside_an_undecoded_blob_is_no_reading() -> None:
     line = line_from_cells([one], strip, short_line=True)
     assert line is not None
     assert "".join(g.char for g in line[1]) == "1"
+
+
+def test_a_lone_digit_among_undecoded_blobs_is_no_reading() -> None:
+    from digitcam.sevenseg import line_from_cells
+
+    # given a strip cut across a bezel's edge and clutter (measured: a 6 read there at
+    # 0.83, then blank cells and three that decode as no digit), and a 6 beside one blob
+    strip = Strip(np.zeros((60, 260), np.uint8), np.eye(3), 10.0, 50.0)
+    six = DecodedCell("6", 0.9, "acdefg", (0.0, 29.0), (2.0, 28.0))
+
+    def blob(x: float) -> DecodedCell:
+        return DecodedCell("?", 0.0, "abcdefg", (x, x + 25.0), (x + 2.0, x + 23.0))
+
+    blank = DecodedCell("", 0.6, "", (30.0, 59.0), (30.0, 59.0))
+    # then the 6 among the blobs is no reading; beside one blob, it still is one
+    assert line_from_cells([six, blank, blob(60), blob(90), blob(120)], strip,
+                           short_line=True) is None  # fmt: skip
+    line = line_from_cells([six, blank, blob(60)], strip, short_line=True)
+    assert line is not None
+    assert "".join(g.char for g in line[1]) == "6"
 
 
 def test_small_displays_whose_outline_dissolves_at_half_size_are_plain_windows() -> None:
@@ -2325,6 +2402,30 @@ def _display_row(text: str, *, short_line: bool) -> tuple[np.ndarray, SegmentRow
     bottom = np.stack([xs, np.array([y0 + bb.y2 for bb in b[:6]], float)], 1)
     row = SegmentRow(Polarity.LIGHT_ON_DARK, clusters, top, bottom, short_line=short_line)
     return np.clip(img, 0, 255).astype(np.uint8), row
+
+
+def test_a_lone_digits_row_whose_height_seems_to_change_across_it_reads() -> None:
+    # given a display's lone 6, 22 px high, whose full-height points (measured on a camera
+    # frame) rise from 16 px at its left to 22 across its 10 columns (its rounded corner
+    # blurred): fitted over one digit the height's slope is steep and clipped
+    lit, gh, boxes = render_cells([CellSpec("6")], LOOKS["polygon"], height=22)
+    h, w = lit.shape
+    img = np.full((120, 260), 30.0, np.float32)
+    y0, x0 = 50, 170  # (as far right as measured: the slope's error grows with x)
+    img[y0 : y0 + h, x0 : x0 + w] += 170 * np.maximum(lit, 0.08 * gh)
+    bb = boxes[0][1]
+    xs = x0 + bb.x + np.array([1.0, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11])
+    ext = np.array([16.0, 18, 20, 21, 22, 22, 22, 22, 22, 22, 22, 22])
+    bottom_y = float(y0 + bb.y2)
+    top = np.stack([xs, bottom_y - ext], 1)
+    bottom = np.stack([xs, np.full(len(xs), bottom_y)], 1)
+    cluster = np.array([[x0 + bb.x, y0 + bb.y, bb.w, bb.h]], np.float64)
+    row = SegmentRow(Polarity.LIGHT_ON_DARK, cluster, top, bottom, short_line=True)
+    # then the row is rectified at the digit's height (the clipped slope keeps the height
+    # fitted at the points' middle, not at x = 0) and reads as the 6
+    line = sevenseg.read_row(np.clip(img, 0, 255).astype(np.uint8), row, trusted=True)
+    assert line is not None
+    assert "".join(g.char for g in line[1]) == "6"
 
 
 @pytest.mark.parametrize(("short_line", "expected"), [(True, "94959640"), (False, "949596")])

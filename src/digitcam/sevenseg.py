@@ -284,6 +284,10 @@ WINDOW_LINE_CONFIDENCE = 0.45
 #: display's evidence (ghosts, gaps where bars meet); elsewhere a lone digit needs 0.85.
 WINDOW_DIGIT_CONFIDENCE = 0.6
 
+#: A lone digit read in a strip whose cells include this many that decode as no digit is
+#: no reading: a bezel's edge or clutter cut into cells, one of which passes for a digit.
+LONE_AMONG_UNKNOWN = 2
+
 #: A frame-wide reading in gray with a line of this many digits is not looked at again in
 #: the brightest colour channel.
 BRIGHT_SKIP = 2
@@ -1162,16 +1166,25 @@ def rectify_row(
     he = np.stack([pt[:, 0], ext], 1)[ext >= 0.9 * hd0]
     fit = height_slope and len(he) >= 4
     ae, be = _robust_line(he, tol=max(2.0, 0.05 * h0)) if fit else (hd0, 0.0)
-    be = float(np.clip(be, -0.1, 0.1))
-    at, bt = am - ae / 2, bm - be / 2
-    ab, bb = am + ae / 2, bm + be / 2
+    clipped = float(np.clip(be, -0.1, 0.1))
     bx, _by, bw, _bh = row.bbox
     x_lo = bx - 0.9 * h0  # room for a leading minus sign
     x_hi = bx + bw + 0.15 * h0
     xm = (x_lo + x_hi) / 2
-    hmid = (ab + bb * xm) - (at + bt * xm)
+    hmid = ae + clipped * xm
+    if fit and clipped != be and not 0.6 * h0 <= hmid <= 1.5 * h0:
+        # Fitted over a lone digit's few columns, the slope is steep and the intercept far
+        # off at x = 0: clipped, the slope leaves the height there off too (a 22-px digit
+        # read as 13). The intercept is moved to keep the fitted height at the points'
+        # middle. (Only where the height came out off: elsewhere this moved readings
+        # already right, as many as it fixed.)
+        ae += (be - clipped) * float(he[:, 0].mean())
+        hmid = ae + clipped * xm
+    be = clipped
     if hmid < 0.6 * h0 or hmid > 1.5 * h0:
         return None
+    at, bt = am - ae / 2, bm - be / 2
+    ab, bb = am + ae / 2, bm + be / 2
     mg = 0.3
     corners = []
     for x in (x_lo, x_hi):
@@ -1213,9 +1226,7 @@ def rectify_row(
     _t, binary = cv2.threshold(strip, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     lo_y, hi_y = round(0.5 * y0), min(hs, round(y1 + 0.5 * y0))
     band = _profile_band(binary, lo_y, hi_y, y0, y1)
-    if band is None:
-        return None
-    top, bottom = band
+    top, bottom = band if band is not None else (float(lo_y), float(hi_y))
     if top <= lo_y or bottom >= hi_y:
         # A band running into the margins: ground shaded across the strip, which one
         # level splits into a lit and an unlit side, or a window's edge along it (every
@@ -1230,6 +1241,8 @@ def rectify_row(
             min(flat_band[1], y1) - max(flat_band[0], y0) >= FLAT_BAND_SHARE * STRIP_DIGIT_PX
         ):
             top, bottom = flat_band
+        elif band is None:
+            return None
     if bottom - top < 0.7 * STRIP_DIGIT_PX:
         top, bottom = float(y0), float(y1)
     return Strip(strip, m2, top, bottom, be, row.polarity is Polarity.DARK_ON_LIGHT)
@@ -1256,12 +1269,16 @@ def _runs(on: NDArray[np.bool_]) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
-def find_cells(binary: NDArray[np.uint8], top: float, bottom: float) -> CellRanges:
+def find_cells(
+    binary: NDArray[np.uint8], top: float, bottom: float, *, cell_width: float | None = None
+) -> CellRanges:
     """Cells (x0, x1) of a rectified strip from its column projection.
 
     Args:
         binary: Hs x Ws 0/1 mask of lit segments.
         top, bottom: the digit band.
+        cell_width: the digits' cell width in px when known (read), else None: told by
+            the runs a digit wide, or guessed where none is.
 
     Returns:
         (cell, ink) x-ranges left to right; a narrow run ('1') gets the line's cell width
@@ -1310,6 +1327,8 @@ def find_cells(binary: NDArray[np.uint8], top: float, bottom: float) -> CellRang
         cw = small_median(wide)
     else:
         cw = 0.55 * hd
+    if cell_width is not None:
+        cw = cell_width
     merged = _unglue_ones(binary, glued, cw, top, bottom)
     cells: list[tuple[float, float]] = []
     inks: list[tuple[float, float]] = []
@@ -1733,7 +1752,8 @@ def decode_strip(
     strip; blank cells are included with char ''. With `one_digit` (a crop of one digit)
     the lit bars may cover most of the band. With `reread`, a strip whose cells were found
     here is read again flattened where that adds digits at its ends (`_flat_end_reading`),
-    or evened where cells have no code (`_evened_reading`); a strip whose split level lit
+    or where cells have no code, cut again at the width of the digits read
+    (`_recut_reading`) or evened (`_evened_reading`); a strip whose split level lit
     its margins is read again at its band's own level, or with its shading taken out, and a
     glowing strip with its cells cut at its lit pixels' own split (`_glow_cells`), where
     that reads clearly better (`_better_reading`)."""
@@ -1907,6 +1927,9 @@ def decode_strip(
         if longer is not None:
             return longer
         unread = sum(c.char == UNKNOWN for c in out)
+        recut = _recut_reading(strip, binary, found, out) if unread else None
+        if recut is not None:
+            return recut
         # (mostly unread, a strip is clutter, not a display in uneven light: not retried)
         if 0 < unread <= sum(c.char.isdigit() for c in out):
             evened = _evened_reading(strip, found, out)
@@ -1969,14 +1992,20 @@ def _better_reading(
     """The best of a strip's reading `out` and its second readings `alts` ((image,
     cells) each), then `whole` (taken only where they read every cell they find): one is
     taken only where it reads `ALT_GAIN` better (`_cells_merit`) and at least two digits
-    other than 1 (a bezel's edge or a lone bar reads as a 1); a 1 it adds at an end of the
-    line must be sure (`FLAT_END_CONFIDENCE`)."""
+    other than 1 (a bezel's edge or a lone bar reads as a 1), or one with no undecoded
+    cell where `out` is empty; a 1 it adds at an end of the line must be sure
+    (`FLAT_END_CONFIDENCE`)."""
     best = out
     for (image, cells), must_be_whole in [(a, False) for a in alts] + [(a, True) for a in whole]:
         again = decode_strip(replace(strip, image=image), cells, reread=False)
         if must_be_whole and any(c.char == UNKNOWN for c in again):
             continue
-        if sum(c.char.isdigit() and c.char != "1" for c in again) < 2:
+        figures = sum(c.char.isdigit() and c.char != "1" for c in again)
+        if figures < 2 and not (
+            # (a strip the first reading found nothing in may hold one digit: a display's
+            # short line, a lone digit on a glass lit with its ghosts)
+            not out and figures == 1 and all(c.char != UNKNOWN for c in again)
+        ):
             continue
         digits = [i for i, c in enumerate(again) if c.char.isdigit()]
         for i in (digits[0], digits[-1]):
@@ -2040,6 +2069,29 @@ def _evened_reading(
     if any(c.char == UNKNOWN for c in out[digits[0] : digits[-1] + 1]):
         return None  # (a reading still unsure inside is no better)
     return out
+
+
+def _recut_reading(
+    strip: Strip, binary: NDArray[np.uint8], found: CellRanges, cells: list[DecodedCell]
+) -> list[DecodedCell] | None:
+    """The strip's cells cut again at the width of the digits it read (other than 1s),
+    where that reads clearly better (`_better_reading`); else None.
+
+    Digits glued into one run (a bold face, a blurred small display) are cut at a cell
+    width told by the runs a digit wide; where no run is, the width is guessed, and a
+    wide face cut at a narrow face's pitch gives a cell more than it has digits, which
+    read as no code ("56275" cut in six, "2" and "7" each in halves). Taken only where
+    it reads every cell it cuts."""
+    widths = [c.cell[1] - c.cell[0] for c in cells if c.char.isdigit() and c.char != "1"]
+    if len(widths) < 2:
+        return None
+    refound = find_cells(binary, strip.top, strip.bottom, cell_width=small_median(widths))
+    if [c for c, _ink in refound] == [c for c, _ink in found]:
+        return None
+    # (taken only where it reads every cell: cut at a word's letters' width, a word's
+    # round letters read as 0s, which the first cut left unread)
+    better = _better_reading(strip, [], cells, whole=[(strip.image, refound)])
+    return None if better is cells else better
 
 
 def _flat_end_reading(
@@ -2443,7 +2495,8 @@ def line_from_cells(
     """Glyphs and score of a decoded strip, or None when it does not read as a display.
 
     Leading blank cells give nothing; a cell left of the first cluster (`n_clusters_x`, the
-    strip x-range the row's clusters cover) is kept only as a '-'. A single digit needs
+    strip x-range the row's clusters cover) is kept only as a '-'. A single digit is no
+    reading among `LONE_AMONG_UNKNOWN` undecoded cells, and needs
     evidence of a display (ghosts, gaps between bars) or to be a `short_line` beside one
     (or in a display window), where a longer line also needs less confidence
     (`WINDOW_LINE_CONFIDENCE`). A line without such evidence scores less
@@ -2485,6 +2538,8 @@ def line_from_cells(
         return None
     if [c.char for c in cs] == ["1"] and any(c.char == UNKNOWN for c in cells):
         return None  # a lone bar beside a blob: a window's edge beside what it shows
+    if len(cs) == 1 and sum(c.char == UNKNOWN for c in cells) >= LONE_AMONG_UNKNOWN:
+        return None  # a lone digit among blobs: a bezel's or clutter's strip
     if any(not c.char for c in cs):  # a blank cell inside a number: not a display reading
         return None
     digits = [c for c in cs if c.char not in (*SIGNS, UNKNOWN)]
@@ -2625,6 +2680,9 @@ def read_row(
     line = line_from_cells(cells, strip, n_clusters_x=(float(q[0, 0]) - 0.3 * STRIP_DIGIT_PX,
                                                        float("inf")),
                            short_line=row.short_line, trusted=trusted)  # fmt: skip
+    digits = [g for g in line[1] if g.kind is GlyphKind.SEGMENTS] if line is not None else []
+    if len(digits) == 1 and digits[0].box.cx >= float((c[:, 0] + c[:, 2]).max()):
+        return None  # a lone digit past the row's clusters: the strip's end, an edge
     if line is None or line[1][0].char == "-":
         return line
     first = next(c for c in cells if c.char.isdigit())
@@ -2950,21 +3008,24 @@ def _read_window(
     def evened(cfg: ReaderConfig) -> list[tuple[Box, tuple[Glyph, ...], float]]:
         return read(_evened_window(crop_gray, cfg.polarity, h), cfg)
 
+    # (a lone 1 is what a window's own edge reads as: a window that reads only that is
+    # read again as one that read nothing, and keeps its 1 where nothing else reads)
     lines = read(crop_gray, config, colour=crop, bright=colourful)
-    if not lines and other is not None:
-        lines = read(crop_gray, other, colour=crop)
-    if not lines:
+    if _only_ones(lines) and other is not None:
+        lines = read(crop_gray, other, colour=crop) or lines
+    if _only_ones(lines):
         # A shadow across the window splits its ground: the local threshold then cuts
         # along the shadow's edge, not the digits. Read once more with the light evened.
-        lines = evened(config)
-        if not lines and other is not None:
+        again = evened(config)
+        if not again and other is not None:
             # (a shadow across the window also misleads its polarity: half its glass dark
             # is a tail of its own)
-            lines = evened(other)
+            again = evened(other)
         # evened, a window's edge or a clutter ring is a bar or a 0: a lone digit is kept
         # only in the largest window, and never a 1
-        lines = [ln for ln in lines if _n_digit_glyphs(ln[1]) >= 2 or (
+        again = [ln for ln in again if _n_digit_glyphs(ln[1]) >= 2 or (
             retry_polarity and text_of(ln[1]).strip("-.") not in ("", "1"))]  # fmt: skip
+        lines = again or lines
     elif retry_polarity and config.polarity is Polarity.DARK_ON_LIGHT:
         # A shadow over part of a reflective (LCD) window leaves its digits there under the
         # split: the lines read stop at the shadow's edge ("816833" read "8168"). Evened,
@@ -2980,6 +3041,11 @@ def _read_window(
         return _to_frame_box(inv, b.x, b.y, b.x2, b.y2)
 
     return [(back(b), tuple(replace(g, box=back(g.box)) for g in gl), sc) for b, gl, sc in lines]
+
+
+def _only_ones(lines: list[tuple[Box, tuple[Glyph, ...], float]]) -> bool:
+    """Whether a window's lines are none, or each a lone 1 (with its marks)."""
+    return all(text_of(gl).strip("-.") == "1" for _b, gl, _s in lines)
 
 
 def _without_edge_ones(
