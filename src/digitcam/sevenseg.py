@@ -2680,10 +2680,12 @@ def read_row(
     line = line_from_cells(cells, strip, n_clusters_x=(float(q[0, 0]) - 0.3 * STRIP_DIGIT_PX,
                                                        float("inf")),
                            short_line=row.short_line, trusted=trusted)  # fmt: skip
-    digits = [g for g in line[1] if g.kind is GlyphKind.SEGMENTS] if line is not None else []
+    if line is None:
+        return None
+    digits = [g for g in line[1] if g.kind is GlyphKind.SEGMENTS]
     if len(digits) == 1 and digits[0].box.cx >= float((c[:, 0] + c[:, 2]).max()):
         return None  # a lone digit past the row's clusters: the strip's end, an edge
-    if line is None or line[1][0].char == "-":
+    if line[1][0].char == "-":
         return line
     first = next(c for c in cells if c.char.isdigit())
     minus = _far_minus(gray, strip, first.cell, row.polarity)
