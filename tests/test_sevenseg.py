@@ -2475,6 +2475,18 @@ def test_a_window_half_in_shadow_is_read_whole(cover, dark, tilt) -> None:
     assert ["".join(g.char for g in gl) for _b, gl, _s in lines] == ["816833"]
 
 
+def test_an_outlined_window_not_the_largest_is_read_in_the_other_polarity_too() -> None:
+    # Given an LCD window half in a cast shadow, its gray levels misleading its polarity,
+    # found by its outline but not the largest window (the largest is mostly the bezel
+    # round the glass: "02805.4 / 217.4" read "21", its glass unread)
+    gray, quad = _shaded_window("816833", cover=0.6, dark=0.5, tilt=0.0)
+    # When it is read as a window that is not the largest
+    lines = sevenseg._read_window(gray, gray, quad, ReaderConfig(), retry_polarity=False,
+                                  outlined=True)  # fmt: skip
+    # Then the polarity its gray levels do not tell is read too, and reads every digit
+    assert ["".join(g.char for g in gl) for _b, gl, _s in lines] == ["816833"]
+
+
 def test_a_window_read_again_evened_must_read_the_same_lines_and_more() -> None:
     from digitcam.sevenseg import _reads_more
 
@@ -2490,3 +2502,108 @@ def test_a_window_read_again_evened_must_read_the_same_lines_and_more() -> None:
     assert not _reads_more([line("81681")], first)
     assert not _reads_more([line("816833"), line("3")], first)
     assert not _reads_more([line("8168")], first)
+
+
+def _glass_on_a_device(
+    text: str, *, height: int, margin: int, blur: float, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A 480 x 640 gray frame: an LCD line of `text` in DSEG7 Classic, `height` px high,
+    `margin` px inside a light glass in a dark rim on a mid-gray device, on a blotchy
+    ground, the whole blurred by `blur` (sigma, px) with a little noise; and the glass's
+    corners (4 x 2 float32, top-left first, clockwise)."""
+    face = next(f for f in seven_segment_faces() if f.name == "DSEG7Classic-Regular")
+    lit, ghost, _b = render_cells([CellSpec(c) for c in text], SegmentLook("dseg", face=face),
+                                  height=height)  # fmt: skip
+    rng = np.random.default_rng(seed)
+    img = cv2.GaussianBlur(rng.uniform(40, 220, (480, 640)).astype(np.float32), (0, 0), 6)
+    h, w = lit.shape
+    x0, y0 = (640 - w) // 2 - margin, (480 - h) // 2 - margin
+    x1, y1 = x0 + w + 2 * margin, y0 + h + 2 * margin
+    img[y0 - 40 : y1 + 60, x0 - 30 : x1 + 30] = 120  # the device
+    img[y0 - 5 : y1 + 5, x0 - 5 : x1 + 5] = 45  # the glass's rim
+    img[y0:y1, x0:x1] = 190
+    img[y0 + margin : y0 + margin + h, x0 + margin : x0 + margin + w] -= 150 * lit + 10 * ghost
+    img = cv2.GaussianBlur(img, (0, 0), blur) + rng.normal(0, 3, img.shape)
+    glass = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    return np.clip(img, 0, 255).astype(np.uint8), glass
+
+
+def test_a_defocused_displays_window_is_found_at_a_quarter_size() -> None:
+    from digitcam.classify import load_model
+    from digitcam.sevenseg import soft_windows
+
+    # Given a one-digit display out of focus (blur sigma 8 px): at half size, where
+    # windows' outlines are looked for, its glass's edge is too soft for the edge finder,
+    # and the frame has no other outline ("3" read nothing)
+    img, glass = _glass_on_a_device("3", height=100, margin=25, blur=8.0)
+    gray = denoise(to_gray(img))
+    assert find_windows(gray, plain=False) == []
+    # When windows are looked for at a quarter size, then its glass is found (the blur is
+    # half as wide there)
+    quads = soft_windows(gray)
+    ious = [cv2.intersectConvexConvex(q, glass)[0] / cv2.contourArea(glass) for q in quads]
+    assert max(ious, default=0.0) > 0.8
+    # and the frame reads as its digit
+    assert read_frame(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), load_model()).text == "3"
+    # while a plain frame has no window there either, nor has a frame too small to shrink
+    assert soft_windows(np.full((480, 640), 128, np.uint8)) == []
+    assert soft_windows(cv2.resize(gray, (320, 240))) == []
+
+
+def test_a_large_plain_window_is_found_besides_the_small_ones() -> None:
+    from digitcam.sevenseg import large_plain_windows, plain_windows
+
+    # Given a large LCD (a light glass 140 px high on a dark device) with 60-px digits
+    face = next(f for f in seven_segment_faces() if f.name == "DSEG7Classic-Regular")
+    lit, _g, _b = render_cells([CellSpec(c) for c in "02445"], SegmentLook("dseg", face=face),
+                               height=60)  # fmt: skip
+    img = np.full((480, 640), 90.0, np.float32)
+    img[100:380, 60:580] = 60
+    img[170:310, 100:540] = 190
+    h, w = lit.shape
+    img[240 - h // 2 : 240 - h // 2 + h, 320 - w // 2 : 320 - w // 2 + w] -= 150 * lit
+    gray = np.clip(cv2.GaussianBlur(img, (0, 0), 1.5), 0, 255).astype(np.uint8)
+    glass = np.float32([[100, 170], [540, 170], [540, 310], [100, 310]])
+
+    def cover(quads: list[np.ndarray]) -> list[float]:
+        return [cv2.intersectConvexConvex(q, glass)[0] / cv2.contourArea(glass) for q in quads]
+
+    # When plain windows are looked for, then the small ones leave it out (over 100 px
+    # high), and the large one holds it
+    assert max(cover(plain_windows(gray, [])), default=0.0) < 0.5
+    large = large_plain_windows(gray, [])
+    assert len(large) == 1
+    assert cover(large)[0] > 0.95
+    # and reads its digits
+    lines = sevenseg._read_window(gray, gray, large[0], ReaderConfig(), outlined=False)
+    assert ["".join(g.char for g in gl) for _b, gl, _s in lines] == ["02445"]
+    # (a window taken already is not found again)
+    assert all(sevenseg._quad_iou(q, large[0]) < 0.8 for q in large_plain_windows(gray, large))
+
+
+@pytest.mark.parametrize(
+    ("seed", "why"),
+    [
+        (70061, "'3590198' read '590198': its glass's outline lost, its first digit unread"),
+        (100094, "'397' read '39': its glass's outline lost, its last digit unread"),
+    ],
+)
+def test_a_large_displays_plain_glass_is_read_where_no_window_reads(seed, why) -> None:
+    from digitcam.classify import load_model
+
+    # Given a display whose glass no outlined (nor small plain) window finds
+    scene = make_display_scene(seed)
+    # When the frame is read, then the glass found plain (taller than a small plain
+    # window may be) reads every digit
+    assert read_frame(scene.image, load_model()).text == scene.text, why
+
+
+@pytest.mark.parametrize("seed", [95100])
+def test_a_lone_1_read_the_other_way_in_a_lesser_window_is_no_line(seed) -> None:
+    from digitcam.classify import load_model
+
+    # Given a display beside outlined windows of its bezel whose polarity the gray levels
+    # do not tell: read the other way, such a window reads its own edge as a lone "1"
+    scene = make_display_scene(seed)
+    # When the frame is read, then no "1" line is added above the display's reading
+    assert read_frame(scene.image, load_model()).text == scene.text

@@ -2854,14 +2854,31 @@ def find_windows(gray: NDArray[np.uint8], *, plain: bool = True) -> list[NDArray
     f = 2 if min(hh, ww) >= 200 else 1
     small = cv2.resize(gray, (ww // f, hh // f), interpolation=cv2.INTER_AREA) if f > 1 else gray
     edges = cv2.dilate(cv2.Canny(small, 30, 90), np.ones((3, 3), np.uint8))
-    found = _quads(edges, f, min_aspect=TALL_WINDOW)
+    out = _wide_then_tall(_quads(edges, f, min_aspect=TALL_WINDOW))
+    return out + plain_windows(gray, out) if plain else out
+
+
+def _wide_then_tall(found: list[tuple[float, NDArray[np.float32]]]) -> list[NDArray[np.float32]]:
+    """Up to `MAX_WINDOWS` distinct wide quads, largest first, then up to
+    `MAX_TALL_WINDOWS` narrower ones."""
     wide = [(a, q) for a, q in found if _quad_aspect(q) >= WIDE_WINDOW]
     out = _distinct(wide, MAX_WINDOWS)
     # one-digit displays' windows, besides (clutter's tall outlines must not crowd out
     # the displays' own)
     tall = [(a, q) for a, q in found if _quad_aspect(q) < WIDE_WINDOW]
-    out += _distinct(tall, MAX_TALL_WINDOWS, besides=out)
-    return out + plain_windows(gray, out) if plain else out
+    return out + _distinct(tall, MAX_TALL_WINDOWS, besides=out)
+
+
+def soft_windows(gray: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
+    """Outlined windows looked for at a quarter of the frame's size (as `find_windows`'s
+    at half): a defocused display's outline is too soft for the edge finder at half size;
+    at a quarter its blur is half as wide, and its edges are found."""
+    hh, ww = gray.shape
+    if min(hh, ww) < 400:
+        return []
+    tiny = cv2.resize(gray, (ww // 4, hh // 4), interpolation=cv2.INTER_AREA)
+    edges = cv2.dilate(cv2.Canny(tiny, 30, 90), np.ones((3, 3), np.uint8))
+    return _wide_then_tall(_quads(edges, 4, min_aspect=TALL_WINDOW))
 
 
 def plain_windows(
@@ -2869,6 +2886,27 @@ def plain_windows(
 ) -> list[NDArray[np.float32]]:
     """Windows plain dark (or light) once thin lit (or dark) strokes are opened away: up
     to `MAX_PLAIN_WINDOWS`, the largest that are not among the `outlined` ones."""
+    found = _plain_quads(gray)
+    small = [(a, q) for a, q in found if _quad_height(q) <= PLAIN_MAX_H]
+    return _distinct(small, MAX_PLAIN_WINDOWS, besides=outlined)
+
+
+def large_plain_windows(
+    gray: NDArray[np.uint8], taken: list[NDArray[np.float32]]
+) -> list[NDArray[np.float32]]:
+    """The largest window over `PLAIN_MAX_H` high that is plain dark or light once
+    strokes are closed (opened) away, not one of `taken`, as a list of at most one quad.
+
+    A large display's glass whose outline the edge finder lost (its digits, near the rim,
+    joined to it; blur): its strokes are wider than the kernel, but it is the glass's outer
+    outline that is found, the digits being holes in it."""
+    found = [(a, q) for a, q in _plain_quads(gray) if _quad_height(q) > PLAIN_MAX_H]
+    return _distinct(found, 1, besides=taken)
+
+
+def _plain_quads(gray: NDArray[np.uint8]) -> list[tuple[float, NDArray[np.float32]]]:
+    """(area, quad) of the window-like outlines in `gray` plain dark or light once thin
+    lit or dark strokes are opened (closed) away."""
     k = np.ones((PLAIN_STROKE, PLAIN_STROKE), np.uint8)
     found: list[tuple[float, NDArray[np.float32]]] = []
     for op in (cv2.MORPH_OPEN, cv2.MORPH_CLOSE):
@@ -2878,8 +2916,7 @@ def plain_windows(
         mask = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
                                      PLAIN_BLOCK, -PLAIN_OFFSET)  # fmt: skip
         found += _quads(mask, 1)
-    small = [(a, q) for a, q in found if _quad_height(q) <= PLAIN_MAX_H]
-    return _distinct(small, MAX_PLAIN_WINDOWS, besides=outlined)
+    return found
 
 
 def _quad_aspect(q: NDArray[np.float32]) -> float:
@@ -2956,9 +2993,11 @@ def _read_window(
     *, retry_polarity: bool = True, outlined: bool = True,
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:  # fmt: skip
     """Lines read inside one window, warped upright at its own scale; boxes in the frame
-    (`retry_polarity`: when the window's gray levels do not tell its polarity and the one
-    guessed reads nothing, read the other; `outlined`: found by its outline, not a plain
-    window, so its digits may fill it more)."""
+    (`retry_polarity`: the largest window, whose lone digit read evened is kept and
+    which is read again evened in its polarity's shade; it, and any `outlined` window (found
+    by its outline, not a plain window, so its digits may fill it more), is read in the
+    other polarity too where its gray levels do not tell its polarity and the one guessed
+    reads nothing)."""
     tl, tr, br, bl = quad
     w = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     h = _quad_height(quad)
@@ -2985,9 +3024,11 @@ def _read_window(
         alike = [max(a, b) < POLARITY_CLEAR * min(a, b) for a, b in tails]
         light, dark = tails[0] if alike[1] else tails[1]
         pol = Polarity.LIGHT_ON_DARK if light > dark else Polarity.DARK_ON_LIGHT
-        if retry_polarity and any(alike):
+        if (retry_polarity or outlined) and any(alike):
             # tails alike (a window cut wide, into its bezel, or shaded across): the other
-            # polarity is read too when this one reads nothing
+            # polarity is read too when this one reads nothing (in every outlined window:
+            # the largest is often the bezel round the glass, and a cast shadow across the
+            # glass misleads its polarity)
             other = config.with_(polarity=Polarity.DARK_ON_LIGHT if pol is Polarity.LIGHT_ON_DARK
                                   else Polarity.LIGHT_ON_DARK)  # fmt: skip
         config = config.with_(polarity=pol)
@@ -3014,7 +3055,11 @@ def _read_window(
     # read again as one that read nothing, and keeps its 1 where nothing else reads)
     lines = read(crop_gray, config, colour=crop, bright=colourful)
     if _only_ones(lines) and other is not None:
-        lines = read(crop_gray, other, colour=crop) or lines
+        again = read(crop_gray, other, colour=crop)
+        if retry_polarity or not _only_ones(again):
+            # (in a window other than the largest, a lone 1 read the other way is its own
+            # edge or the bezel's: a line above a display read "1")
+            lines = again or lines
     if _only_ones(lines):
         # A shadow across the window splits its ground: the local threshold then cuts
         # along the shadow's edge, not the digits. Read once more with the light evened.
@@ -3139,10 +3184,22 @@ def read_segment_displays(
         read: list[NDArray[np.float32]] = []
         win: list[tuple[Box, tuple[Glyph, ...], float]] = []
         outlined = find_windows(gray, plain=False)
-        plain = plain_windows(gray, outlined)
-        for i, quad in enumerate(outlined + plain):
-            # a second polarity costs a second read: only the largest window (the display,
-            # mostly; the others are clutter's outlines) gets one
+        quads = outlined + plain_windows(gray, outlined)
+        edged = [i < len(outlined) for i in range(len(quads))]
+        first = [i == 0 for i in range(len(quads))]
+        if not outlined:
+            # no outline at half size: perhaps one too soft (defocus), found at a quarter;
+            # the largest is read as the largest window is, besides the largest plain one
+            # (either may be the display's)
+            soft = [q for q in soft_windows(gray)
+                    if all(_quad_iou(q, o) < 0.8 for o in quads)]  # fmt: skip
+            quads += soft
+            edged += [True] * len(soft)
+            first += [i == 0 for i in range(len(soft))]
+
+        def read_quad(quad: NDArray[np.float32], *, first: bool, edged: bool) -> list[Any]:
+            # only the largest window (the display, mostly; the others are clutter's
+            # outlines) keeps a lone digit read evened, and is read evened in its shade
             # a small window is read again in the frame's gray before denoising: the blur
             # merges a small display's thin bars with their ghosts and gaps (a 16-px VFD
             # line unread, a '.' lost); the sharper and the smoother reading compete in
@@ -3151,13 +3208,23 @@ def read_segment_displays(
             if raw is not None and _quad_height(quad) <= RAW_WINDOW_MAX_H:
                 grays.append(raw)
             lines = [ln for g in grays
-                     for ln in _read_window(image, g, quad, config, retry_polarity=i == 0,
-                                            outlined=i < len(outlined))]  # fmt: skip
-            lines = [ln for ln in lines if _inside(ln[0], gray.shape)]
-            if lines and i < len(outlined):
+                     for ln in _read_window(image, g, quad, config, retry_polarity=first,
+                                            outlined=edged)]  # fmt: skip
+            return [ln for ln in lines if _inside(ln[0], gray.shape)]
+
+        for i, quad in enumerate(quads):
+            lines = read_quad(quad, first=first[i], edged=edged[i])
+            if lines and edged[i]:
                 # (a plain window may hold part of a display only: one line of two)
                 read.append(quad)
             win += lines
+        if not win:
+            # no window reads: a large display whose glass's outline was lost may be a
+            # plain one (only then: where another window reads the display, its reading
+            # competes with that one's, and its own warp may find a point the other's
+            # does not)
+            for quad in large_plain_windows(gray, quads):
+                win += read_quad(quad, first=True, edged=False)
         if read:
             # a display's short line sits in its window: beside displays read in their
             # windows, one or two digits outside them are bars or hooks of clutter ('11')
