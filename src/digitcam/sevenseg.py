@@ -2882,26 +2882,35 @@ def soft_windows(gray: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
 
 
 def plain_windows(
-    gray: NDArray[np.uint8], outlined: list[NDArray[np.float32]]
+    gray: NDArray[np.uint8],
+    outlined: list[NDArray[np.float32]],
+    *,
+    found: list[tuple[float, NDArray[np.float32]]] | None = None,
 ) -> list[NDArray[np.float32]]:
     """Windows plain dark (or light) once thin lit (or dark) strokes are opened away: up
-    to `MAX_PLAIN_WINDOWS`, the largest that are not among the `outlined` ones."""
-    found = _plain_quads(gray)
+    to `MAX_PLAIN_WINDOWS`, the largest that are not among the `outlined` ones (`found`:
+    `_plain_quads(gray)`, when computed already)."""
+    found = _plain_quads(gray) if found is None else found
     small = [(a, q) for a, q in found if _quad_height(q) <= PLAIN_MAX_H]
     return _distinct(small, MAX_PLAIN_WINDOWS, besides=outlined)
 
 
 def large_plain_windows(
-    gray: NDArray[np.uint8], taken: list[NDArray[np.float32]]
+    gray: NDArray[np.uint8],
+    taken: list[NDArray[np.float32]],
+    *,
+    found: list[tuple[float, NDArray[np.float32]]] | None = None,
 ) -> list[NDArray[np.float32]]:
     """The largest window over `PLAIN_MAX_H` high that is plain dark or light once
-    strokes are closed (opened) away, not one of `taken`, as a list of at most one quad.
+    strokes are closed (opened) away, not one of `taken`, as a list of at most one quad
+    (`found`: `_plain_quads(gray)`, when computed already).
 
     A large display's glass whose outline the edge finder lost (its digits, near the rim,
     joined to it; blur): its strokes are wider than the kernel, but it is the glass's outer
     outline that is found, the digits being holes in it."""
-    found = [(a, q) for a, q in _plain_quads(gray) if _quad_height(q) > PLAIN_MAX_H]
-    return _distinct(found, 1, besides=taken)
+    found = _plain_quads(gray) if found is None else found
+    large = [(a, q) for a, q in found if _quad_height(q) > PLAIN_MAX_H]
+    return _distinct(large, 1, besides=taken)
 
 
 def _plain_quads(gray: NDArray[np.uint8]) -> list[tuple[float, NDArray[np.float32]]]:
@@ -3184,7 +3193,10 @@ def read_segment_displays(
         read: list[NDArray[np.float32]] = []
         win: list[tuple[Box, tuple[Glyph, ...], float]] = []
         outlined = find_windows(gray, plain=False)
-        quads = outlined + plain_windows(gray, outlined)
+        # (the plain quads are found once: the small ones are read always, the largest
+        # tall one only where no window reads)
+        plain = _plain_quads(gray)
+        quads = outlined + plain_windows(gray, outlined, found=plain)
         edged = [i < len(outlined) for i in range(len(quads))]
         first = [i == 0 for i in range(len(quads))]
         if not outlined:
@@ -3223,7 +3235,7 @@ def read_segment_displays(
             # plain one (only then: where another window reads the display, its reading
             # competes with that one's, and its own warp may find a point the other's
             # does not)
-            for quad in large_plain_windows(gray, quads):
+            for quad in large_plain_windows(gray, quads, found=plain):
                 win += read_quad(quad, first=True, edged=False)
         if read:
             # a display's short line sits in its window: beside displays read in their
