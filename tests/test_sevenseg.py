@@ -2607,3 +2607,91 @@ def test_a_lone_1_read_the_other_way_in_a_lesser_window_is_no_line(seed) -> None
     scene = make_display_scene(seed)
     # When the frame is read, then no "1" line is added above the display's reading
     assert read_frame(scene.image, load_model()).text == scene.text
+
+
+def _glued_44368() -> tuple[Strip, np.ndarray]:
+    """A strip of "44368" (cells 26 px at a 29-px pitch, band 12-52) and its mask."""
+    img = np.full((64, 20 + 29 * 5), 26, np.uint8)
+    zones = {"a": (12, 17, 2, 24), "g": (29, 35, 2, 24), "d": (46, 52, 2, 24),
+             "f": (13, 31, 0, 5), "b": (13, 31, 21, 26), "e": (33, 51, 0, 5),
+             "c": (33, 51, 21, 26)}  # fmt: skip
+    for i, ch in enumerate("44368"):
+        for s in CHAR_SEGMENTS[ch]:
+            r0, r1, c0, c1 = zones[s]
+            img[r0:r1, 10 + 29 * i + c0 : 10 + 29 * i + c1] = 170
+    return Strip(img, np.eye(3), 12.0, 52.0), (img > 100).astype(np.uint8)
+
+
+def test_unread_cells_are_cut_again_on_the_pitch_of_the_digits_read_beside_them() -> None:
+    from digitcam.sevenseg import _pitch_reading
+
+    # Given "44368" whose 3 and 6 blur glued and the projection cut wrongly: the 3 with
+    # half the 6 one cell, the 6's other half another (both read as no digit)
+    strip, binary = _glued_44368()
+    found = [((10.0, 36.0), (10.0, 36.0)), ((39.0, 65.0), (39.0, 65.0)),
+             ((68.0, 112.0), (70.0, 112.0)), ((112.0, 123.0), (112.0, 123.0)),
+             ((126.0, 152.0), (126.0, 152.0))]  # fmt: skip
+    cells = decode_strip(strip, found, reread=False)
+    assert "".join(c.char for c in cells) == "44??8"
+    # When they are cut again on the pitch of the 4s read side by side, then every cell
+    # reads
+    again = _pitch_reading(strip, binary, found, cells)
+    assert again is not None
+    assert "".join(c.char for c in again) == "44368"
+    # and so does a run of unread cells at the line's end, cut from the last digit read
+    assert "".join(c.char for c in _pitch_reading(strip, binary, found[:4], cells[:4])) == "4436"
+    # while where no two digits are read side by side, nothing tells the pitch
+    assert _pitch_reading(strip, binary, found[1:], cells[1:]) is None
+    # nor is a line with no unread cell cut again
+    assert _pitch_reading(strip, binary, found[:2], cells[:2]) is None
+    # nor one whose digits were read at unlike widths (cut wrongly as well: a 9 cut
+    # narrow reads as a 3)
+    narrow = [*cells[:1], replace(cells[1], cell=(50.0, 65.0)), *cells[2:]]
+    assert _pitch_reading(strip, binary, found, narrow) is None
+
+
+def _baseline_gaps(text: str, *, dots: tuple[int, ...] = (), level: float = 0.6) -> tuple:
+    """A float strip (ground 20, lit bars 120; band 12-52) of `text` at a 36-px pitch with
+    a point (at `level` of the contrast) after the digits in `dots`, and its cells."""
+    f = np.full((64, 20 + 36 * len(text)), 20.0, np.float32)
+    zones = {"a": (12, 17, 2, 24), "g": (29, 35, 2, 24), "d": (46, 52, 2, 24),
+             "f": (13, 31, 0, 5), "b": (13, 31, 21, 26), "e": (33, 51, 0, 5),
+             "c": (33, 51, 21, 26)}  # fmt: skip
+    cells = []
+    for i, ch in enumerate(text):
+        x = 10 + 36 * i
+        for s in CHAR_SEGMENTS[ch]:
+            r0, r1, c0, c1 = zones[s]
+            f[r0:r1, x + c0 : x + c1] = 120
+        segs = "".join(s for s in SEGMENT_ORDER if s in CHAR_SEGMENTS[ch])
+        cells.append(DecodedCell(ch, 1.0, segs, (x, x + 26), (x, x + 26)))
+    for i in dots:
+        f[47:52, 10 + 36 * i + 29 : 10 + 36 * i + 34] = 20 + 100 * level
+    return cv2.GaussianBlur(f, (0, 0), 1.0), cells
+
+
+def test_a_point_lit_dimly_between_two_bars_is_read_where_no_other_gap_is_lit() -> None:
+    from digitcam.sevenseg import _valley_dot
+
+    def points(f: np.ndarray, cells: list[DecodedCell]) -> str:
+        marked = _valley_dot(f, cells, (45, 56), (34, 42), bg=20.0, contrast=100.0)
+        return "".join(c.char + ("." if c.dot else "") for c in marked)
+
+    # Given "806" with a point after the 8 lit at 0.6 of the bars' contrast, spread by
+    # blur: the baseline between the 8's lower right bar and the 0's lower left one is lit
+    # where the bars' rows above are dark, then it is read as a point
+    assert points(*_baseline_gaps("806", dots=(0,))) == "8.06"
+    # and after the 0 as well
+    assert points(*_baseline_gaps("806", dots=(1,))) == "80.6"
+    # while an unlit point (a ghost, 0.2) is none, nor is a gap with no point
+    assert points(*_baseline_gaps("806", dots=(0,), level=0.2)) == "806"
+    assert points(*_baseline_gaps("806")) == "806"
+    # and where two gaps are lit alike (a shade's edge along the baseline), neither is
+    assert points(*_baseline_gaps("806", dots=(0, 1))) == "806"
+    # and before a digit with no lower left bar (a 3, whose bottom bar reaches into the
+    # gap in an italic face), the gap is not judged at all
+    assert points(*_baseline_gaps("83", dots=(0,))) == "83"
+    # nor is a line that has its point already
+    f, cells = _baseline_gaps("806", dots=(0,))
+    cells[1] = replace(cells[1], dot=True)
+    assert points(f, cells) == "80.6"

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import cv2
@@ -270,8 +270,28 @@ SIDE_GROUND = 0.3
 #: Widest run, in digit heights, read as one cell when it is the strip's only run.
 LONE_CELL_MAX = 1.0
 
+#: The pitch (in digit heights) of digits read side by side that places a line's unread
+#: cells (`_pitch_reading`), and how far (in pitches) the unread run's span may be from a
+#: whole number of them.
+PITCH_MIN = 0.4
+PITCH_MAX = 1.0
+PITCH_TOL = 0.3
+
+#: How unlike each other the widths of the digits read (other than 1s) may be, and the
+#: least share of the pitch their width fills, for the pitch to place unread cells.
+PITCH_WIDTHS = 1.4
+PITCH_FILL = 0.7
+
 #: Least lit area of a decimal point, in squared bar thicknesses.
 DOT_AREA = 0.35
+
+#: How much (in the strip's contrast) a gap's baseline may exceed the lower bars' rows
+#: above it at their darkest between two bars before it is read as a point
+#: (`_valley_dot`), how lit (over the ground, in the contrast) it must be there, and how
+#: little the line's other such gaps may exceed it.
+VALLEY_DOT = 0.3
+VALLEY_DOT_LEVEL = 0.45
+VALLEY_DOT_OTHERS = 0.15
 
 #: What an undecoded cell ('?') takes off a segment line's score (in confidence units).
 UNKNOWN_COST = 0.5
@@ -1928,6 +1948,8 @@ def decode_strip(
             return longer
         unread = sum(c.char == UNKNOWN for c in out)
         recut = _recut_reading(strip, binary, found, out) if unread else None
+        if recut is None and unread:
+            recut = _pitch_reading(strip, binary, found, out)
         if recut is not None:
             return recut
         # (mostly unread, a strip is clutter, not a display in uneven light: not retried)
@@ -2091,6 +2113,92 @@ def _recut_reading(
     # (taken only where it reads every cell: cut at a word's letters' width, a word's
     # round letters read as 0s, which the first cut left unread)
     better = _better_reading(strip, [], cells, whole=[(strip.image, refound)])
+    return None if better is cells else better
+
+
+def _pitch_reading(
+    strip: Strip, binary: NDArray[np.uint8], found: CellRanges, cells: list[DecodedCell]
+) -> list[DecodedCell] | None:
+    """The strip's unread cells ('?') cut again on the pitch of the digits read beside
+    them, where that reads clearly better (`_better_reading`) and reads every cell; else
+    None.
+
+    A display's digits stand at one pitch, their right edges in line (every digit has a
+    right bar). Blur glues digits set close into runs the column projection cuts in the
+    wrong places ("44368": the 3 and half the 6 one cell, the 6's other half another),
+    and a cut at the digits' width (`_recut_reading`) still starts from those runs. The
+    pitch of two digits read side by side places the unread ones' cells: a run of unread
+    cells after a digit read is cut from that digit's right edge on, one before a digit
+    read ends a pitch short of that digit's right edge. The digits read (other than 1s)
+    must be alike in width and fill most of the pitch: digits read at unlike widths were
+    cut wrongly too.
+
+    Args:
+        strip: the rectified strip.
+        binary: its Hs x Ws 0/1 mask of lit segments.
+        found: the (cell, ink) x-ranges read as `cells`.
+        cells: their decoding.
+    """
+    n = len(cells)
+    ends = [c.ink[1] for c in cells]
+    read = [c.char.isdigit() for c in cells]
+    steps = [ends[i + 1] - ends[i] for i in range(n - 1) if read[i] and read[i + 1]]
+    hd = strip.bottom - strip.top
+    if not steps:
+        return None
+    pitch = small_median(steps)
+    if not PITCH_MIN * hd <= pitch <= PITCH_MAX * hd:
+        return None
+    # a digit stands at its pitch's right, as wide as the digits read: the columns left of
+    # that hold the glow of the digit before, not this one's bars
+    widths = [c.cell[1] - c.cell[0] for c in cells if c.char.isdigit() and c.char != "1"]
+    if not widths:
+        return None
+    # (digits read at widths unlike each other, or far under the pitch, were cut wrongly
+    # too: "193" read "?33", a 9 cut narrow and read as a 3)
+    width = min(pitch, small_median(widths))
+    if max(widths) > PITCH_WIDTHS * min(widths) or width < PITCH_FILL * pitch:
+        return None
+    y0, y1 = max(0, round(strip.top)), round(strip.bottom)
+    lit = binary[y0:y1].any(axis=0)
+    cut: CellRanges = []
+    i = 0
+    changed = False
+    while i < n:
+        if cells[i].char != UNKNOWN:
+            cut.append(found[i])
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and cells[j + 1].char == UNKNOWN:
+            j += 1
+        before = i > 0 and read[i - 1]
+        after = j + 1 < n and read[j + 1]
+        stop = ends[j + 1] - pitch if after else ends[j]
+        start = ends[i - 1] if before else None
+        if start is None:
+            if not after:
+                return None  # (no digit read beside: nothing tells where the cells stand)
+            start = stop - pitch * max(1, round((stop - cells[i].ink[0]) / pitch))
+        k = round((stop - start) / pitch)
+        if k < 1 or abs(stop - start - k * pitch) > PITCH_TOL * pitch:
+            return None
+        # (spread evenly between the two right edges measured, the digit's before and
+        # the next digit's or the run's own last: the pitch of a few digits read is a
+        # pixel off, and over three cells the last one's bars would be off by more)
+        step = (ends[j + 1] - start) / (k + 1) if after else (stop - start) / k
+        for m in range(k):
+            x1 = start + (m + 1) * step
+            c0, c1 = _clip(x1 - width, 0, len(lit)), _clip(x1, 0, len(lit))
+            on = np.flatnonzero(lit[c0:c1])
+            if not len(on):
+                return None
+            cut.append(((x1 - width, x1), (float(c0 + on[0]), float(c0 + on[-1] + 1))))
+        changed = True
+        i = j + 1
+    if not changed:
+        return None
+    better = _better_reading(strip, [], cells, whole=[(strip.image, cut)])
     return None if better is cells else better
 
 
@@ -2297,6 +2405,65 @@ def _find_dots(
             peak = float(f[r0:r1, c0:c1][ink].mean())
             conf = float(min(1.0, (peak - thr) / (0.2 * contrast)))
             out[i] = replace(a, dot=True, dot_confidence=conf)
+    return _valley_dot(f, out, (r0, r1), (l0, l1), bg=bg, contrast=contrast)
+
+
+def _valley_dot(
+    f: NDArray[np.float32], cells: list[DecodedCell], base_rows: tuple[int, int],
+    side_rows: tuple[int, int], *, bg: float, contrast: float,
+) -> list[DecodedCell]:  # fmt: skip
+    """Mark the one gap of a line with no point found whose baseline is lit where the
+    lower bars' rows are dark: a point that blur spread below every level `_find_dots`
+    looks at, or fused into both digits' corners.
+
+    Only between a digit with a lower right bar and one with a lower left bar: there the
+    gap's darkest column in the lower bars' rows (`side_rows`) lies between two bars, and
+    the baseline rows (`base_rows`) are as dark there unless a point lights them (a 3's
+    or 5's bottom bar reaches past its bars above, into the gap before it). A shade or
+    an edge across the strip lights every gap's baseline alike: the point must be the
+    only such gap.
+
+    Args:
+        f: HxW float strip, lit high.
+        cells: the decoded cells, left to right.
+        base_rows, side_rows: row ranges (start, stop) of the baseline band and of the
+            lower bars above it.
+        bg, contrast: the strip's ground level and its lit bars' contrast over it.
+
+    Returns:
+        `cells`, with the gap's left cell marked (dot confidence 0: below any point lit
+        at the bars' level), or unchanged.
+    """
+    (r0, r1), (l0, l1) = base_rows, side_rows
+    ws = f.shape[1]
+    if r1 <= r0 or l1 <= l0 or contrast <= 0 or any(c.dot for c in cells[:-1]):
+        return cells
+    base = (f[r0:r1].max(axis=0) - bg) / contrast
+    side = (f[l0:l1].max(axis=0) - bg) / contrast
+    found: list[tuple[float, float, int]] = []
+    for i, (a, b) in enumerate(pairwise(cells)):
+        if not (a.char.isdigit() and b.char.isdigit() and "c" in a.segments and "e" in b.segments):
+            continue
+        # the lower right bar of a and the lower left bar of b: the brightest columns of
+        # the lower bars' rows in a's right half and b's left half
+        am, ae = _clip((a.ink[0] + a.ink[1]) / 2, 0, ws - 1), _clip(a.ink[1] + 1, 1, ws)
+        bs, bm = _clip(b.ink[0], 0, ws - 1), _clip((b.ink[0] + b.ink[1]) / 2, 1, ws)
+        if ae <= am or bm <= bs:
+            continue
+        pa, pb = am + int(np.argmax(side[am:ae])), bs + int(np.argmax(side[bs:bm]))
+        if pb - pa < 3:
+            continue
+        k = pa + int(np.argmin(side[pa : pb + 1]))
+        found.append((float(base[k] - side[k]), float(base[k]), i))
+    if not found:
+        return cells
+    lift, level, i = max(found)
+    if lift < VALLEY_DOT or level < VALLEY_DOT_LEVEL:
+        return cells
+    if any(g >= VALLEY_DOT_OTHERS for g, _l, j in found if j != i):
+        return cells
+    out = list(cells)
+    out[i] = replace(cells[i], dot=True, dot_confidence=0.0)
     return out
 
 
