@@ -2610,15 +2610,15 @@ def test_a_lone_1_read_the_other_way_in_a_lesser_window_is_no_line(seed) -> None
 
 
 def _glued_44368() -> tuple[Strip, np.ndarray]:
-    """A strip of "44368" (cells 26 px at a 29-px pitch, band 12-52) and its mask."""
+    """A display strip of "44368" (cells 26 px at a 29-px pitch, band 12-52, unlit bars
+    faintly visible) and its mask."""
     img = np.full((64, 20 + 29 * 5), 26, np.uint8)
     zones = {"a": (12, 17, 2, 24), "g": (29, 35, 2, 24), "d": (46, 52, 2, 24),
              "f": (13, 31, 0, 5), "b": (13, 31, 21, 26), "e": (33, 51, 0, 5),
              "c": (33, 51, 21, 26)}  # fmt: skip
     for i, ch in enumerate("44368"):
-        for s in CHAR_SEGMENTS[ch]:
-            r0, r1, c0, c1 = zones[s]
-            img[r0:r1, 10 + 29 * i + c0 : 10 + 29 * i + c1] = 170
+        for s, (r0, r1, c0, c1) in zones.items():
+            img[r0:r1, 10 + 29 * i + c0 : 10 + 29 * i + c1] = 170 if s in CHAR_SEGMENTS[ch] else 50
     return Strip(img, np.eye(3), 12.0, 52.0), (img > 100).astype(np.uint8)
 
 
