@@ -2159,7 +2159,9 @@ def _pitch_reading(
     width = min(pitch, small_median(widths))
     if max(widths) > PITCH_WIDTHS * min(widths) or width < PITCH_FILL * pitch:
         return None
-    y0, y1 = max(0, round(strip.top)), round(strip.bottom)
+    # (a cell's ink is measured above the baseline, as `find_cells` does: a point there
+    # after the digit before is no part of the next digit)
+    y0, y1 = max(0, round(strip.top)), round(strip.top + 0.85 * hd)
     lit = binary[y0:y1].any(axis=0)
     cut: CellRanges = []
     i = 0
@@ -2188,12 +2190,15 @@ def _pitch_reading(
         # pixel off, and over three cells the last one's bars would be off by more)
         step = (ends[j + 1] - start) / (k + 1) if after else (stop - start) / k
         for m in range(k):
+            # (no cell reaches back past the right edge before it: the bar there is the
+            # digit's before, and read in this cell it makes a 2 an 8)
             x1 = start + (m + 1) * step
-            c0, c1 = _clip(x1 - width, 0, len(lit)), _clip(x1, 0, len(lit))
+            x0 = max(x1 - width, x1 - step + 1)
+            c0, c1 = _clip(x0, 0, len(lit)), _clip(x1, 0, len(lit))
             on = np.flatnonzero(lit[c0:c1])
             if not len(on):
                 return None
-            cut.append(((x1 - width, x1), (float(c0 + on[0]), float(c0 + on[-1] + 1))))
+            cut.append(((x0, x1), (float(c0 + on[0]), float(c0 + on[-1] + 1))))
         changed = True
         i = j + 1
     if not changed:
