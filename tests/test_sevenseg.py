@@ -2695,3 +2695,15 @@ def test_a_point_lit_dimly_between_two_bars_is_read_where_no_other_gap_is_lit() 
     f, cells = _baseline_gaps("806", dots=(0,))
     cells[1] = replace(cells[1], dot=True)
     assert points(f, cells) == "80.6"
+
+
+@pytest.mark.parametrize("seed", [380026])
+def test_a_digit_the_strips_edge_cuts_off_is_not_cut_on_the_pitch(seed) -> None:
+    from digitcam.classify import load_model
+
+    # Given a display whose strip in one reading cuts its first digit off at its edge
+    # ("9120361": the 9's left bars outside, read as no digit)
+    scene = make_display_scene(seed)
+    # When the frame is read, then the cut-off digit's cell is not placed on the pitch
+    # reaching past the strip's edge (its part inside reads as a 3)
+    assert read_frame(scene.image, load_model()).text == scene.text

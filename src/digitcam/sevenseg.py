@@ -2194,6 +2194,8 @@ def _pitch_reading(
             # digit's before, and read in this cell it makes a 2 an 8)
             x1 = start + (m + 1) * step
             x0 = max(x1 - width, x1 - step + 1)
+            if x0 < -1 or x1 > len(lit) + 1:
+                return None  # (a digit the strip's edge cuts off reads as another: 9 as 3)
             c0, c1 = _clip(x0, 0, len(lit)), _clip(x1, 0, len(lit))
             on = np.flatnonzero(lit[c0:c1])
             if not len(on):
