@@ -1773,10 +1773,11 @@ def decode_strip(
     the lit bars may cover most of the band. With `reread`, a strip whose cells were found
     here is read again flattened where that adds digits at its ends (`_flat_end_reading`),
     or where cells have no code, cut again at the width of the digits read
-    (`_recut_reading`) or evened (`_evened_reading`); a strip whose split level lit
-    its margins is read again at its band's own level, or with its shading taken out, and a
-    glowing strip with its cells cut at its lit pixels' own split (`_glow_cells`), where
-    that reads clearly better (`_better_reading`)."""
+    (`_recut_reading`) or on their pitch (`_pitch_reading`), or evened
+    (`_evened_reading`); a strip whose split level lit its margins is read again at its
+    band's own level, or with its shading taken out, and a glowing strip with its cells
+    cut at its lit pixels' own split (`_glow_cells`), where that reads clearly better
+    (`_better_reading`)."""
     img = strip.image
     top, bottom = strip.top, strip.bottom
     f = img.astype(np.float32)
