@@ -293,10 +293,6 @@ VALLEY_DOT = 0.3
 VALLEY_DOT_LEVEL = 0.45
 VALLEY_DOT_OTHERS = 0.15
 
-#: How far short (in digit heights) of the left end of a digit with no lower left bar a
-#: gap's baseline is looked at for a point (`_valley_dot`): its bottom bar's blur.
-VALLEY_DOT_REACH = 0.05
-
 #: What an undecoded cell ('?') takes off a segment line's score (in confidence units).
 UNKNOWN_COST = 0.5
 
@@ -1943,8 +1939,6 @@ def decode_strip(
         # nothing says "display": no ghosts, no gaps where bars meet (`line_from_cells`
         # lowers such a line's score so the printed reader wins where it reads the same place)
         out = [replace(c, evidence=False) for c in out]
-    base_rows, side_rows = _dot_rows(top, bottom, max(t_est, 0.08 * (bottom - top)), f.shape[0])
-    out = _valley_dot(f, out, base_rows, side_rows, bg=bg, contrast=contrast, hd=bottom - top)
     if alts or whole:
         better = _better_reading(strip, alts, out, whole=whole)
         if better is not out:
@@ -2350,7 +2344,9 @@ def _find_dots(
     binary = f > thr
     # blur thins (or thickens) bars at the lit threshold; a dot is about a bar's size
     t = max(t, 0.08 * hd)
-    (r0, r1), (l0, l1) = _dot_rows(top, bottom, t, hs)
+    # rows of the lower vertical bars, above the dot: where the digit's right edge is
+    l0, l1 = _clip(top + 0.55 * hd, 0, hs - 1), _clip(bottom - 0.25 * hd, 1, hs)
+    r0, r1 = _clip(bottom - 1.8 * t, 0, hs - 1), _clip(bottom + 0.6 * t, 1, hs)
     u0, u1 = _clip(top + 0.15 * hd, 0, hs - 1), _clip(bottom - 2.2 * t, 1, hs)
     out = list(cells)
     sides: _DotSides | None = None
@@ -2417,36 +2413,22 @@ def _find_dots(
             peak = float(f[r0:r1, c0:c1][ink].mean())
             conf = float(min(1.0, (peak - thr) / (0.2 * contrast)))
             out[i] = replace(a, dot=True, dot_confidence=conf)
-    return out
-
-
-def _dot_rows(
-    top: float, bottom: float, t: float, hs: int
-) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The row ranges (start, stop) where a point is looked for in a strip `hs` rows
-    high with the digit band [top, bottom) and bar thickness `t`: the baseline band, and
-    the lower vertical bars' rows above it (where the digits' right edges are)."""
-    hd = bottom - top
-    base = (_clip(bottom - 1.8 * t, 0, hs - 1), _clip(bottom + 0.6 * t, 1, hs))
-    side = (_clip(top + 0.55 * hd, 0, hs - 1), _clip(bottom - 0.25 * hd, 1, hs))
-    return base, side
+    return _valley_dot(f, out, (r0, r1), (l0, l1), bg=bg, contrast=contrast)
 
 
 def _valley_dot(
     f: NDArray[np.float32], cells: list[DecodedCell], base_rows: tuple[int, int],
-    side_rows: tuple[int, int], *, bg: float, contrast: float, hd: float,
+    side_rows: tuple[int, int], *, bg: float, contrast: float,
 ) -> list[DecodedCell]:  # fmt: skip
     """Mark the one gap of a line with no point found whose baseline is lit where the
     lower bars' rows are dark: a point that blur spread below every level `_find_dots`
     looks at, or fused into both digits' corners.
 
-    Only after a digit with a lower right bar: the gap's darkest column in the lower
-    bars' rows (`side_rows`) between that bar and the next digit's lower left bar (or,
-    where it has none, a little short of its ink's left end: a 3's or 5's bottom bar
-    reaches past its bars above, into the gap before it; only in a line with a display's
-    evidence, as printed glyphs' feet do too) lies between the two digits, and
-    the baseline rows (`base_rows`) are as dark there unless a point lights them. A shade
-    or an edge across the strip lights every gap's baseline alike: the point must be the
+    Only between a digit with a lower right bar and one with a lower left bar: there the
+    gap's darkest column in the lower bars' rows (`side_rows`) lies between two bars, and
+    the baseline rows (`base_rows`) are as dark there unless a point lights them (a 3's
+    or 5's bottom bar reaches past its bars above, into the gap before it). A shade or
+    an edge across the strip lights every gap's baseline alike: the point must be the
     only such gap.
 
     Args:
@@ -2455,7 +2437,6 @@ def _valley_dot(
         base_rows, side_rows: row ranges (start, stop) of the baseline band and of the
             lower bars above it.
         bg, contrast: the strip's ground level and its lit bars' contrast over it.
-        hd: the digits' height.
 
     Returns:
         `cells`, with the gap's left cell marked (dot confidence 0: below any point lit
@@ -2469,22 +2450,15 @@ def _valley_dot(
     side = (f[l0:l1].max(axis=0) - bg) / contrast
     found: list[tuple[float, float, int]] = []
     for i, (a, b) in enumerate(pairwise(cells)):
-        if not (a.char.isdigit() and b.char.isdigit() and "c" in a.segments):
+        if not (a.char.isdigit() and b.char.isdigit() and "c" in a.segments and "e" in b.segments):
             continue
         # the lower right bar of a and the lower left bar of b: the brightest columns of
-        # the lower bars' rows in a's right half and b's left half; where b has no lower
-        # left bar, its ink's left end (its bottom bar's, blurred a little past it)
+        # the lower bars' rows in a's right half and b's left half
         am, ae = _clip((a.ink[0] + a.ink[1]) / 2, 0, ws - 1), _clip(a.ink[1] + 1, 1, ws)
         bs, bm = _clip(b.ink[0], 0, ws - 1), _clip((b.ink[0] + b.ink[1]) / 2, 1, ws)
         if ae <= am or bm <= bs:
             continue
-        pa = am + int(np.argmax(side[am:ae]))
-        if "e" in b.segments:
-            pb = bs + int(np.argmax(side[bs:bm]))
-        elif a.evidence and b.evidence:
-            pb = _clip(b.ink[0] - VALLEY_DOT_REACH * hd, 0, ws - 1)
-        else:
-            continue  # (a printed glyph's foot or serif reaches into the gap before it)
+        pa, pb = am + int(np.argmax(side[am:ae])), bs + int(np.argmax(side[bs:bm]))
         if pb - pa < 3:
             continue
         k = pa + int(np.argmin(side[pa : pb + 1]))
