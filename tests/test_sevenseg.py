@@ -173,6 +173,22 @@ def test_an_italic_four_without_its_top_bar_does_not_tilt_the_row() -> None:
     assert texts(gray) == ["410"]
 
 
+@pytest.mark.parametrize("face", ["DSEG7Modern-Italic", "DSEG7Modern-BoldItalic"])
+@pytest.mark.parametrize("text", ["-4", "-7", "-1"])
+def test_a_lone_italic_digits_slant_does_not_tilt_its_row_off_its_minus(
+    face: str, text: str
+) -> None:
+    # given a lone italic digit with its minus (its full-height columns lie along its
+    # slant, which fitted as the row's tilt took the minus out of the band; found on
+    # camera-like frames: '-4' read '4')
+    font = next((f for f in seven_segment_faces() if f.name == face), None)
+    if font is None:
+        pytest.skip(f"{face} not installed (fonts-dseg)")
+    gray = display_image([CellSpec(c) for c in text], SegmentLook("dseg", face=font), height=30)
+    # then the row stays level and the minus is read with the digit
+    assert texts(gray) == [text]
+
+
 def test_a_bezel_edge_beside_the_digits_is_no_cell() -> None:
     # given "-757" with a bright bezel edge right of the digits, running past them
     cells = [CellSpec("-"), CellSpec("7"), CellSpec("5"), CellSpec("7")]
@@ -886,6 +902,46 @@ def test_a_lone_bar_beside_an_undecoded_blob_is_no_reading() -> None:
     assert "".join(g.char for g in line[1]) == "1"
 
 
+def small_line_under_a_line(line: str, small: str, *, h1: int, h2: int, gap: int) -> np.ndarray:
+    """A 480 x 640 BGR frame with a two-line LCD, right-aligned: `line` `h1` px high over
+    `small` `h2` px high, `gap` px under it, dark bars and faint ghosts on a pale glass in
+    a gray body."""
+    img = np.full((480, 640, 3), (60, 140, 70), np.uint8)
+    p1, p2 = int(0.75 * h1), int(0.75 * h2)
+    w, h = p1 * len(line) + 2 * h1, 2 * h1 + gap + h2
+    x0, y0 = 320 - w // 2, 240 - h // 2
+    cv2.rectangle(img, (x0 - 30, y0 - 30), (x0 + w + 30, y0 + h + 30), (90, 90, 95), -1)
+    cv2.rectangle(img, (x0, y0), (x0 + w, y0 + h), (150, 190, 180), -1)
+
+    def digit(ch: str, x: int, y: int, hd: int) -> None:
+        dw, t = int(0.55 * hd), max(2, hd // 9)
+        zones = {"a": (0, t, t, dw - t), "g": (hd // 2 - t // 2, hd // 2 + t - t // 2, t, dw - t),
+                 "d": (hd - t, hd, t, dw - t), "f": (t, hd // 2 - 1, 0, t),
+                 "b": (t, hd // 2 - 1, dw - t, dw), "e": (hd // 2 + 1, hd - t, 0, t),
+                 "c": (hd // 2 + 1, hd - t, dw - t, dw)}  # fmt: skip
+        for s, (r0, r1, c0, c1) in zones.items():
+            lit = s in CHAR_SEGMENTS[ch]
+            img[y + r0 : y + r1, x + c0 : x + c1] = (40, 45, 50) if lit else (135, 175, 165)
+
+    x1 = x0 + w - h1
+    for i, ch in enumerate(reversed(line)):
+        digit(ch, x1 - (i + 1) * p1, y0 + h1 // 2, h1)
+    for i, ch in enumerate(reversed(small)):
+        digit(ch, x1 - (i + 1) * p2, y0 + h1 // 2 + h1 + gap, h2)
+    return cv2.GaussianBlur(img, (3, 3), 0)
+
+
+def test_a_displays_small_second_line_set_tight_under_its_line_reads() -> None:
+    from digitcam.classify import load_model
+
+    # given a two-line LCD whose second line is one digit half the line's height, set
+    # tight under the line's last digit (read with the whole window, it is no row; found
+    # on camera-like frames: '43276060' over a small '4' read without the 4)
+    image = small_line_under_a_line("43276", "4", h1=40, h2=22, gap=6)
+    # then the window's band under the line read holds it, and both lines read
+    assert read_frame(image, load_model()).text == "43276\n4"
+
+
 def test_a_lone_digit_among_undecoded_blobs_is_no_reading() -> None:
     from digitcam.sevenseg import line_from_cells
 
@@ -1321,6 +1377,17 @@ def test_two_pieces_side_by_side_over_one_are_no_digits_halves() -> None:
     )
     out, _ = _stack_halves(italic, members)
     assert out[:, :4].tolist() == [[238, 37, 40, 59]]
+
+
+def test_a_whole_digit_over_a_ones_bar_is_no_pair_of_halves() -> None:
+    # given (x, y, w, h, area) a two-line display's lines set tight, right-aligned: the
+    # upper line's last digit (a 3) right above the lower line's 1 (found on camera-like
+    # frames: '-54849.3' over '5.1' lost the '5.1', its digits glued to the '9.3')
+    cl = np.array([[230, 32, 20, 36, 300], [244, 72, 5, 32, 150]], np.float64)
+    members = [np.array([0]), np.array([1])]
+    # then they stay two clusters: a digit's half is never shaped like a whole digit
+    out, _ = _stack_halves(cl, members)
+    assert len(out) == 2
 
 
 def test_two_plain_bars_are_no_reading_but_a_displays_11_is() -> None:

@@ -153,6 +153,27 @@ EVEN_ADDED_CONFIDENCE = 0.5
 #: a bezel runs along the strip, close around the digits (`_not_a_cell`).
 BEZEL_ALONG = 0.8
 
+#: Full-height points spanning less than this many digit heights along a row (a lone
+#: digit's bars' few columns) that tilt it as steep as SLANT_TILT may be an italic bar's
+#: slant (`_slant_tilted`; `_robust_line` allows 0.15, a display turned 5 degrees 0.09).
+TILT_SPAN = 0.6
+SLANT_TILT = 0.14
+
+#: A window's other line is looked for in its bands above and below the lines read
+#: (`_other_lines`), from this many digit heights clear of them; in a band of at least
+#: OTHER_LINE_MIN digit heights; read at twice its size too in one lower than
+#: OTHER_LINE_UPSCALE px.
+OTHER_LINE_GAP = 0.15
+OTHER_LINE_MIN = 0.5
+OTHER_LINE_UPSCALE = 100
+#: ... and kept where its ink stands at least OTHER_LINE_INK as far from the ground as
+#: theirs (`_ink_depth`; fainter, blank cells' ghosts).
+OTHER_LINE_INK = 0.4
+
+#: A piece shaped like a whole digit right above or below a piece up to this many times
+#: as tall (or as low) is no digit's half with it (`_stack_halves`).
+WHOLE_OVER = 1.3
+
 #: Rows examined per polarity (a cluttered frame cannot ask for more).
 MAX_ROWS = 6
 
@@ -628,11 +649,15 @@ def _stack_halves(
         hmax <= 1.8 * hmin)  # fmt: skip
     # halves, not rows of merged digits (above or below)
     ok &= (w[:, None] <= 1.5 * h[:, None]) & (w[None, :] <= 1.5 * h[None, :])
-    # two whole digits one above the other are a two-line display's lines, not halves
+    # two whole digits one above the other are a two-line display's lines, not halves,
+    # and so is a whole digit over (or under) a piece of about its height (a 3 over a 1
+    # set tight under it; a digit's half is lower than the other half, or, shaped like a
+    # whole digit, an italic 7's c bar, taller)
     whole = (w >= 0.3 * h) & (w <= 0.8 * h)
     # (a slanted bar's box is as wide, but it is solid: no digit's counters)
     whole &= ~((cl[:, 4] >= 0.65 * w * h) & (w <= 0.6 * h))
-    ok &= ~(whole[:, None] & whole[None, :])
+    either = whole[:, None] | whole[None, :]
+    ok &= ~(whole[:, None] & whole[None, :]) & ~(either & (hmax <= WHOLE_OVER * hmin))
     # a digit's other half is one place: a piece with two pieces side by side above it (or
     # below) is a line of digits over another line's digit, not a half (pieces of one half,
     # overlapping, are)
@@ -1170,15 +1195,25 @@ def _blurred_roi(
 
 
 def rectify_row(
-    gray: NDArray[np.uint8], row: SegmentRow, *, height_slope: bool = True
-) -> Strip | None:
+    gray: NDArray[np.uint8], row: SegmentRow, *, height_slope: bool = True,
+    level: bool | None = None,
+) -> Strip | None:  # fmt: skip
     """Warp a row to an upright, deslanted strip with digits `STRIP_DIGIT_PX` high; None
     where it cannot hold digits (its height off, or no cell in it). `height_slope`: let
-    the digit height change along the row (perspective), as the full-height digits say."""
+    the digit height change along the row (perspective), as the full-height digits say;
+    `level`: take the row level (True), tilted as its full-height points say (False), or
+    level where that tilt is a lone italic digit's slant (None, `_slant_tilted`)."""
     h0 = row.height
     pt, pb = row.points_top, row.points_bottom
     mid = np.stack([pt[:, 0], (pt[:, 1] + pb[:, 1]) / 2], 1)
     am, bm = _robust_line(mid, tol=max(2.0, 0.06 * h0))
+    if level or (level is None and _slant_tilted(row)):
+        # One digit's full-height columns are a bar's few columns: along an italic bar
+        # their middles fall with its slant, which fitted as the row's tilt (as steep as
+        # the fit allows, past any display's turn) takes a minus before the digit out of
+        # the band ('-4' read '4'). The row is taken level (in a display window it is; in
+        # the frame, a display turned 5 degrees shifts a neighbour a twelfth of its height).
+        am, bm = small_median(mid[:, 1]), 0.0
     ext = pb[:, 1] - pt[:, 1]
     # a '1' is shorter than the other digits by a bar's thickness: take the upper extents
     hd0 = small_percentile(ext, 80)
@@ -1271,6 +1306,18 @@ def rectify_row(
 # --------------------------------------------------------------------------------------------
 # Cells
 # --------------------------------------------------------------------------------------------
+
+
+def _slant_tilted(row: SegmentRow) -> bool:
+    """Whether a row's fitted tilt may be a lone italic digit's slant: its full-height
+    points span less than `TILT_SPAN` digit heights (a bar's few columns) and tilt it at
+    least `SLANT_TILT`."""
+    h0 = row.height
+    pt, pb = row.points_top, row.points_bottom
+    if len(pt) < 2 or float(pt[:, 0].max() - pt[:, 0].min()) >= TILT_SPAN * h0:
+        return False
+    mid = np.stack([pt[:, 0], (pt[:, 1] + pb[:, 1]) / 2], 1)
+    return abs(_robust_line(mid, tol=max(2.0, 0.06 * h0))[1]) >= SLANT_TILT
 
 
 def _may_hold_cells(strip: NDArray[np.uint8], top: float, bottom: float) -> bool:
@@ -2819,9 +2866,18 @@ def read_row(
     `trusted`: the frame is known to show a display (see `line_from_cells`).
     """
     strip = rectify_row(gray, row)
+    cells = decode_strip(strip) if strip is not None else []
+    if not cells and _slant_tilted(row):
+        # Taken level (`rectify_row`), a lone digit's row that finds no cell is read at
+        # its fitted tilt, kept where that reads a digit other than a 1: a display window
+        # warped from a skewed quad leaves its digits tilted, and there the fitted tilt is
+        # the digits' (a bar of clutter, read level, rightly reads nothing).
+        fitted = rectify_row(gray, row, level=False)
+        again = decode_strip(fitted) if fitted is not None else []
+        if any(c.char.isdigit() and c.char != "1" for c in again):
+            strip, cells = fitted, again
     if strip is None:
         return None
-    cells = decode_strip(strip)
     if abs(strip.height_slope) >= HEIGHT_SLOPE_RETRY and any(c.char == UNKNOWN for c in cells):
         # The height change along the row is fitted to its full-height digits; a 7 has no
         # bottom bar and a 4 no top or bottom bar, so beside them two digits may tell a
@@ -3265,6 +3321,8 @@ def _read_window(
         again = evened(config)
         if _reads_more(again, lines):
             lines = again
+    if lines:
+        lines += _other_lines(crop_gray, lines, config, top=m, bottom=m + h)
     lines = [_without_edge_ones(ln, x0=m, x1=m + w, reach=EDGE_ONE_REACH * h) for ln in lines]
     inv = np.linalg.inv(hom)
 
@@ -3272,6 +3330,81 @@ def _read_window(
         return _to_frame_box(inv, b.x, b.y, b.x2, b.y2)
 
     return [(back(b), tuple(replace(g, box=back(g.box)) for g in gl), sc) for b, gl, sc in lines]
+
+
+def _other_lines(
+    gray: NDArray[np.uint8], lines: list[tuple[Box, tuple[Glyph, ...], float]],
+    config: ReaderConfig, *, top: float, bottom: float,
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:  # fmt: skip
+    """Lines read in the bands of a window above and below the lines it read.
+
+    A display's other line is often smaller or dimmer than its main one, or set tight
+    under it: read with the whole window, its digits are outranked by the main line's
+    rows and by clutter, glued to the main line's digits, or cut at the main line's
+    scale. In the band left above (below) the lines read, starting `OTHER_LINE_GAP`
+    digit heights clear of them, it is the main line; a band under `OTHER_LINE_UPSCALE`
+    px is read at twice its size too (small digits' thin bars). A band's line of 1s only
+    (the window's or the bezel's edges), or whose ink stands less than `OTHER_LINE_INK`
+    as far from the ground as the lines read (blank cells' ghosts), is dropped; the
+    others are candidates like the window's own readings.
+
+    Args:
+        gray: HxW uint8, the window's crop.
+        lines: the lines read in it (crop coordinates).
+        config: reader options, the window's polarity set.
+        top, bottom: the window's rows in the crop.
+
+    Returns:
+        Lines (bbox, glyphs, score) in crop coordinates, scores as `read_row`'s.
+    """
+    digits = [g.box for _b, gl, _s in lines for g in gl if g.kind is GlyphKind.SEGMENTS]
+    if not digits:
+        return []
+    hd = small_median([b.h for b in digits])
+    depth = min(_ink_depth(gray, b, config.polarity) for b, _g, _s in lines)
+    gap = OTHER_LINE_GAP * hd
+    y0 = min(b.y for b, _g, _s in lines) - gap
+    y1 = max(b.y2 for b, _g, _s in lines) + gap
+    out = []
+    for a, b in ((round(max(0.0, top - gap / 2)), round(y0)),
+                 (round(y1), round(min(gray.shape[0], bottom + gap / 2)))):  # fmt: skip
+        if b - a < OTHER_LINE_MIN * hd:
+            continue
+        band = np.ascontiguousarray(gray[a:b])
+        for k in (1, 2) if b - a < OTHER_LINE_UPSCALE else (1,):
+            sub = band if k == 1 else cv2.resize(band, None, fx=k, fy=k,
+                                                 interpolation=cv2.INTER_CUBIC)  # fmt: skip
+            for box, glyphs, score in _read_rows(sub, config, max_rows=WINDOW_ROWS,
+                                                 max_clean_rows=0, lone_digits=True):  # fmt: skip
+                # (1s only are the window's or the bezel's edges; a line much fainter than
+                # those read is blank cells' ghosts, read as lit where nothing lit is
+                # beside them)
+                if all(g.char == "1" for g in glyphs if g.kind is GlyphKind.SEGMENTS) or (
+                    _ink_depth(sub, box, config.polarity) < OTHER_LINE_INK * depth
+                ):
+                    continue
+                # (a score grows with the root of the digits' height: read at twice the
+                # size, a line's is scaled back to compete with the window's own readings)
+                out.append((_from_band(box, a, k),
+                            tuple(replace(g, box=_from_band(g.box, a, k)) for g in glyphs),
+                            score / float(np.sqrt(k))))  # fmt: skip
+    return out
+
+
+def _ink_depth(gray: NDArray[np.uint8], box: Box, polarity: Polarity | None) -> float:
+    """How far a line's ink stands from its ground in a box: the 3rd (97th, lit on dark)
+    percentile's distance from the median, in gray levels."""
+    sub = gray[max(0, box.y) : box.y2, max(0, box.x) : box.x2]
+    if sub.size == 0:
+        return 0.0
+    lo, mid, hi = np.percentile(sub, (3, 50, 97))
+    return float(hi - mid if polarity is Polarity.LIGHT_ON_DARK else mid - lo)
+
+
+def _from_band(box: Box, y0: int, k: int) -> Box:
+    """A box in a band (starting at row `y0`, read `k` times its size) in the window."""
+    return Box(round(box.x / k), y0 + round(box.y / k), max(1, round(box.w / k)),
+               max(1, round(box.h / k)))  # fmt: skip
 
 
 def _only_ones(lines: list[tuple[Box, tuple[Glyph, ...], float]]) -> bool:
