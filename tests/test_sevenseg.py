@@ -851,6 +851,23 @@ def test_a_one_digit_displays_window_taller_than_wide_is_found_and_read() -> Non
         assert segment_reading(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)) == char, (char, clutter)
 
 
+def draw_lcd_digit(
+    img: np.ndarray, ch: str, x: int, y: int, h: int, *, min_bar: int,
+    ghost: tuple[int, int, int],
+) -> None:  # fmt: skip
+    """Draw a seven-segment `ch` `h` px high at (x, y) into a BGR image: lit bars dark,
+    unlit bars in the `ghost` colour, bars a ninth of the height thick (`min_bar` px at
+    least)."""
+    w, t = int(0.55 * h), max(min_bar, h // 9)
+    zones = {"a": (0, t, t, w - t), "g": (h // 2 - t // 2, h // 2 + t - t // 2, t, w - t),
+             "d": (h - t, h, t, w - t), "f": (t, h // 2 - 1, 0, t),
+             "b": (t, h // 2 - 1, w - t, w), "e": (h // 2 + 1, h - t, 0, t),
+             "c": (h // 2 + 1, h - t, w - t, w)}  # fmt: skip
+    for s, (r0, r1, c0, c1) in zones.items():
+        lit = s in CHAR_SEGMENTS[ch]
+        img[y + r0 : y + r1, x + c0 : x + c1] = (40, 45, 50) if lit else ghost
+
+
 def lone_digit_over_a_line(char: str, line: str = "8152464") -> np.ndarray:
     """A 480 x 640 BGR frame with a two-line LCD: a lone `char` 60 px high over `line` 48
     px high, dark bars and faint ghosts on an olive glass, in a white bezel that is the
@@ -861,14 +878,7 @@ def lone_digit_over_a_line(char: str, line: str = "8152464") -> np.ndarray:
     cv2.rectangle(img, (75, 145), (445, 340), (120, 165, 160), -1)  # glass
 
     def digit(ch: str, x: int, y: int, h: int) -> None:
-        w, t = int(0.55 * h), max(3, h // 9)
-        zones = {"a": (0, t, t, w - t), "g": (h // 2 - t // 2, h // 2 + t - t // 2, t, w - t),
-                 "d": (h - t, h, t, w - t), "f": (t, h // 2 - 1, 0, t),
-                 "b": (t, h // 2 - 1, w - t, w), "e": (h // 2 + 1, h - t, 0, t),
-                 "c": (h // 2 + 1, h - t, w - t, w)}  # fmt: skip
-        for s, (r0, r1, c0, c1) in zones.items():
-            lit = s in CHAR_SEGMENTS[ch]
-            img[y + r0 : y + r1, x + c0 : x + c1] = (40, 45, 50) if lit else (112, 155, 150)
+        draw_lcd_digit(img, ch, x, y, h, min_bar=3, ghost=(112, 155, 150))
 
     for i, ch in enumerate(line):
         digit(ch, 150 + 38 * i, 265, 48)
@@ -914,14 +924,7 @@ def small_line_under_a_line(line: str, small: str, *, h1: int, h2: int, gap: int
     cv2.rectangle(img, (x0, y0), (x0 + w, y0 + h), (150, 190, 180), -1)
 
     def digit(ch: str, x: int, y: int, hd: int) -> None:
-        dw, t = int(0.55 * hd), max(2, hd // 9)
-        zones = {"a": (0, t, t, dw - t), "g": (hd // 2 - t // 2, hd // 2 + t - t // 2, t, dw - t),
-                 "d": (hd - t, hd, t, dw - t), "f": (t, hd // 2 - 1, 0, t),
-                 "b": (t, hd // 2 - 1, dw - t, dw), "e": (hd // 2 + 1, hd - t, 0, t),
-                 "c": (hd // 2 + 1, hd - t, dw - t, dw)}  # fmt: skip
-        for s, (r0, r1, c0, c1) in zones.items():
-            lit = s in CHAR_SEGMENTS[ch]
-            img[y + r0 : y + r1, x + c0 : x + c1] = (40, 45, 50) if lit else (135, 175, 165)
+        draw_lcd_digit(img, ch, x, y, hd, min_bar=2, ghost=(135, 175, 165))
 
     x1 = x0 + w - h1
     for i, ch in enumerate(reversed(line)):
