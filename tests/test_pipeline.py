@@ -239,6 +239,50 @@ def test_weak_glyph_inside_a_line_reads_question_mark(model):
     assert "".join(g.char for g in lines[0][1]) == "40?25"
 
 
+@pytest.mark.parametrize(
+    ("at", "top", "read"),
+    [
+        # clutter and one digit among its neighbours: that digit, inside the line
+        (2, (("_", 0.67), ("1", 0.33), ("2", 0.0)), "74125"),
+        (2, (("_", 0.71), ("1", 0.29), ("2", 0.0)), "74125"),
+        # two digits share the vote: unread
+        (2, (("_", 0.34), ("1", 0.33), ("7", 0.33)), "74?25"),
+        # at the line's end the same unit is clutter beside it (a card's edge)
+        (5, (("_", 0.67), ("1", 0.33), ("2", 0.0)), "74925"),
+    ],
+)
+def test_a_unit_read_as_clutter_and_one_digit_inside_a_line_is_that_digit(at, top, read):
+    from digitcam.pipeline import Detection, _sole_digits_read, assemble, resolve
+    from digitcam.segment import RefinedLine, Unit
+    from digitcam.types import Box
+
+    # Given a line of sure digits "74925" with a unit the model reads mostly as clutter,
+    # in place of its 9 or after its last digit (a blurred 1 among the model's bars)
+    patch = np.zeros((4, 4), np.float32)
+    chars = ["7", "4", "9", "2", "5"]
+    classes = [(ch, 1.0, ((ch, 1.0),)) for ch in chars]
+    if at < len(chars):
+        classes[at] = ("_", top[0][1], top)
+    else:
+        classes.append(("_", top[0][1], top))
+    units = [Unit(Box(30 + 28 * i, 100, 22, 40), patch, "", 1.0) for i in range(len(classes))]
+    det = Detection(
+        (RefinedLine(tuple(units), Polarity.DARK_ON_LIGHT, Box(30, 100, 28 * len(units), 40)),),
+        (),
+    )
+    # When assembled into lines (reject threshold 0.5), it reads '?' there (a word's
+    # letters and hatching are told by their unread glyphs)
+    lines = assemble(det, [classes], ReaderConfig(), 0.5)
+    assert ["".join(g.char for g in gl) for _, gl, _ in lines] == [read.replace("1", "?")]
+    # Then once the line has won its place, the one digit it scores is read inside the
+    # line, at its own low confidence
+    lines = _sole_digits_read(resolve(lines))
+    assert ["".join(g.char for g in gl) for _, gl, _ in lines] == [read]
+    glyph = lines[0][1][at] if at < len(chars) else None
+    if glyph is not None and glyph.char.isdigit() and glyph.char != chars[at]:
+        assert glyph.confidence == top[1][1]
+
+
 @pytest.mark.parametrize("angle", [-6.0, 6.0])
 def test_rotated_text_keeps_reading_order(model, angle):
     img = np.full((300, 560), 240, np.uint8)
@@ -366,6 +410,40 @@ def test_a_displays_7_read_as_1_by_the_classifier_goes_to_the_segment_reading():
     assert not _sevens_read_as_ones(printed, segs("897"))
     assert not _sevens_read_as_ones(printed, segs("0971"))
     assert not _sevens_read_as_ones(printed, segs("091"))
+
+
+@pytest.mark.parametrize(
+    ("text", "unsure", "dropped"),
+    [
+        ("7666711280", [5], False),  # ten digits, one of them unsure: a number
+        ("766671", [5], False),  # six
+        ("76667", [4], True),  # five: as short as clutter's readings
+        ("7666711280", [1, 5], True),  # two unsure
+        ("7666711280", [], False),  # all sure: never in question
+    ],
+)
+def test_a_long_printed_line_sure_but_for_one_digit_beside_a_display_stays(text, unsure, dropped):
+    from dataclasses import replace
+
+    from digitcam.pipeline import _unsure_beside_display
+    from digitcam.types import GlyphKind
+
+    # Given a display's line read by the segment reader, and a printed line above it, well
+    # apart, whose digits are sure but for those listed (0.67: two of three neighbours)
+    display = _line(
+        tuple(replace(g, kind=GlyphKind.SEGMENTS) for g in _glyphs("-08837", 100, y=300))
+    )
+    printed = _line(
+        tuple(
+            replace(g, confidence=0.67) if k in unsure else g
+            for k, g in enumerate(_glyphs(text, 60, y=100))
+        )
+    )
+    # Then the printed line is dropped as clutter beside the display only when it is short
+    # or has more than one unsure digit
+    got = _unsure_beside_display([printed, display], [printed, display])
+    assert (printed[0] in got) is dropped
+    assert display[0] not in got
 
 
 def test_a_printed_1_decoded_as_a_7_goes_to_the_printed_reading():
@@ -819,10 +897,13 @@ def test_a_printed_line_with_an_unsure_glyph_is_clutter_beside_a_display_read_su
 
     from digitcam.pipeline import resolve
 
-    # Given a printed line "8176497-44" with one unsure glyph (0.68) and, elsewhere in the
-    # frame, a segment reading "1.859679" of six digits or more
+    # Given a printed line "8176497-44" with two unsure glyphs (0.68; with one, a line
+    # this long stays: `_long_and_sure`) and, elsewhere in the frame, a segment reading
+    # "1.859679" of six digits or more
     box, glyphs, _ = _moved(_reading("8176497-44", 10, segments=False), 0, 300)
-    printed = (box, (*glyphs[:3], replace(glyphs[3], confidence=0.68), *glyphs[4:]), 55.6)
+    unsure = (3, 5)
+    glyphs = tuple(replace(g, confidence=0.68) if k in unsure else g for k, g in enumerate(glyphs))
+    printed = (box, glyphs, 55.6)
     box2, glyphs2, _ = _reading("1.859679", 10, segments=True, conf=0.7, score=19.8)
     display = (box2, glyphs2, 19.8)
     # Then beside a display read so, every digit decoded with some confidence, the
@@ -1883,6 +1964,19 @@ def test_touching_1s_are_the_stems_of_a_letter(pitch, expected):
     assert not _letters([zero, *glyphs[:2]])
 
 
+def test_a_long_line_read_surely_throughout_is_a_number_though_its_1s_touch() -> None:
+    from digitcam.pipeline import _letters
+
+    # Given "1112255035" in an italic serif face (the measured boxes: 53 px wide, 47 px
+    # apart; the 1s' boxes overlap by their slanted serifs), every digit read surely
+    glyphs = [Glyph(Box(106 + 47 * k, 100, 53, 69), ch, 1.0) for k, ch in enumerate("1112255035")]
+    # Then it is a number, not an m's stems beside other letters
+    assert not _letters(glyphs)
+    # but as long as a word, or with a glyph read on a split vote, its touching 1s are stems
+    assert _letters(glyphs[:6])
+    assert _letters([*glyphs[:5], replace(glyphs[5], confidence=0.67), *glyphs[6:]])
+
+
 def test_an_ms_stems_with_a_shoulder_refused_are_a_letters_stems() -> None:
     from digitcam.pipeline import _letters
 
@@ -1921,9 +2015,13 @@ def test_a_monospaced_numbers_touching_1s_are_no_letters() -> None:
     number = list(_glyphs_at("111.42646", boxes))
     # then it is a number: a line longer than a word with a point inside
     assert not _letters(number)
-    # while the same 1s in a word's length, or without the point, are a letter's stems
+    # while the same 1s in a word's length are a letter's stems, and so are they without
+    # the point where another glyph reads on a split vote (as a word's other letters do)
     assert _letters(number[:3] + number[4:6])
-    assert _letters(number[:3] + number[4:])
+    weak = [*number[:4], replace(number[4], confidence=0.67), *number[5:]]
+    assert _letters(weak[:3] + weak[4:])
+    # but eight digits read surely throughout are a number (an italic "1112255035")
+    assert not _letters(number[:3] + number[4:])
 
 
 @pytest.mark.parametrize("text", ["-63203999", "5260-14"])

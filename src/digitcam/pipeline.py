@@ -107,6 +107,11 @@ GATE_CELLS = 4
 GATE_DIGIT_SCORE = 0.45
 #: In a line of digits, a "not a glyph" unit whose best digit scores this much is that digit.
 CONTEXT_DIGIT_SCORE = 0.3
+#: Inside a line, a unit read below the reject threshold is still read as a digit that
+#: scores this much where it is the only digit the model scores for it (`_sole_digit`).
+SOLE_DIGIT_SCORE = 0.25
+#: Other digits score under this for a digit to be the sole one.
+SOLE_DIGIT_OTHERS = 0.05
 #: Marks are decided by geometry; this is how sure that decision is.
 MARK_CONFIDENCE = 0.9
 #: A line at least this many times taller than another line it holds whole, with margins
@@ -1064,6 +1069,8 @@ HALF_SPLIT_GLYPHS = 4
 
 #: Beside a display line, a printed line with a glyph less sure than this is clutter.
 BESIDE_DISPLAY_CONFIDENCE = 0.7
+#: ... unless it reads this many digits, all sure but one (`_long_and_sure`).
+LONG_SURE_DIGITS = 6
 
 #: A '1' of the printed reader this share of its line's other digits wide may be a display's
 #: 7 (whose top bar spans the cell); a printed 1 is narrower.
@@ -1327,7 +1334,18 @@ def _unsure_beside_display(
         and any(x.confidence < BESIDE_DISPLAY_CONFIDENCE or x.char == UNKNOWN for x in g)
         and not missed_line(b, g)
         and not reads_more(b, g)
+        and not (_long_and_sure(g) and not any(b.overlap(sb) > 0 for sb in segs))
     }
+
+
+def _long_and_sure(glyphs: tuple[Glyph, ...]) -> bool:
+    """A printed line of many digits read, all but one of them sure ("7666711280" with
+    one 1 at 0.67 above a card's "-08837"): clutter beside a display reads a digit or a
+    few, not a long row of sure ones. (Where the segment reader read the same place, the
+    two readings are weighed as `reads_more` says.)"""
+    digits = [g for g in glyphs if g.char.isdigit()]
+    unsure = [g for g in glyphs if g.char == UNKNOWN or g.confidence < BESIDE_DISPLAY_CONFIDENCE]
+    return len(digits) >= LONG_SURE_DIGITS and len(unsure) <= 1
 
 
 def _added(short: str, long: str) -> list[int] | None:
@@ -2098,7 +2116,7 @@ def _letters(glyphs: list[Glyph]) -> bool:
     1s touching one
     another, or three touching 1s in a line (`_stems`: an m's or n's stems, cut apart at
     the ink valleys between them: "Room" as '0111'; printed 1s stand apart) unless the
-    line is longer than a word and holds a point or minus."""
+    line is longer than a word and holds a point or minus or reads surely throughout."""
     cells = [g for g in glyphs if g.kind is GlyphKind.CLASSIFIED]
     chars = [g.char for g in cells]
     split = sum(1 for g in cells if g.char != UNKNOWN and g.confidence < SPLIT_VOTE)
@@ -2115,9 +2133,14 @@ def _letters(glyphs: list[Glyph]) -> bool:
         return True
     if len(cells) >= 2 and all(c == "1" for c in chars) and _touching(cells):
         return True
-    if len(cells) > LETTERS_MAX_GLYPHS and any(g.kind is GlyphKind.MARK for g in glyphs[1:-1]):
+    if len(cells) > LETTERS_MAX_GLYPHS and (
+        any(g.kind is GlyphKind.MARK for g in glyphs[1:-1])
+        or all(g.char.isdigit() and g.confidence >= SPLIT_VOTE for g in cells)
+    ):
         # (a long line with a point or minus inside is a number: a monospaced face's 1s
-        # touch by their feet, "111.42646")
+        # touch by their feet, "111.42646"; so is a long line read surely throughout, an
+        # italic face's 1s overlapping by their serifs, "1112255035": a word's other
+        # letters read on split votes or not at all)
         return False
     return any(_stems(cells[i : i + 3]) for i in range(len(cells) - 2))
 
@@ -2196,6 +2219,41 @@ def _in_line_context(c: Classified) -> Classified:
         if alt != NOT_GLYPH and score >= CONTEXT_DIGIT_SCORE:
             return (alt, score, top)
     return c
+
+
+def _sole_digits_read(
+    lines: list[tuple[Box, tuple[Glyph, ...], float]],
+) -> list[tuple[Box, tuple[Glyph, ...], float]]:
+    """The lines read, each unread glyph ('?') in them read as the one digit its
+    candidates give (`_sole_digit`), at that digit's score.
+
+    Only lines that won their place read so: until then a '?' counts as unread (a word's
+    letters, hatching, a display's digit the segment reader read whole), and at a line's
+    ends such units were trimmed as clutter, which they mostly are.
+    """
+
+    def read(g: Glyph) -> Glyph:
+        if g.char != UNKNOWN or g.kind is not GlyphKind.CLASSIFIED or not _sole_digit(g.candidates):
+            return g
+        ch, score = g.candidates[1]
+        return replace(g, char=ch, confidence=score)
+
+    return [(b, tuple(read(g) for g in gs), s) for b, gs, s in lines]
+
+
+def _sole_digit(top: tuple[tuple[str, float], ...]) -> bool:
+    """The model's neighbours of a unit are clutter and one digit, no other digit.
+
+    A blurred or thin 1 (or a faint 8, 4) sits among the model's bars and strokes of
+    clutter; inside a line of digits of its height that one digit is what it is, though it
+    scores under the reject threshold (measured on the crosscheck printed frames: right for
+    24 of 25 such glyphs that read '?' in the ranges looked at, 4 of 5 in a fresh one).
+    Where two digits share the score it stays '?'.
+    """
+    if len(top) < 2 or top[0][0] != NOT_GLYPH or top[1][0] in (NOT_GLYPH, UNKNOWN):
+        return False
+    rest = [score for alt, score in top[2:] if alt not in (NOT_GLYPH, UNKNOWN)]
+    return top[1][1] >= SOLE_DIGIT_SCORE and all(score < SOLE_DIGIT_OTHERS for score in rest)
 
 
 def _without_stray_clutter(units: list[Any]) -> list[Any]:
@@ -2545,7 +2603,7 @@ def read_frame(
         candidates += read_segment_displays(gray, cfg, image=image, raw=raw)
     t5 = clock()
     candidates = [c for c in candidates if not _cut_by_frame(c[1], gray.shape[0])]
-    kept = _drop_edge_marks(resolve(candidates), gray.shape[1])
+    kept = _sole_digits_read(_drop_edge_marks(resolve(candidates), gray.shape[1]))
     if not kept and cfg.seven_segment and _one_cell_image(gray, cfg.min_glyph_px):
         # a crop of one display digit (a dataset's, or cut by the user): its bars touch the
         # edges and a lone digit is no line, so the frame-wide readers find nothing there.

@@ -305,6 +305,8 @@ PITCH_FILL = 0.7
 
 #: Least lit area of a decimal point, in squared bar thicknesses.
 DOT_AREA = 0.35
+#: Least width of a decimal point's lit pixels, in bar thicknesses.
+DOT_MIN_WIDTH = 0.5
 
 #: How much (in the strip's contrast) a gap's baseline may exceed the lower bars' rows
 #: above it at their darkest between two bars before it is read as a point
@@ -2456,6 +2458,12 @@ def _find_dots(
         if area >= DOT_AREA * t * t and above <= 0.15 * t * t:
             rows = np.flatnonzero(ink.any(axis=1))
             if rows[-1] - rows[0] + 1 > 2.4 * t:
+                continue
+            cols = np.flatnonzero(ink.any(axis=0))
+            if cols[-1] - cols[0] + 1 < DOT_MIN_WIDTH * t <= c1 - c0:
+                # (a sliver a column or two wide, in a gap with room for more, is a
+                # digit's bar's corner, its own or the next one's: a point is about as
+                # wide as a bar is thick, unless glued digits leave it no room)
                 continue
             peak = float(f[r0:r1, c0:c1][ink].mean())
             conf = float(min(1.0, (peak - thr) / (0.2 * contrast)))
