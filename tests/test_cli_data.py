@@ -208,8 +208,60 @@ def test_extend_model_adds_word_letters_to_not_a_glyph(tmp_path: Path) -> None:
     base, ext = load_model(), load_model(out)
     assert len(ext.classifier.labels) == len(base.classifier.labels) + 3
     assert set(ext.classifier.labels[-3:].tolist()) == {ext.classes.index(NOT_GLYPH)}
-    assert ext.provenance["then"].startswith("digitcam extend-model --seed 4 --words 6")
+    # (after the steps the shipped file went through, which it keeps)
+    assert ext.provenance["then"] == (
+        f"{base.provenance['then']} && digitcam extend-model --seed 4 --words 6 --prototypes 3"
+    )
     assert ext.provenance["command"] == base.provenance["command"]
+
+
+def test_extend_model_adds_the_digits_it_misreads_to_their_classes(tmp_path: Path) -> None:
+    from digitcam.build import add_hard_digits, hard_digit_glyphs
+    from digitcam.classify import default_model_path, load_model
+    from digitcam.features import glyph_features
+
+    # given the shipped KNN model, extended by the digits it misreads in 40 number scenes
+    out = tmp_path / "ext.npz"
+    r = _run("extend-model", default_model_path(), "--out", out, "--words", "0",
+             "--hard", "40", "--seed", "3")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    base, ext = load_model(), load_model(out)
+    n_old = len(base.classifier.labels)
+    added = ext.classifier.labels[n_old:]
+    # then digits were added (no "not a glyph"), the old samples kept as they were
+    assert len(added) > 0
+    assert NOT_GLYPH not in {ext.classes[i] for i in added.tolist()}
+    assert np.array_equal(ext.classifier.samples[:n_old], base.classifier.samples)
+    assert ext.provenance["then"].endswith("digitcam extend-model --seed 3 --words 0 --hard 40")
+    # and each added digit was one the old model misread or refused, which the new one
+    # reads right now (it is its own nearest sample)
+    from digitcam import synth
+
+    train_faces, _ = synth.split_faces(synth.printed_faces())
+    seeds = range(3 * 1_000_003 + 9_000_000, 3 * 1_000_003 + 9_000_040)
+    hard = hard_digit_glyphs(seeds, faces=train_faces, model=base)
+    assert len(hard.labels) == len(added)
+    x = glyph_features(hard.images, base.spec)
+    old, new = base.predict(x), ext.predict(x)
+    assert all(
+        c != lab or conf < base.reject_threshold
+        for c, conf, lab in zip(old.chars, old.confidences, hard.labels, strict=True)
+    )
+    right = np.mean([c == lab for c, lab in zip(new.chars, hard.labels, strict=True)])
+    assert right >= 0.9, right
+    # the library call gives the same model as the command
+    again = add_hard_digits(base, seed=3, n_scenes=40)
+    assert np.array_equal(again.classifier.samples, ext.classifier.samples)
+
+
+def test_extend_model_with_nothing_to_add_is_refused(tmp_path: Path) -> None:
+    from digitcam.classify import default_model_path
+
+    r = _run("extend-model", default_model_path(), "--out", tmp_path / "x.npz",
+             "--words", "0")  # fmt: skip
+    assert r.returncode != 0
+    assert "nothing to add" in r.stderr
+    assert not (tmp_path / "x.npz").exists()
 
 
 def test_extend_model_of_a_file_that_is_no_model_is_one_line(tmp_path: Path) -> None:

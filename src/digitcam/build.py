@@ -266,7 +266,10 @@ def add_word_rejects(
         raise ModelError("the word scenes gave no letters to add")
     provenance = {
         **model.provenance,
-        "then": f"digitcam extend-model --seed {seed} --words {n_words} --prototypes {prototypes}",
+        "then": _then(
+            model,
+            f"digitcam extend-model --seed {seed} --words {n_words} --prototypes {prototypes}",
+        ),
         "words": f"{len(words.labels)} letters the reader cut from {n_words} scenes of "
         "words (synth.random_word) in the training faces, as 'not a glyph'",
     }
@@ -278,6 +281,94 @@ def add_word_rejects(
         seed=seed,
         provenance=provenance,
     )
+
+
+def _then(model: Model, step: str) -> str:
+    """The model's recipe after its build: the steps it went through, then `step`."""
+    before = model.provenance.get("then")
+    return f"{before} && {step}" if before else step
+
+
+def hard_digit_glyphs(
+    seeds: Iterable[int], *, faces: Sequence[object], model: Model, chunk: int = 250
+) -> GlyphSet:
+    """Digits the reader cuts from number scenes that `model` misreads or refuses.
+
+    A unit is one whole digit of the scene's truth (`match_unit`); it is kept where the
+    model's best class is another one or its confidence is under the model's rejection
+    threshold. Scenes are segmented `chunk` at a time (the units of thousands of scenes
+    need not be held at once).
+
+    Returns:
+        The hard digits (N x 20 x 20), labelled by the truth.
+    """
+    seeds = list(seeds)
+    images: list[NDArray[np.float32]] = []
+    labels: list[str] = []
+    for i in range(0, len(seeds), chunk):
+        units = scene_glyphs(seeds[i : i + chunk], faces=faces)
+        keep = [j for j, lab in enumerate(units.labels) if lab != NOT_GLYPH]
+        if not keep:
+            continue
+        truth = [units.labels[j] for j in keep]
+        pred = model.predict(glyph_features(units.images[keep], model.spec))
+        for j, lab, char, conf in zip(keep, truth, pred.chars, pred.confidences, strict=True):
+            if char != lab or conf < model.reject_threshold:
+                images.append(units.images[j])
+                labels.append(lab)
+    arr = np.stack(images) if images else np.zeros((0, 20, 20), np.float32)
+    return GlyphSet(arr, tuple(labels))
+
+
+def add_hard_digits(
+    model: Model,
+    *,
+    seed: int = 0,
+    n_scenes: int = 4500,
+    progress: Callable[[str], None] | None = None,
+) -> Model:
+    """The model with the digits it misreads in seeded number scenes added to their classes.
+
+    The shipped model's digit samples are k-means centres of the scenes' digits: a
+    blurred 1, a bold 8 on a low-resolution sensor or a thin italic 9 are far from every
+    centre and nearer the clutter, so the reader leaves them unread (`?`) and often loses
+    their line. Each such digit the reader cuts from `n_scenes` scenes of numbers
+    (`hard_digit_glyphs`, training faces only, seeds apart from every other build's)
+    joins its class as it is (no k-means: they are few and far apart); every other
+    sample stays as it is.
+
+    Args:
+        model: a KNN model with the digit classes (the shipped one).
+        seed: seeds the scenes.
+        n_scenes: scenes of numbers to segment (about one hard digit in ten scenes).
+        progress: called with a status line now and then.
+    """
+    from digitcam import synth
+
+    if model.kind != "knn":
+        # (checked before minutes of scenes, not after)
+        raise ModelError("only a KNN model can take more samples; this one is an SVM")
+    say = progress or (lambda _msg: None)
+    train_faces, _ = synth.split_faces(synth.printed_faces())
+    base = seed * 1_000_003 + 9_000_000
+    hard = hard_digit_glyphs(range(base, base + n_scenes), faces=train_faces, model=model)
+    counts = dict(sorted(Counter(hard.labels).items()))
+    say(f"hard digits: {len(hard.labels)} {counts}")
+    if not hard.labels:
+        raise ModelError("the number scenes gave no digit the model misreads")
+    provenance = {
+        **model.provenance,
+        "then": _then(model, f"digitcam extend-model --seed {seed} --words 0 --hard {n_scenes}"),
+        "hard": f"{len(hard.labels)} digits {counts} the reader cut from {n_scenes} scenes "
+        "of numbers (synth.make_scene) in the training faces that the model misread or "
+        "refused, added as they are",
+    }
+    labels = np.array(hard.labels)
+    out = model
+    for c in sorted(counts):
+        x = glyph_features(hard.images[labels == c], model.spec)
+        out = extend_knn(out, x, c, prototypes=len(x), seed=seed, provenance=provenance)
+    return out
 
 
 def build_default_model(

@@ -79,26 +79,42 @@ def extend_model(
         Path | None, typer.Option(help="Where to write it (default: over MODEL).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the scenes and the k-means.")] = 0,
-    words: Annotated[int, typer.Option(help="Synthetic scenes of words to segment.")] = 700,
+    words: Annotated[
+        int, typer.Option(help="Synthetic scenes of words to segment (0: none).")
+    ] = 700,
     prototypes: Annotated[int, typer.Option(help="'Not a glyph' centres to add.")] = 300,
+    hard: Annotated[
+        int,
+        typer.Option(
+            help="Synthetic scenes of numbers whose digits the model misreads or refuses "
+            "are added to their classes (0: none, as in the shipped model)."
+        ),
+    ] = 0,
 ) -> None:
-    """Add the letters of seeded word scenes to a KNN model's 'not a glyph' class."""
+    """Add the letters of seeded word scenes to a KNN model's 'not a glyph' class, and
+    (`--hard`) the digits it misreads in seeded number scenes to their own classes."""
     from rich.console import Console
 
-    from digitcam.build import add_word_rejects
+    from digitcam.build import add_hard_digits, add_word_rejects
     from digitcam.classify import load_model, save_model
 
-    if words < 1 or prototypes < 1:
-        raise typer.BadParameter("--words and --prototypes must be at least 1")
+    if words < 0 or hard < 0 or prototypes < 1:
+        raise typer.BadParameter("--words and --hard must be at least 0, --prototypes at least 1")
+    if not words and not hard:
+        raise typer.BadParameter("nothing to add: --words and --hard are both 0")
     console = Console(stderr=True)
+
+    def say(msg: str) -> None:
+        console.print(msg, highlight=False)
+
     # a file that is no KNN model is a one-line ModelError (see `main`)
-    extended = add_word_rejects(
-        load_model(model),
-        seed=seed,
-        n_words=words,
-        prototypes=prototypes,
-        progress=lambda m: console.print(m, highlight=False),
-    )
+    extended = load_model(model)
+    if words:
+        extended = add_word_rejects(
+            extended, seed=seed, n_words=words, prototypes=prototypes, progress=say
+        )
+    if hard:
+        extended = add_hard_digits(extended, seed=seed, n_scenes=hard, progress=say)
     path = save_model(extended, out or model)
     n = len(extended.classifier.labels)  # type: ignore[union-attr]
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB, {n} samples)")
