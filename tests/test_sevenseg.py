@@ -247,33 +247,6 @@ def test_a_cell_in_shade_with_no_bar_over_the_split_reads() -> None:
     assert "".join(c.char or "_" for c in decoded) == "734496_"
 
 
-def test_a_lone_digit_read_undecoded_takes_a_second_reading_of_it() -> None:
-    from digitcam.sevenseg import DecodedCell, _better_reading, find_cells
-
-    # Given a strip whose second reading (its light evened, say) shows a clean 8, and a
-    # first reading that left the cell undecoded (glare dimmed a bar under the split: a
-    # lone LCD 8 read nothing) or found nothing
-    eight = _strip_of([{s: 170 for s in SEGMENT_ORDER}])
-    _t, binary = cv2.threshold(eight.image, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    cells = find_cells(binary, eight.top, eight.bottom)
-    alts = [(eight.image, cells)]
-    ((cell, ink),) = cells
-    unread = DecodedCell("?", 0.3, "abdefg", cell, ink)
-    blank = DecodedCell("", 1.0, "", (cell[0] - 34, cell[0] - 1), (cell[0] - 30, cell[0] - 5))
-
-    def read(out: list[DecodedCell]) -> str:
-        return "".join(c.char for c in _better_reading(eight, alts, out))
-
-    # Then the second reading is taken, after blank cells too
-    assert read([]) == "8"
-    assert read([unread]) == "8"
-    assert read([blank, unread]) == "8"
-    # but not over two undecoded cells (clutter's bars: a triangle's corner read "-9"), nor
-    # over a digit read
-    assert read([unread, replace(unread, cell=blank.cell, ink=blank.ink)]) == "??"
-    assert read([replace(unread, char="3", segments="abcdg", confidence=0.9)]) == "3"
-
-
 def test_a_ghost_bar_lit_across_part_of_its_cell_is_not_a_bar() -> None:
     # given "4807" where glare lights the middle of the 4's top ghost bar and of the 0's
     # middle one, enough for the bars' levels (measured across the middle of the cell) to
@@ -1996,25 +1969,6 @@ def test_a_strip_of_clutter_holds_no_cell_and_a_strip_of_digits_does() -> None:
     assert _may_hold_cells(digits, y0, y1)
 
 
-@pytest.mark.parametrize("glare", [20, 40, 60])
-def test_a_strip_of_digits_on_a_ground_shaded_across_holds_cells(glare: int) -> None:
-    from digitcam.sevenseg import STRIP_DIGIT_PX, _may_hold_cells
-
-    # given a strip of four lit 0s (70 over the ground) on a ground at 110 with a darker
-    # wedge across its lower left (a glare's edge over the glass, inverted): one level
-    # splits the ground there, not the bars ("41513125" unread in a camera scene)
-    y0 = round(0.3 * STRIP_DIGIT_PX)
-    y1 = y0 + STRIP_DIGIT_PX
-    strip = np.full((y1 + y0, 200), 110, np.float32)
-    cv2.fillPoly(strip, [np.array([[0, y1 + y0], [0, y0], [120, y1 + y0]], np.int32)], glare)
-    bars = np.zeros_like(strip)
-    for x in (30, 70, 110, 150):
-        cv2.rectangle(bars, (x, y0), (x + 20, y1 - 1), 1, 3)
-    strip = cv2.GaussianBlur(strip + 70 * bars, (0, 0), 1.0).astype(np.uint8)
-    # then it may hold cells (it is rectified further, its ground flattened)
-    assert _may_hold_cells(strip, y0, y1)
-
-
 def test_a_point_after_a_minus_is_not_read() -> None:
     from digitcam.sevenseg import DecodedCell, Strip, line_from_cells
 
@@ -2626,18 +2580,6 @@ def test_an_outlined_window_not_the_largest_is_read_in_the_other_polarity_too() 
     # When it is read as a window that is not the largest
     lines = sevenseg._read_window(gray, gray, quad, ReaderConfig(), retry_polarity=False,
                                   outlined=True)  # fmt: skip
-    # Then the polarity its gray levels do not tell is read too, and reads every digit
-    assert ["".join(g.char for g in gl) for _b, gl, _s in lines] == ["816833"]
-
-
-def test_a_plain_window_is_read_in_the_other_polarity_too() -> None:
-    # Given an LCD window half in a cast shadow, its gray levels misleading its polarity,
-    # found as a plain window (a device body whose glass has no outline found: "596510"
-    # on a grey body read nothing, read as lit segments only)
-    gray, quad = _shaded_window("816833", cover=0.6, dark=0.5, tilt=0.0)
-    # When it is read as a plain window that is not the largest
-    lines = sevenseg._read_window(gray, gray, quad, ReaderConfig(), retry_polarity=False,
-                                  outlined=False)  # fmt: skip
     # Then the polarity its gray levels do not tell is read too, and reads every digit
     assert ["".join(g.char for g in gl) for _b, gl, _s in lines] == ["816833"]
 

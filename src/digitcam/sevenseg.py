@@ -1329,11 +1329,7 @@ def _may_hold_cells(strip: NDArray[np.uint8], top: float, bottom: float) -> bool
     if find_cells(binary, top, bottom):
         return True
     rebinary, solid = _lit_binary(strip)
-    if solid.any() and find_cells(rebinary, top, bottom):
-        return True
-    # ground shaded across the strip (a glare's edge over a window): one level splits the
-    # ground, not the bars; flattened (as `rectify_row` then reads such a strip) it may not
-    return bool(_flattened_cells(strip, top, bottom)[2])
+    return bool(solid.any()) and bool(find_cells(rebinary, top, bottom))
 
 
 def _runs(on: NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -2078,14 +2074,9 @@ def _better_reading(
             continue
         figures = sum(c.char.isdigit() and c.char != "1" for c in again)
         if figures < 2 and not (
-            # (a strip the first reading found no digit in may hold one: a display's short
-            # line, a lone digit on a glass lit with its ghosts, or in glare that left one
-            # of its bars under the split, read as one undecoded cell; more such cells, or
-            # a mark beside the digit, are clutter's bars)
-            all(c.char in ("", UNKNOWN) for c in out)
-            and sum(c.char == UNKNOWN for c in out) <= 1
-            and figures == 1
-            and all(c.char == "" or c.char.isdigit() for c in again)
+            # (a strip the first reading found nothing in may hold one digit: a display's
+            # short line, a lone digit on a glass lit with its ghosts)
+            not out and figures == 1 and all(c.char != UNKNOWN for c in again)
         ):
             continue
         digits = [i for i, c in enumerate(again) if c.char.isdigit()]
@@ -3281,7 +3272,7 @@ def _read_window(
         alike = [max(a, b) < POLARITY_CLEAR * min(a, b) for a, b in tails]
         light, dark = tails[0] if alike[1] else tails[1]
         pol = Polarity.LIGHT_ON_DARK if light > dark else Polarity.DARK_ON_LIGHT
-        if any(alike):
+        if (retry_polarity or outlined) and any(alike):
             # tails alike (a window cut wide, into its bezel, or shaded across): the other
             # polarity is read too when this one reads nothing (in every outlined window:
             # the largest is often the bezel round the glass, and a cast shadow across the
