@@ -209,7 +209,14 @@ def test_reading_is_json_serializable_and_timed(model):
     d = json.loads(json.dumps(r.to_json()))
     assert d["text"] == "123"
     assert [g["char"] for g in d["glyphs"]] == ["1", "2", "3"]
-    assert set(d["timings_ms"]) == {"total", "preprocess", "segment", "classify", "sevenseg"}
+    assert set(d["timings_ms"]) == {
+        "total",
+        "preprocess",
+        "segment",
+        "classify",
+        "sevenseg",
+        "shadow",
+    }
     assert r.frame_index == 7
     assert all(0 <= g["confidence"] <= 1 for g in d["glyphs"])
 

@@ -216,6 +216,39 @@ def _strip_of(levels: list[dict[str, float]]) -> Strip:
     return Strip(img, np.eye(3), 12.0, 52.0)
 
 
+def _hairline_8(lit: int, ground: int = 59) -> Strip:
+    """A strip (band rows 12-52) of a lone 8 drawn in 1-px bars, lightly blurred: a lone
+    DSEG7 Light digit in a camera frame."""
+    img = np.full((64, 79), ground, np.float32)
+    x0, x1, y0, y1, ym = 42, 66, 13, 51, 32
+    for a, b in [((x0, y0), (x1, y0)), ((x0, ym), (x1, ym)), ((x0, y1), (x1, y1)),
+                 ((x0, y0), (x0, y1)), ((x1, y0), (x1, y1))]:  # fmt: skip
+        cv2.line(img, a, b, lit, 1)
+    img = np.clip(cv2.GaussianBlur(img, (0, 0), 0.8), 0, 255).astype(np.uint8)
+    return Strip(img, np.eye(3), 12.0, 52.0)
+
+
+def test_a_line_of_lit_8s_only_is_split_at_the_level_of_its_contrast(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a lone 8 in hairline bars (an 8 has no unlit bar: the split between lit and
+    # unlit bars clips to the top of its range, over the thin bars' blurred levels; a
+    # lone DSEG7 Light 8 in a window read at 0.23 and was dropped)
+    (cell,) = decode_strip(_hairline_8(195))
+    # then it reads surely
+    assert (cell.char, cell.segments) == ("8", "abcdefg")
+    assert cell.confidence >= 0.9
+    # (where its bars stand out faintly -- blank cells' ghost 8s are all "lit" too -- the
+    # line's split stays as it was)
+    faint = _hairline_8(59 + 45)
+    monkeypatch.setattr(sevenseg, "ALL_LIT_CONTRAST", float("inf"))
+    before = [(c.char, c.confidence) for c in decode_strip(faint)]
+    (cell,) = decode_strip(_hairline_8(195))
+    assert cell.confidence < 0.5  # the old split: why the rule is there
+    monkeypatch.undo()
+    assert [(c.char, c.confidence) for c in decode_strip(faint)] == before
+
+
 def test_a_cell_in_shade_is_split_at_its_own_level() -> None:
     # given "8147" whose 8 is in shade (its bars at the levels measured on a camera frame:
     # the dimmest under the line's split), every unlit bar a faint ghost
@@ -2580,6 +2613,18 @@ def test_an_outlined_window_not_the_largest_is_read_in_the_other_polarity_too() 
     # When it is read as a window that is not the largest
     lines = sevenseg._read_window(gray, gray, quad, ReaderConfig(), retry_polarity=False,
                                   outlined=True)  # fmt: skip
+    # Then the polarity its gray levels do not tell is read too, and reads every digit
+    assert ["".join(g.char for g in gl) for _b, gl, _s in lines] == ["816833"]
+
+
+def test_a_plain_window_is_read_in_the_other_polarity_too() -> None:
+    # Given an LCD window half in a cast shadow, its gray levels misleading its polarity,
+    # found as a plain window (a device body whose glass has no outline found: "596510"
+    # on a grey body read nothing, read as lit segments only)
+    gray, quad = _shaded_window("816833", cover=0.6, dark=0.5, tilt=0.0)
+    # When it is read as a plain window that is not the largest
+    lines = sevenseg._read_window(gray, gray, quad, ReaderConfig(), retry_polarity=False,
+                                  outlined=False)  # fmt: skip
     # Then the polarity its gray levels do not tell is read too, and reads every digit
     assert ["".join(g.char for g in gl) for _b, gl, _s in lines] == ["816833"]
 

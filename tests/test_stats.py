@@ -77,12 +77,12 @@ def test_stats_table_renders_every_figure(expected: str) -> None:
 
 
 def test_stats_table_lists_each_stage_with_p50_p95_max() -> None:
-    # given a snapshot whose end-to-end percentiles (the last stage) are 8.5 / 12.0 / 18.0 ms
+    # given a snapshot whose end-to-end percentiles (the last stage) are 10.0 / 14.0 / 21.0 ms
     assert STAGES[-1] == "end-to-end"
     text = _render(stats_table(SNAPSHOT))
     # when the end-to-end row is found / then it holds p50, p95 and max in order
     row = next(line for line in text.splitlines() if "end-to-end" in line)
-    assert row.split("end-to-end")[1].split()[:3] == ["8.5", "12.0", "18.0"]
+    assert row.split("end-to-end")[1].split()[:3] == ["10.0", "14.0", "21.0"]
     # and the seven-segment reader has its own row
     row = next(line for line in text.splitlines() if "sevenseg" in line)
     assert row.split("sevenseg")[1].split()[:3] == ["5.5", "8.0", "12.0"]
@@ -111,12 +111,12 @@ def test_stats_table_shows_truth_source_state_and_empty_reading(
 
 
 def test_status_line_is_one_plain_line() -> None:
-    # (the end-to-end row, the last of STAGES, has p50 8.5 ms in SNAPSHOT)
+    # (the end-to-end row, the last of STAGES, has p50 10.0 ms in SNAPSHOT)
     # given a snapshot / when made into a status line
     line = status_line(SNAPSHOT)
     # then one line with the frames, rate, latency and reading
     assert "\n" not in line
-    for part in ("frames 360", "fps 28.8 (capture 30.2)", "p50 8.5 ms", "dropped 20", "'0123.4'"):
+    for part in ("frames 360", "fps 28.8 (capture 30.2)", "p50 10.0 ms", "dropped 20", "'0123.4'"):
         assert part in line
 
 

@@ -41,6 +41,9 @@ class ReaderConfig:
         segments_trusted: the frame is known to show a seven-segment display (a profile
             says so), so a segment reading needs no visible sign of one (ghost segments,
             gaps between bars) to outrank a printed reading of the same place.
+        lift_shadows: where a cast shadow's straight edge crosses what the frame read (or
+            the frame read nothing), read it again with the shadow divided out
+            (`shadow.find_shadow_edge`) and keep that reading where it reads anything.
     """
 
     polarity: Polarity | None = None
@@ -54,6 +57,7 @@ class ReaderConfig:
     short_line_confidence: float = 0.95
     seven_segment: bool = True
     segments_trusted: bool = False
+    lift_shadows: bool = True
 
     def with_reader(self, kind: str) -> ReaderConfig:
         """A copy for one kind of digits: "auto" (both readers, as is), "printed" (the

@@ -377,6 +377,8 @@ BAR_FILL_MIN = 0.55
 #: Where a lone digit's bars count as lit, between its background (counters) and its
 #: brightest bars: ghosts of LCDs stay below a third of the way.
 ONE_DIGIT_LEVEL = 0.45
+# the least contrast (gray levels) at which a line all of lit 8s is split at that level
+ALL_LIT_CONTRAST = 50.0
 
 #: A one-digit crop's counters must stay below this share of the way from its background to
 #: its lit bars (measured before the top-hat that takes the background away).
@@ -1900,9 +1902,12 @@ def decode_strip(
     lo, hi_t = bg + 0.4 * contrast, bg + 0.7 * contrast
     thr = _otsu_1d(v.ravel(), lo, hi_t)
     on, off = v[v > thr], v[v <= thr]
-    if one_digit:
+    if one_digit or (not off.size and contrast >= ALL_LIT_CONTRAST):
         # seven values split no better than by level: an 8 has no unlit bar to split from,
-        # and a 0 only one (its counters and ghosts give the background level)
+        # and a 0 only one (its counters and ghosts give the background level); so, too, a
+        # line of lit 8s only (a lone 8 in a window: its thin bars, blurred, fall short of
+        # the upper clip and read unsure) -- where they stand out clearly: blank cells'
+        # ghost 8s are all "lit" as well, faintly
         thr = bg + ONE_DIGIT_LEVEL * contrast
     elif on.size and off.size:
         # midway between the typical lit and unlit (ghost) levels: Otsu's split wanders
@@ -3242,10 +3247,10 @@ def _read_window(
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:  # fmt: skip
     """Lines read inside one window, warped upright at its own scale; boxes in the frame
     (`retry_polarity`: the largest window, whose lone digit read evened is kept and
-    which is read again evened in its polarity's shade; it, and any `outlined` window (found
-    by its outline, not a plain window, so its digits may fill it more), is read in the
-    other polarity too where its gray levels do not tell its polarity and the one guessed
-    reads nothing)."""
+    which is read again evened in its polarity's shade; every window is read in the other
+    polarity too where its gray levels do not tell its polarity and the one guessed reads
+    nothing, though a window other than the largest keeps no lone 1 read that way; an
+    `outlined` window (found by its outline, not a plain window) may hold larger digits)."""
     tl, tr, br, bl = quad
     w = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     h = _quad_height(quad)
@@ -3272,11 +3277,12 @@ def _read_window(
         alike = [max(a, b) < POLARITY_CLEAR * min(a, b) for a, b in tails]
         light, dark = tails[0] if alike[1] else tails[1]
         pol = Polarity.LIGHT_ON_DARK if light > dark else Polarity.DARK_ON_LIGHT
-        if (retry_polarity or outlined) and any(alike):
+        if any(alike):
             # tails alike (a window cut wide, into its bezel, or shaded across): the other
-            # polarity is read too when this one reads nothing (in every outlined window:
-            # the largest is often the bezel round the glass, and a cast shadow across the
-            # glass misleads its polarity)
+            # polarity is read too when this one reads nothing (in every window: the
+            # largest is often the bezel round the glass, a cast shadow across the glass
+            # misleads its polarity, and a device body whose glass has no outline found is
+            # a plain window: "596510" on a grey body read nothing, read as lit bars only)
             other = config.with_(polarity=Polarity.DARK_ON_LIGHT if pol is Polarity.LIGHT_ON_DARK
                                   else Polarity.LIGHT_ON_DARK)  # fmt: skip
         config = config.with_(polarity=pol)

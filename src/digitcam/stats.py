@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 Clock = Callable[[], float]
 
 #: Latency rows, in display order: the reader's stages, the whole reader, end to end.
-STAGES = ("preprocess", "segment", "classify", "sevenseg", "read", "end-to-end")
+STAGES = ("preprocess", "segment", "classify", "sevenseg", "shadow", "read", "end-to-end")
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,8 @@ class StatsMeter:
         """Records one processed frame and the source's counters at that moment."""
         t = result.t + (self._t0 or 0.0)
         tm = result.reading.timings
-        row = (t, tm.preprocess, tm.segment, tm.classify, tm.sevenseg, tm.total, result.latency_ms)
+        row = (t, tm.preprocess, tm.segment, tm.classify, tm.sevenseg, tm.shadow, tm.total,
+               result.latency_ms)  # fmt: skip
         truth = result.frame.truth
         with self._lock:
             if self._t0 is None:
