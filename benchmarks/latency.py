@@ -73,7 +73,7 @@ def main() -> None:
         read_frame(frames[0], model, config)  # warm-up: first-call allocations, lazy imports
 
     floor_ms: list[float] = []
-    names = ("preprocess", "segment", "classify", "sevenseg", "total")
+    names = ("preprocess", "segment", "classify", "sevenseg", "shadow", "total")
     stages = {c: {k: [] for k in names} for c in configs}
     for img in frames:
         best_floor = float("inf")
