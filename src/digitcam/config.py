@@ -43,7 +43,8 @@ class ReaderConfig:
             gaps between bars) to outrank a printed reading of the same place.
         lift_shadows: where a cast shadow's straight edge crosses what the frame read (or
             the frame read nothing), read it again with the shadow divided out
-            (`shadow.find_shadow_edge`) and keep that reading where it reads anything.
+            (`shadow.find_shadow_edge`) and keep that reading where it reads anything about
+            as surely as the first (`pipeline.SHADOW_SURE_MARGIN`).
     """
 
     polarity: Polarity | None = None

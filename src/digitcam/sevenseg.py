@@ -377,7 +377,7 @@ BAR_FILL_MIN = 0.55
 #: Where a lone digit's bars count as lit, between its background (counters) and its
 #: brightest bars: ghosts of LCDs stay below a third of the way.
 ONE_DIGIT_LEVEL = 0.45
-# the least contrast (gray levels) at which a line all of lit 8s is split at that level
+#: The least contrast (gray levels) at which a line all of lit 8s is split at that level.
 ALL_LIT_CONTRAST = 50.0
 
 #: A one-digit crop's counters must stay below this share of the way from its background to
