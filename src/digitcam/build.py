@@ -48,6 +48,12 @@ class GlyphSet:
     images: NDArray[np.float32]
     labels: tuple[str, ...]
 
+    @classmethod
+    def of(cls, images: list[NDArray[np.float32]], labels: list[str]) -> GlyphSet:
+        """A set from lists of 20 x 20 glyphs and their labels (either may be empty)."""
+        arr = np.stack(images) if images else np.zeros((0, 20, 20), np.float32)
+        return cls(arr, tuple(labels))
+
 
 def match_unit(box: Box, truth: Sequence[tuple[str, Box]], *, cells: bool = False) -> str | None:
     """Label a segmented unit by the ground truth.
@@ -123,8 +129,7 @@ def scene_glyphs(
                     continue
                 images.append(normalize_glyph(u.patch))
                 labels.append(lab)
-    arr = np.stack(images) if images else np.zeros((0, 20, 20), np.float32)
-    return GlyphSet(arr, tuple(labels))
+    return GlyphSet.of(images, labels)
 
 
 def sample_glyphs(seed: int, *, faces: Sequence[object], n_per_class: int) -> GlyphSet:
@@ -230,8 +235,7 @@ def word_scene_glyphs(seeds: Iterable[int], *, faces: Sequence[object]) -> Glyph
                 if lab is not None:
                     images.append(normalize_glyph(u.patch))
                     labels.append(lab)
-    arr = np.stack(images) if images else np.zeros((0, 20, 20), np.float32)
-    return GlyphSet(arr, tuple(labels))
+    return GlyphSet.of(images, labels)
 
 
 def add_word_rejects(
@@ -316,8 +320,7 @@ def hard_digit_glyphs(
             if char != lab or conf < model.reject_threshold:
                 images.append(units.images[j])
                 labels.append(lab)
-    arr = np.stack(images) if images else np.zeros((0, 20, 20), np.float32)
-    return GlyphSet(arr, tuple(labels))
+    return GlyphSet.of(images, labels)
 
 
 def add_hard_digits(
