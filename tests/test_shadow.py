@@ -12,7 +12,7 @@ from digitcam.classify import Model, load_model
 from digitcam.config import ReaderConfig
 from digitcam.pipeline import read_frame
 from digitcam.shadow import ShadowEdge, find_shadow_edge, lift_shadow
-from digitcam.synth7 import make_display_scene
+from digitcam.synth7 import CounterScene, make_display_scene
 from digitcam.types import Box, Glyph, Reading
 
 
@@ -84,6 +84,35 @@ def test_an_edge_between_two_colours_is_no_shadow() -> None:
     noise = np.random.default_rng(0).normal(0, 3, image.shape)
     image = np.clip(image + noise, 0, 255).astype(np.uint8)
     assert find_shadow_edge(image) is None
+
+
+def _grey_panel(x0: int, x1: int) -> np.ndarray:
+    """A light grey panel over columns x0:x1, rows 150-399, on a darker grey wall (noisy)."""
+    image = np.full((480, 640, 3), 70, np.uint8)
+    image[150:400, x0:x1] = 125
+    noise = np.random.default_rng(1).normal(0, 3, image.shape)
+    return np.clip(image + noise, 0, 255).astype(np.uint8)
+
+
+def test_an_object_outline_ending_inside_the_frame_is_no_shadow() -> None:
+    # a grey panel on a grey wall (a meter's bezel): its top edge is a colourless straight
+    # step along three quarters of the frame's width that ends at the panel's corners on
+    # both sides
+    assert find_shadow_edge(_grey_panel(80, 560)) is None
+    # the same step running on to the frame's border on one side is taken as a shadow's
+    # (what casts a shadow is outside the picture)
+    edge = find_shadow_edge(_grey_panel(0, 560))
+    assert edge is not None
+    (angle, top), (_, bottom) = (_same_line(edge, y, math.pi / 2) for y in (150.0, 400.0))
+    assert angle < 3.0
+    assert min(top, bottom) < 8.0
+
+
+def test_the_demo_meter_bezel_is_no_shadow() -> None:
+    # the live demo's grey bezel on its wall (it was taken for a shadow's edge, and every
+    # demo frame was read twice)
+    scene = CounterScene(0)
+    assert all(find_shadow_edge(scene.frame(i)[0]) is None for i in range(0, 60, 15))
 
 
 def test_small_frames_and_other_dtypes_are_not_searched() -> None:

@@ -10,9 +10,11 @@ takes the shaded digits' bars for ghosts. Divided out, the frame reads as if lit
 `find_shadow_edge` looks for such a line: straight edges voted from the log image's
 gradient (`_vote_lines`), each refined (`_refine`: where along its length the log gradient
 across it peaks, the step it makes and its soft width), and taken only where the step holds
-all along the line and is alike in every colour channel (`_neutral`: an object's edge, a
-device's body on a wall, changes colour as well). `lift_shadow` divides the shaded side by
-the light the step says fell there.
+along most of the line, runs on to the frame's border on one side at least (an object's
+outline, a grey bezel on a grey wall, ends inside the frame at both of its corners) and is
+alike in every colour channel (`_neutral`: an object's edge, a device's body on a wall,
+changes colour as well). `lift_shadow` divides the shaded side by the light the step says
+fell there.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ MAX_STEP = 0.8
 # count as holding it; this share of pieces must
 STEP_RATIO = (0.5, 1.6)
 HOLD_SHARE = 0.6
+# what casts a shadow is outside the picture, so its edge runs on to the frame's border on
+# at least one side; an object's outline (a meter's bezel on a wall) ends at its corners on
+# both. The pieces held must reach to within this many of the line's end on one side.
+END_PIECES = 1
 # the colour channels' steps may spread by this fraction of their mean (a shadow dims all
 # alike; the log of a dark channel's values still spreads them somewhat)
 NEUTRAL_SPREAD = 0.6
@@ -177,7 +183,8 @@ def _vote_lines(lg: NDArray[np.float32], n: int) -> list[tuple[float, float]]:
 
 def _refine(lg: NDArray[np.float32], scale: int, edge: ShadowEdge) -> ShadowEdge | None:
     """A candidate edge moved onto the step it is near, with the step's height and width;
-    None where the step does not hold along most of the line.
+    None where the step does not hold along most of the line, or ends inside the frame at
+    both of its ends.
 
     The line is cut into pieces; in each, the median across the line's samples of the
     log gradient along its normal is the edge's own profile (content crosses the line
@@ -205,15 +212,18 @@ def _refine(lg: NDArray[np.float32], scale: int, edge: ShadowEdge) -> ShadowEdge
     if abs(step) < 2 / 3 * MIN_STEP:
         return None
     sign = 1.0 if step > 0 else -1.0
-    where, offsets = [], []
+    where, offsets, held = [], [], []
     pieces = np.array_split(np.arange(len(pts)), max(4, len(pts) // 10))
-    for idx in pieces:
+    for i, idx in enumerate(pieces):
         m = np.clip(np.median(grad[idx], axis=0) * sign, 0, None)
         total = float(m.sum() * 0.5)
         if STEP_RATIO[0] * abs(step) <= total <= STEP_RATIO[1] * abs(step):
             where.append(float(ks[idx].mean()))
             offsets.append(float((m * ts).sum() / max(float(m.sum()), 1e-6)))
+            held.append(i)
     if len(where) < max(3, HOLD_SHARE * len(pieces)):
+        return None
+    if min(held[0], len(pieces) - 1 - held[-1]) > END_PIECES:
         return None
     b, a = np.polyfit(where, offsets, 1)
     # the line through foot + k tang + (a + b k) n: its normal turns by -atan(b)
