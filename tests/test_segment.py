@@ -801,3 +801,54 @@ def test_a_blob_of_two_overlapping_narrow_digits_may_be_split() -> None:
     # italic '77' whose top bars overlap and touch: '76587722' read '765?7727')
     # Then it is offered whole and as two (the classifier chooses)
     assert _split_options(33, 38, 19.0) == [1, 2]
+
+
+def test_a_wide_blob_is_also_offered_at_the_count_usual_digits_give() -> None:
+    from digitcam.segment import _split_options
+
+    # Given a blob 138 px wide and 65 high in a line whose other glyphs are narrow 1s
+    # (25 px): an italic "000" set tight ("1746100017" read as six half zeros)
+    # Then three pieces are offered, not only the five or six the 1s' width suggests
+    assert 3 in _split_options(138, 65, 25.0)
+    # and a fused "46" (94 px) in the same line is offered as two
+    assert 2 in _split_options(94, 66, 25.0)
+    # while in a line of usual digits the offer is as before
+    assert _split_options(138, 65, 44.0) == [3, 4]
+
+
+def _leaning_rings(n: int, slant: float) -> tuple[np.ndarray, list[np.ndarray]]:
+    """n ellipse rings 40 px tall, touching side by side, sheared `slant` columns per row
+    (negative: leaning right as they rise): the blob's mask and each ring's own mask."""
+    rings = []
+    for k in range(n):
+        m = np.zeros((44, 40 * n + 40), np.uint8)
+        cv2.ellipse(m, (30 + 29 * k, 22), (13, 19), 0, 0, 360, 1, 4)
+        shear = np.float32([[1, slant, -slant * 22], [0, 1, 0]])
+        rings.append(cv2.warpAffine(m, shear, (m.shape[1], 44), flags=cv2.INTER_NEAREST))
+    return np.clip(sum(rings), 0, 1).astype(np.uint8), rings
+
+
+def test_touching_leaning_rings_are_cut_along_their_lean() -> None:
+    from digitcam.segment import _cut_columns, _line_slant
+
+    # Given three italic zeros touching (leaning 0.25 columns per row), each 40 px tall
+    blob, rings = _leaning_rings(3, -0.25)
+    assert len(components(blob * 255).stats) == 1, "the rings must touch for this test"
+    # Then the line's lean is measured from single glyphs of it
+    one = _leaning_rings(1, -0.25)[0]
+    slant = _line_slant([(40, 40, one), (40, 40, one)], lh=40.0)
+    assert -0.3 < slant < -0.2
+    # and cut evenly along it, each piece holds one ring (an upright cut takes a slice of
+    # the next ring along with each; cut at the ink's valleys, the hollows of the rings are
+    # the valleys: the rings' strokes side by side are none)
+    xs = np.flatnonzero(blob.any(axis=0))
+    a0, b0 = int(xs[0]), int(xs[-1]) + 1
+    for slant_used, even, whole in ((slant, True, True), (0.0, True, False), (slant, False, False)):
+        pieces = _cut_columns(blob, a0, b0, 3, slant_used, even=even)
+        assert len(pieces) == 3
+        own = []
+        for (a, piece), ring in zip(pieces, rings, strict=True):
+            full = np.zeros_like(blob)
+            full[:, a : a + piece.shape[1]] = piece
+            own.append((full & ring).sum() / max(full.sum(), 1))
+        assert bool(min(own) > 0.98) is whole, own

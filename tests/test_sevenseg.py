@@ -2849,3 +2849,35 @@ def test_a_digit_the_strips_edge_cuts_off_is_not_cut_on_the_pitch(seed) -> None:
     # When the frame is read, then the cut-off digit's cell is not placed on the pitch
     # reaching past the strip's edge (its part inside reads as a 3)
     assert read_frame(scene.image, load_model()).text == scene.text
+
+
+def _glass_with_digits_near_its_edge(cable: bool) -> np.ndarray:
+    """A 480 x 640 gray frame: a light glass in a thin dark bezel on a grey body, "4645"
+    (80 px) 3 px above the glass's bottom edge; `cable`: a dark line from the bezel's
+    corner off the frame (a shadow's edge or a cable running on from the outline)."""
+    img = np.full((480, 640), 150.0, np.float32)
+    cv2.rectangle(img, (150, 150), (490, 300), 70.0, -1)  # bezel, 6 px round the glass
+    cv2.rectangle(img, (156, 156), (484, 294), 205.0, -1)  # glass
+    if cable:
+        cv2.line(img, (150, 150), (0, 40), 70.0, 3)
+    lit, _ghost, _ = render_cells([CellSpec(c) for c in "4645"], LOOKS["polygon"], height=80)
+    ys, xs = np.nonzero(lit > 0.5)
+    lit = lit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    h, w = lit.shape
+    region = img[291 - h : 291, 440 - w : 440]
+    region += (40.0 - region) * np.clip(lit, 0, 1)
+    return np.clip(cv2.GaussianBlur(img, (0, 0), 1.0), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("cable", [False, True])
+def test_a_glass_whose_digits_reach_its_edge_is_a_window(cable: bool) -> None:
+    # Given a display whose digits come so near the glass's edge that, at half size, their
+    # edges join the glass's (its outline's hole is no quad), with or without a line
+    # running on from the bezel's corner (then the outline's outside is none either)
+    gray = denoise(_glass_with_digits_near_its_edge(cable))
+    glass = np.float32([[156, 156], [484, 156], [484, 294], [156, 294]])
+    cover = [cv2.intersectConvexConvex(q, glass)[0] / cv2.contourArea(glass)
+             for q in find_windows(gray)]  # fmt: skip
+    # Then the glass is found: the quad round the hole (its hull) is taken where the hole
+    # fills half of it (before: not found with the line, found as the bezel without)
+    assert max(cover, default=0.0) > 0.9, cover

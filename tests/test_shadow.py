@@ -4,6 +4,7 @@ second look at a frame a shadow's edge crosses (`pipeline.read_frame`)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -196,3 +197,26 @@ def test_a_reading_with_the_shadow_lifted_is_kept_only_about_as_sure() -> None:
     # along it: a sure "0" read "10"), nor one that reads nothing
     assert not _keeps_lifted(_reading("0"), _reading("10", conf=0.7))
     assert not _keeps_lifted(_reading("0"), _reading())
+
+
+def test_a_lifted_reading_that_leaves_out_sure_digits_is_not_kept() -> None:
+    from digitcam.pipeline import LOST_DIGIT_CONFIDENCE, _keeps_lifted
+
+    first = _reading("2.2", "795507", "08628754.5")
+    # a lifted reading as sure, but without a digit read surely first (the bar an edge
+    # placed a little off leaves across a "6"), keeps the first reading
+    assert not _keeps_lifted(first, _reading("2.2", "795507", "0828754.5"))
+    assert not _keeps_lifted(first, _reading("2.2", "79507", "0828754.5"))
+    # while one that reads a digit differently, or a point or a line less or more, may
+    # replace it
+    assert _keeps_lifted(first, _reading("2.2", "795507", "08528754.5"))
+    assert _keeps_lifted(first, _reading("2.2", "795507", "086287545"))
+    assert _keeps_lifted(first, _reading("795507", "08628754.5"))
+    # and a digit the first reading read unsure may go, and so may a 1 (a shadow's edge
+    # across a display line's end is read as a sure 1: "16608124")
+    unsure = _reading("60", conf=1.0)
+    unsure = Reading(0, unsure.lines, ((replace(unsure.glyphs[0][0], confidence=0.6),
+                                        unsure.glyphs[0][1]),))  # fmt: skip
+    assert LOST_DIGIT_CONFIDENCE > 0.6
+    assert _keeps_lifted(unsure, _reading("0"))
+    assert _keeps_lifted(_reading("16608124"), _reading("6608124"))

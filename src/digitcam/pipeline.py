@@ -2489,6 +2489,9 @@ ONE_CELL_STRUCTURE = 0.45
 #: confidence is at most this much under the first reading's (of the frames the lift read
 #: right that were read wrong, 78 of 91 keep it; of 5 it broke, 4 are left as read first).
 SHADOW_SURE_MARGIN = 0.05
+#: ... unless it leaves out digits other than 1 the first reading read this surely
+#: (`_loses_sure_digits`).
+LOST_DIGIT_CONFIDENCE = 0.9
 
 
 def _drop_edge_marks(
@@ -2619,9 +2622,34 @@ def _keeps_lifted(first: Reading, lifted: Reading) -> bool:
     read nothing, or where it reads something about as surely (`SHADOW_SURE_MARGIN`)."""
     if not first.lines:
         return True
-    return bool(lifted.lines) and (
-        _mean_confidence(lifted) >= _mean_confidence(first) - SHADOW_SURE_MARGIN
+    return (
+        bool(lifted.lines)
+        and _mean_confidence(lifted) >= _mean_confidence(first) - SHADOW_SURE_MARGIN
+        and not _loses_sure_digits(first, lifted)
     )
+
+
+def _loses_sure_digits(first: Reading, lifted: Reading) -> bool:
+    """Whether a frame read again reads its lines as read first but for digits left out
+    that the first reading read surely (`LOST_DIGIT_CONFIDENCE`): an edge placed a little
+    off leaves a bar along it that cuts a digit's strokes (a "6" lost from "08628754.5").
+    A 1 is no such digit: the shadow's own edge across a line's end is read as a sure 1
+    (a display's "16608124")."""
+    if len(first.lines) != len(lifted.lines) or first.lines == lifted.lines:
+        return False
+    lost = False
+    for glyphs, text in zip(first.glyphs, lifted.lines, strict=True):
+        k = 0
+        for g in glyphs:
+            if k < len(text) and g.char == text[k]:
+                k += 1
+            elif g.char.isdigit() and g.char != "1" and g.confidence >= LOST_DIGIT_CONFIDENCE:
+                lost = True
+            else:
+                return False
+        if k < len(text):
+            return False
+    return lost
 
 
 def _mean_confidence(reading: Reading) -> float:

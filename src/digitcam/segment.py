@@ -42,6 +42,15 @@ HAIR_SHARE = 0.04
 #: wide (less where they overlap: a condensed '77' whose top bars touch, 1.7 times), a
 #: digit with its point fused on 1.3-1.6 times.
 TWO_NARROW = 1.65
+#: A digit's usual width over its height: a wide blob is also tried at the count of such
+#: digits it holds (`_split_options`).
+TYPICAL_ASPECT = 0.62
+#: The most glyphs one blob is cut into.
+MAX_SPLIT = 10
+#: A line leaning less than this (columns per row; an upright 7 or 4 leans by itself) is
+#: cut upright (`_line_slant`); this many of its single glyphs must say how it leans.
+SLANT_MIN = 0.08
+SLANT_MIN_GLYPHS = 2
 #: A piece in a line's crop at most `RULE_THICK` digit heights thick and wider than
 #: `RULE_MIN_W` of them is a rule or a card's edge, not a mark (a minus is narrower).
 RULE_THICK = 0.3
@@ -633,9 +642,12 @@ def _merge_overlapping(
     return groups
 
 
-def _split_points(col: NDArray[np.float32], parts: int) -> list[int]:
-    """Cut positions at the ink valleys nearest to equal spacing."""
+def _split_points(col: NDArray[np.float32], parts: int, *, even: bool = False) -> list[int]:
+    """Cut positions at the ink valleys nearest to equal spacing (`even`: at equal
+    spacing)."""
     w = len(col)
+    if even:
+        return [round(k * w / parts) for k in range(1, parts)]
     cuts = []
     for k in range(1, parts):
         exp = k * w / parts
@@ -1084,6 +1096,7 @@ def _refine_at(
         if gy1 - gy0 >= 0.6 * lh:
             glyph_inks.append(ink)
     ink_ref = small_median(glyph_inks) if glyph_inks else contrast
+    slant = _line_slant([(w, h, sub) for (_, _, w, h, sub, _) in pending], lh=lh)
     widths = [w for (_, _, w, h, _, _) in pending if h >= 0.6 * lh and 0.3 < w / h < 0.95]
     est_w = small_median(widths) if widths else 0.62 * lh
     for gx, gy, gw, gh, sub, ink in pending:
@@ -1099,10 +1112,13 @@ def _refine_at(
                         )
                     else:
                         spans.append((a0, b0))
-            geo = _PieceGeometry(crop, inv, gx, gy, sub, top, bottom, ink, ink_ref, bg)
+            geo = _PieceGeometry(crop, inv, gx, gy, sub, top, bottom, ink, ink_ref, bg, slant)
             for a0, b0 in spans:
                 options = _split_options(b0 - a0, gh, est_w)
                 alts = [_pieces(geo, a0, b0, n) for n in options]
+                # (and cut evenly: between round glyphs set tight, their strokes side by
+                # side are no valley, but the hollow of each "0" is one)
+                alts += [_pieces(geo, a0, b0, n, even=True) for n in options if n > 1]
                 # A glyph joined to a card's edge or a rule above or below the line stands
                 # out of the band: the glyph alone is offered too, for the classifier to
                 # prefer ("273" whose 7 touched the card's top edge read "203", dropped).
@@ -1323,6 +1339,9 @@ class _PieceGeometry:
     ink: float
     ink_ref: float
     bg: float
+    #: How far the line's strokes lean (columns per row, negative leaning right as they
+    #: rise, as italics do): blobs are cut along it (`_pieces`).
+    slant: float = 0.0
 
 
 def _tail_cut(sub: NDArray[np.uint8], a0: int, b0: int, gy: int, *, top: float, lh: float) -> int:
@@ -1462,8 +1481,9 @@ def _split_options(width: int, height: int, est_w: float) -> list[int]:
 
     A blob no wider than a digit stays whole (unless it is `TWO_NARROW` of the line's
     digits wide: then whole or as two); a wider one is tried at the count its width
-    suggests (from the line's other glyphs) and its neighbours, since bold faces have wide
-    digits and a "1" is narrow.
+    suggests (from the line's other glyphs), at the count digits of usual proportions
+    (`TYPICAL_ASPECT`) give, and their neighbours, since bold faces have wide digits and a
+    "1" is narrow (at most `MAX_SPLIT` glyphs: a line fused whole).
     """
     aspect = width / max(height, 1)
     by_width = round(width / max(est_w, 1.0))
@@ -1473,24 +1493,73 @@ def _split_options(width: int, height: int, est_w: float) -> list[int]:
         return [1, 2]
     if aspect <= 0.98 or (aspect <= 1.3 and by_width < 2):
         return [1]
-    lo = max(1 if aspect <= 1.3 else 2, by_width - 1, int(np.ceil(aspect / 1.05)))
-    hi = min(6, max(by_width + 1, lo), int(aspect / 0.3))
+    # (and at the count digits of usual proportions give: a line's other glyphs may be
+    # narrow 1s, or its digits fused in pairs, and then `est_w` is far from the digits')
+    by_shape = round(aspect / TYPICAL_ASPECT)
+    lo = max(1 if aspect <= 1.3 else 2, min(by_width, by_shape) - 1, int(np.ceil(aspect / 1.05)))
+    hi = min(MAX_SPLIT, max(max(by_width, by_shape) + 1, lo), int(aspect / 0.3))
     return list(range(lo, max(lo, hi) + 1))
 
 
-def _pieces(geo: _PieceGeometry, a0: int, b0: int, parts: int, *, clip: bool = False) -> list[Unit]:
+def _line_slant(blobs: list[tuple[int, int, NDArray[np.uint8]]], *, lh: float) -> float:
+    """How far a line's glyphs lean: the median over its blobs of one glyph's size (as tall
+    as most of the band, no wider than tall) of the slope of their ink's columns on its
+    rows (second moments), in columns per row; 0 where it is under `SLANT_MIN` or fewer
+    than `SLANT_MIN_GLYPHS` glyphs say (an upright 7 or 4 leans by itself)."""
+    slopes = []
+    for w, h, sub in blobs:
+        if h >= 0.6 * lh and w <= h:
+            m = cv2.moments(sub, binaryImage=True)
+            if m["mu02"] > 0:
+                slopes.append(m["mu11"] / m["mu02"])
+    if len(slopes) < SLANT_MIN_GLYPHS:
+        return 0.0
+    slope = small_median(slopes)
+    return slope if abs(slope) >= SLANT_MIN else 0.0
+
+
+def _cut_columns(
+    sub: NDArray[np.uint8], a0: int, b0: int, parts: int, slant: float, *, even: bool = False
+) -> list[tuple[int, NDArray[np.uint8]]]:
+    """Columns a0..b0 of a blob's mask cut into `parts` at ink valleys, as (first column,
+    piece's mask) pairs. In a leaning line the cuts lean with it: touching italic glyphs
+    overlap column-wise, and an upright cut takes a slice of the next glyph along (an
+    italic "000" read as four pieces)."""
+    region = sub[:, a0:b0]
+    if parts <= 1 or slant == 0.0 or not region.any():
+        col = sub[:, a0:b0].sum(axis=0).astype(np.float32)
+        inner = _split_points(col, parts, even=even) if parts > 1 else []
+        cuts = [a0, *(a0 + c for c in inner), b0]
+        return [(a, sub[:, a:b]) for a, b in itertools.pairwise(cuts)]
+    h, w = region.shape
+    pad = int(np.ceil(abs(slant) * h / 2)) + 1
+    mid = (h - 1) / 2
+    # each pixel's column once the lean is taken out (about the band's middle row)
+    shift = np.rint(-slant * (np.arange(h) - mid)).astype(np.int32)[:, None] + pad
+    upright = np.arange(w, dtype=np.int32)[None, :] + shift
+    col = np.zeros(w + 2 * pad, np.float32)
+    ys, xs = np.nonzero(region)
+    np.add.at(col, upright[ys, xs], 1.0)
+    lo, hi = int(upright[ys, xs].min()), int(upright[ys, xs].max()) + 1
+    inner = _split_points(col[lo:hi], parts, even=even)
+    cuts = [lo, *(lo + c for c in inner), hi]
+    return [
+        (a0, (region * ((upright >= a) & (upright < b))).astype(np.uint8))
+        for a, b in itertools.pairwise(cuts)
+    ]
+
+
+def _pieces(
+    geo: _PieceGeometry, a0: int, b0: int, parts: int, *, clip: bool = False, even: bool = False
+) -> list[Unit]:
     """Cut columns a0..b0 of a blob into `parts` pieces at ink valleys; marks by geometry.
 
     With `clip`, a piece reaching well beyond the line's band (`BAND_OVERSHOOT`) is cut
     to the band (`BAND_CLIP`) and flagged `clipped`; a piece the cut leaves too short for a
     digit is left out."""
-    col = geo.sub[:, a0:b0].sum(axis=0).astype(np.float32)
-    inner = _split_points(col, parts) if parts > 1 else []
-    cuts = [a0, *(a0 + c for c in inner), b0]
     lh = geo.bottom - geo.top
     out: list[Unit] = []
-    for a, b in itertools.pairwise(cuts):
-        piece = geo.sub[:, a:b]
+    for a, piece in _cut_columns(geo.sub, a0, b0, parts, geo.slant, even=even):
         # The bounds of the piece's ink (one C call; rows/columns by numpy cost 10x).
         px0, py0, pw, ph = cv2.boundingRect(piece) if piece.size else (0, 0, 0, 0)
         if pw == 0:

@@ -201,6 +201,9 @@ NARROW_CELL = 0.9
 
 #: Display windows read on their own per frame (the largest).
 MAX_WINDOWS = 4
+#: A hole in the edges round a window that fills at least this share of its hull is the
+#: glass, whatever joins it there (`_quads`): digits reaching the glass's edge.
+HOLE_SOLIDITY = 0.5
 
 #: Outlined windows at least this many times as wide as tall are read as displays'
 #: windows (`MAX_WINDOWS` of them) ...
@@ -3187,15 +3190,26 @@ def _quads(
     mask: NDArray[np.uint8], f: int, *, min_aspect: float = WIDE_WINDOW
 ) -> list[tuple[float, NDArray[np.float32]]]:
     """(area, quad) of the window-like outlines in a mask made at 1/f of the frame's size,
-    at least `min_aspect` times as wide as tall."""
-    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    at least `min_aspect` times as wide as tall: four-sided convex outlines, and the hull
+    of a hole that is no quad but fills `HOLE_SOLIDITY` of it (digits whose edges join the
+    glass's from inside; where a line running on from the bezel spoils the outline's
+    outside too, the glass was found in no other way)."""
+    contours, tree = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     area_min, area_max = 0.002 * mask.size, 0.7 * mask.size
     found: list[tuple[float, NDArray[np.float32]]] = []
-    for c in contours:
+    for i, c in enumerate(contours):
         a = cv2.contourArea(c)
         if not area_min <= a <= area_max:
             continue
         p = cv2.approxPolyDP(c, 0.04 * cv2.arcLength(c, True), True)
+        if (len(p) != 4 or not cv2.isContourConvex(p)) and tree[0][i][3] >= 0:
+            # a hole's outline: digits touching the glass's edge make it no quad, but
+            # the quad round it is the glass (their strokes lie inside)
+            hull = cv2.convexHull(c)
+            hull_area = cv2.contourArea(hull)
+            if a >= HOLE_SOLIDITY * hull_area:
+                p = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True)
+                a = hull_area
         if len(p) != 4 or not cv2.isContourConvex(p):
             continue
         _c, (rw, rh), _a = cv2.minAreaRect(p)
