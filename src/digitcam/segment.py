@@ -1521,10 +1521,12 @@ def _line_slant(blobs: list[tuple[int, int, NDArray[np.uint8]]], *, lh: float) -
 def _cut_columns(
     sub: NDArray[np.uint8], a0: int, b0: int, parts: int, slant: float, *, even: bool = False
 ) -> list[tuple[int, NDArray[np.uint8]]]:
-    """Columns a0..b0 of a blob's mask cut into `parts` at ink valleys, as (first column,
-    piece's mask) pairs. In a leaning line the cuts lean with it: touching italic glyphs
-    overlap column-wise, and an upright cut takes a slice of the next glyph along (an
-    italic "000" read as four pieces)."""
+    """Columns a0..b0 of a blob's mask cut into `parts` at ink valleys (`even`: at equal
+    spacing), as (first column, piece's mask) pairs; a piece's mask is as tall as `sub`.
+    In a leaning line (`slant` columns per row) the cuts lean with it: touching italic
+    glyphs overlap column-wise, and an upright cut takes a slice of the next glyph along
+    (an italic "000" read as four pieces); each piece's mask then spans the columns a0..b0
+    and holds only the ink on its side of the cuts."""
     region = sub[:, a0:b0]
     if parts <= 1 or slant == 0.0 or not region.any():
         col = sub[:, a0:b0].sum(axis=0).astype(np.float32)
