@@ -1529,7 +1529,7 @@ def _cut_columns(
     and holds only the ink on its side of the cuts."""
     region = sub[:, a0:b0]
     if parts <= 1 or slant == 0.0 or not region.any():
-        col = sub[:, a0:b0].sum(axis=0).astype(np.float32)
+        col = region.sum(axis=0).astype(np.float32)
         inner = _split_points(col, parts, even=even) if parts > 1 else []
         cuts = [a0, *(a0 + c for c in inner), b0]
         return [(a, sub[:, a:b]) for a, b in itertools.pairwise(cuts)]
