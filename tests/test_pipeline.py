@@ -692,6 +692,32 @@ def test_a_sure_lone_digit_beside_a_display_line_is_its_short_line():
     assert _texts(resolve([display, tall])) == ["99421"]
 
 
+def test_a_lone_digit_in_a_display_window_with_a_line_is_its_other_line():
+    import numpy as np
+
+    from digitcam.pipeline import resolve
+
+    # Given a display line "8722" (segments, digits 40 px high from x 300) and a lone "8"
+    # the segment reader read in the glass's lower left corner, off the line's ends
+    display = _reading("8722", 300, segments=True, score=40.0)
+    eight = _moved(_reading("8", 220, segments=True, score=7.0), 0, 70)
+    # Then alone they are a display line and clutter beside it (no line's place there)
+    assert _texts(resolve([display, eight])) == ["8722"]
+    # but in one display window, found by its outline, the 8 is its other line
+    glass = np.float32([[80, 80], [440, 80], [440, 230], [80, 230]])
+    assert _texts(resolve([display, eight], windows=(glass,))) == ["8", "8722"]
+    # and a window round the 8 alone (another display, a clutter's outline) says nothing,
+    # nor one the 8 reaches out of (clutter over the window's corner)
+    other = np.float32([[200, 160], [260, 160], [260, 230], [200, 230]])
+    assert _texts(resolve([display, eight], windows=(other,))) == ["8722"]
+    low = np.float32([[80, 80], [440, 80], [440, 185], [80, 185]])
+    assert _texts(resolve([display, eight], windows=(low,))) == ["8722"]
+    # nor a lone 0 or 1 there (a round button, the window's edge), nor a printed digit
+    for text, segments in (("0", True), ("1", True), ("8", False)):
+        lone = _moved(_reading(text, 220, segments=segments, score=7.0), 0, 70)
+        assert _texts(resolve([display, lone], windows=(glass,))) == ["8722"]
+
+
 def test_a_segment_line_reading_a_winning_one_on_by_an_end_digit_wins_the_place():
     from digitcam.pipeline import resolve
 

@@ -342,6 +342,35 @@ def test_digits_set_tight_are_cells_of_their_own() -> None:
     assert cells("5:20") == [(10, 34), (38, 43), (45, 69), (71, 95)]
 
 
+def test_a_one_set_tight_before_a_digit_is_a_cell_of_its_own() -> None:
+    # given "2812" set 2 px apart, the gap between the 1's bars and the last 2 bridged at
+    # the top bar's rows (blur joins a 1 set tight to the digit after it: one run)
+    binary = _tight_mask("2812")
+    binary[12:17, 86:88] = 1
+    cells = [(round(c[0]), round(c[1])) for c, _ in find_cells(binary, 12, 52)]
+    # then the 1 has its cell (its bars at its right) and the 2 its own: four cells, not
+    # three with "12" in one
+    assert cells == [(10, 34), (36, 60), (62, 86), (87, 112)]
+    # and an 8 or a 0 as wide (its left bars, then its own bars across: no gap) stays one
+    # cell
+    for ch in "80":
+        wide = _tight_mask("28" + ch)
+        wide[12:52, 62:] = 0
+        for s in DIGIT_SEGMENTS[ch]:
+            r0, r1, c0, c1 = _ZONES[s]
+            wide[r0:r1, 62 + round(c0 * 1.25) : 62 + round(c1 * 1.25)] = 1
+        assert len(find_cells(wide, 12, 52)) == 3
+    # nor a wide 8 of hairline bars, its hollow's columns lit less than a gap's bridge but
+    # at three bars
+    thin = _tight_mask("28")
+    thin = np.pad(thin, ((0, 0), (0, 30)))
+    for r0, r1 in ((12, 14), (31, 33), (50, 52)):
+        thin[r0:r1, 62:92] = 1
+    thin[12:52, 62:64] = 1
+    thin[12:52, 90:92] = 1
+    assert len(find_cells(thin, 12, 52)) == 3
+
+
 def test_an_italic_ones_bars_are_one_digit_beside_a_two() -> None:
     # given the pieces of a green LED's italic "12" at half size (measured): the 1's two
     # bars, 17 px each, the upper one 5 px right of the lower, 2 px apart, and 4 px to
@@ -573,11 +602,13 @@ def test_the_hook_runs_by_default_and_not_when_told_printed_only(monkeypatch) ->
 
     calls: list[int] = []
 
+    from digitcam.sevenseg import DisplayReading
+
     def spy(gray, config, **_kwargs):
         calls.append(1)
-        return []
+        return DisplayReading([])
 
-    monkeypatch.setattr(pipeline, "read_segment_displays", spy)
+    monkeypatch.setattr(pipeline, "read_displays", spy)
     model = load_model()
     frame = np.full((120, 200), 200, np.uint8)
     # when read with the default config (no flag: meters read as they are), it is called

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
@@ -41,7 +42,7 @@ from digitcam.sevenseg import (
     NO_EVIDENCE_FACTOR,
     beside_line,
     read_cell,
-    read_segment_displays,
+    read_displays,
     stitch_lines,
 )
 from digitcam.shadow import ShadowEdge, find_shadow_edge, lift_shadow
@@ -57,6 +58,9 @@ from digitcam.types import (
     Timings,
     text_of,
 )
+
+#: Display windows (4 x 2 float32 corners each, `sevenseg.DisplayReading.windows`).
+Windows = tuple[NDArray[np.float32], ...]
 
 #: Refining is the costly step; a cluttered frame cannot ask for more lines than this.
 MAX_LINES = 24
@@ -1127,6 +1131,10 @@ TINY_SEGMENTS = 0.3
 SURE_LONE_DIGIT = 0.99
 LONE_DIGIT_HEIGHT = 1.1
 
+#: A box whose corners lie this share of its height outside a display window or closer
+#: is in it (`_inside_window`).
+WINDOW_SLACK = 0.1
+
 #: How far (in the line's digit heights) a display's short line above or below another
 #: may reach past that line's ends (`_display_line`): the lines of one display align to
 #: one side, a short one's cells under the other's blank ones.
@@ -1135,12 +1143,16 @@ SHORT_LINE_REACH = 1.5
 
 def resolve(
     candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+    *,
+    windows: Windows = (),
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     """Pick the lines to report among candidates from every reader (printed, segments).
 
     Of overlapping candidates the higher score wins; where the frame shows real numbers,
     a lone digit elsewhere is clutter, unless it is a short line of a seven-segment display
-    (right above or below one of its lines, and read as a digit by the segment reader too).
+    (right above or below one of its lines, or read by the segment reader in one of the
+    display `windows` that holds one of its lines, and read as a digit by the segment
+    reader too).
     Beside printed numbers and no display line, a segment reading of one or two digits is
     clutter too (bars or hooks decoded as "17" or "11", or a printed "-0.8" decoded as
     "-8.8"): it is dropped and the places are resolved again without it, so that what it
@@ -1154,10 +1166,10 @@ def resolve(
     """
     candidates = _prefer_printed_ones(candidates)
     candidates = _without_frames(_prefer_printed_extension(_prefer_segment_detail(candidates)))
-    kept = _resolve_once(candidates)
+    kept = _resolve_once(candidates, windows)
     for clutter_of in (
         _unsure_beside_display,
-        _short_segment_clutter,
+        partial(_short_segment_clutter, windows=windows),
         _short_printed_clutter,
         _ghost_eights,
         _ones_beside_display,
@@ -1172,7 +1184,7 @@ def resolve(
             candidates = [
                 c for c in candidates if not any(_same_reading_place(c, d) for d in clutter)
             ]
-            kept = _resolve_once(candidates)
+            kept = _resolve_once(candidates, windows)
     return [_with_printed_minus(_with_printed_point(k, candidates), candidates) for k in kept]
 
 
@@ -1445,6 +1457,8 @@ def _sure_lit_digit(glyphs: tuple[Glyph, ...]) -> bool:
 def _short_segment_clutter(
     kept: list[tuple[Box, tuple[Glyph, ...], float]],
     candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+    *,
+    windows: Windows = (),
 ) -> set[Box]:
     """Segment lines of one or two digits, or with a cell read as no digit ('?'), beside
     printed numbers and no display line read whole (a display line the printed reader
@@ -1472,7 +1486,10 @@ def _short_segment_clutter(
         for b, g, _ in kept
         if _segments_only(g)
         and (
-            ((_n_digits(g) <= 2 or _has_unknown(g)) and not _display_line(b, displays, kept))
+            (
+                (_n_digits(g) <= 2 or _has_unknown(g))
+                and not _display_line(b, displays, kept, windows)
+            )
             or (_unsure_short(g) and not displays and not _display_line(b, numbers, kept))
         )
     }
@@ -1573,10 +1590,10 @@ def _box_gap(a: Box, b: Box) -> float:
 
 
 def _resolve_once(
-    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]], windows: Windows = ()
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     for _ in range(LONE_ROUNDS):
-        kept, lone = _resolve_with_lone_digits(candidates)
+        kept, lone = _resolve_with_lone_digits(candidates, windows)
         # A lone digit that is no display's short line is clutter, and what it displaced
         # comes back: a shape's corners decoded as a '7', its box over a card's "1.85",
         # won that place, then went as a lone digit, and took the number along.
@@ -1588,7 +1605,7 @@ def _resolve_once(
 
 
 def _resolve_with_lone_digits(
-    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]], windows: Windows = ()
 ) -> tuple[list[tuple[Box, tuple[Glyph, ...], float]], list[tuple[Box, tuple[Glyph, ...], float]]]:
     """The lines that win their places, and the lone digits among the winners that are
     no display's short line (left out of the lines)."""
@@ -1607,7 +1624,7 @@ def _resolve_with_lone_digits(
             for k in kept
             if _n_digits(k[1]) >= 2
             or (
-                _display_line(k[0], displays, kept)
+                _display_line(k[0], displays, kept, windows)
                 and (
                     any(_same_digit_place(k[0], b) for b in lone_segments)
                     or _sure_lone_digit(k, displays, kept)
@@ -2009,15 +2026,34 @@ def _segment_reading(glyphs: tuple[Glyph, ...]) -> bool:
 
 
 def _display_line(
-    box: Box, rows: list[Box], lines: list[tuple[Box, tuple[Glyph, ...], float]]
+    box: Box,
+    rows: list[Box],
+    lines: list[tuple[Box, tuple[Glyph, ...], float]],
+    windows: Windows = (),
 ) -> bool:
     """Whether a box sits where a short line of a display would, beside one of its `rows`
     (boxes of `lines`), compared with the height of that line's box or of its digits (a
     tilted line's box is taller than its digits: a smaller short line under it is one).
     Its height may differ from the line's more than a row's found beside another may
-    (`beside_line`'s `unequal`): here both were read as digits."""
+    (`beside_line`'s `unequal`): here both were read as digits.
+
+    So is a segment reading in a display window (`windows`) with a row, wherever in the
+    glass: a status digit in a corner, a big reading beside a small one's end. (Not a
+    lone 0 or 1: a round button or the window's own edge reads so; nor a printed line: a
+    label on the bezel is in the window.)"""
     heights = {b: _digit_height(g) for b, g, _ in lines}
     glyphs = {b: g for b, g, _ in lines}
+    mine = glyphs.get(box, ())
+    if (
+        windows
+        and _segments_only(mine)
+        and text_of(mine).strip("-.") not in ("", "0", "1")
+        and any(
+            _inside_window(q, box) and any(_in_window(q, r) for r in rows if r != box)
+            for q in windows
+        )
+    ):
+        return True
     # A short line past the line's end (under its blank cells) is measured against its
     # digits' height, and is no lone bar read as 1s (clutter beside a display is).
     ones = set(text_of(glyphs.get(box, ()))) <= set("1.-")
@@ -2030,6 +2066,22 @@ def _display_line(
                                line_h=h, unequal=True, past_end=past_end):  # fmt: skip
                     return True
     return False
+
+
+def _in_window(quad: NDArray[np.float32], box: Box) -> bool:
+    """Whether a box's centre lies in a window (4 x 2 corners in the frame)."""
+    return cv2.pointPolygonTest(quad.reshape(-1, 1, 2), (float(box.cx), float(box.cy)), False) >= 0
+
+
+def _inside_window(quad: NDArray[np.float32], box: Box) -> bool:
+    """Whether a box lies in a window (4 x 2 corners in the frame), its corners out by at
+    most `WINDOW_SLACK` of its height (clutter over a window's corner reaches far out)."""
+    poly = quad.reshape(-1, 1, 2)
+    return all(
+        cv2.pointPolygonTest(poly, (float(x), float(y)), True) >= -WINDOW_SLACK * box.h
+        for x in (box.x, box.x2)
+        for y in (box.y, box.y2)
+    )
 
 
 def _rows_near(glyphs: tuple[Glyph, ...], box: Box) -> tuple[int, int]:
@@ -2696,11 +2748,14 @@ def _read_once(
     candidates = assemble(det, classes, cfg, threshold)
     candidates += stitch_lines(candidates, kind=GlyphKind.CLASSIFIED)
     t4 = clock()
+    windows: Windows = ()
     if cfg.seven_segment:
-        candidates += read_segment_displays(gray, cfg, image=image, raw=raw)
+        displays = read_displays(gray, cfg, image=image, raw=raw)
+        candidates += displays.lines
+        windows = displays.windows
     t5 = clock()
     candidates = [c for c in candidates if not _cut_by_frame(c[1], gray.shape[0])]
-    kept = _sole_digits_read(_drop_edge_marks(resolve(candidates), gray.shape[1]))
+    kept = _sole_digits_read(_drop_edge_marks(resolve(candidates, windows=windows), gray.shape[1]))
     if not kept and cfg.seven_segment and _one_cell_image(gray, cfg.min_glyph_px):
         # a crop of one display digit (a dataset's, or cut by the user): its bars touch the
         # edges and a lone digit is no line, so the frame-wide readers find nothing there.

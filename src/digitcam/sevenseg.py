@@ -1,9 +1,10 @@
 """Seven-segment displays: rows of segment blobs found, rectified, cut into cells by the line's
 geometry, and each cell decoded segment by segment.
 
-`read_segment_displays(gray, config)` is the pipeline's hook: it returns candidate lines in the
-same form as `pipeline.assemble` (bbox, glyphs, score) and `pipeline.resolve` picks between
-them and the printed-digit lines by score.
+`read_displays(gray, config)` is the pipeline's hook: it returns candidate lines in the same
+form as `pipeline.assemble` (bbox, glyphs, score), which `pipeline.resolve` picks between
+with the printed-digit lines by score, and the display windows that read a line (a lone
+digit read in one is that display's other line).
 
 How a frame is read:
 
@@ -280,6 +281,14 @@ UNEQUAL_LINE_GAP = 0.7
 #: face's rounded 1 stops short of the band's top and bottom; a digit's f or e bar alone,
 #: cracked off it, spans half).
 ONE_SPAN = 0.7
+#: A run wider than TIGHT_ONE_WIDTH cells starting with a 1's bar (at most TIGHT_ONE_BAR
+#: cells wide, within as much of its start), then a column lit at most TIGHT_ONE_VALLEY of
+#: the band, and TIGHT_ONE_REST cells left, is a 1 set tight before a digit
+#: (`_split_tight_ones`).
+TIGHT_ONE_WIDTH = 1.2
+TIGHT_ONE_BAR = 0.3
+TIGHT_ONE_VALLEY = 0.2
+TIGHT_ONE_REST = 0.7
 
 #: A strip is read flattened too when its split level lit this share of its margins.
 SHADED_MARGIN = 0.25
@@ -1404,6 +1413,9 @@ def find_cells(
     if cell_width is not None:
         cw = cell_width
     merged = _unglue_ones(binary, glued, cw, top, bottom)
+    if len(digit_like) >= 2 and cell_width is None:
+        # (the line's other digits give the width a cell holds: one digit, not two)
+        merged = _split_tight_ones(binary, merged, cw, top, bottom)
     cells: list[tuple[float, float]] = []
     inks: list[tuple[float, float]] = []
     for a, b in merged:
@@ -1462,6 +1474,46 @@ def _unglue_ones(
                 out += [[a, p1], [nxt, b]]
                 continue
         out.append([a, b])
+    return out
+
+
+def _split_tight_ones(
+    binary: NDArray[np.uint8], runs: list[list[int]], cw: float, top: float, bottom: float
+) -> list[list[int]]:
+    """Runs (start, end) wider than `TIGHT_ONE_WIDTH` of the line's cell width `cw` split
+    after a 1 set tight before the next digit: a bar spanning `ONE_SPAN` of the band at the
+    run's start, no wider than `TIGHT_ONE_BAR` cells, then a column lit at most
+    `TIGHT_ONE_VALLEY` of the band in one run of rows at most (the gap blur bridged at one
+    bar), and a digit's width left. Glued,
+    "12" read as one cell '2' and the 1 was lost."""
+    t0, t1 = max(0, round(top)), min(binary.shape[0], round(bottom) + 1)
+    n = t1 - t0
+    out: list[list[int]] = []
+    for a, b in runs:
+        if b - a <= TIGHT_ONE_WIDTH * cw or n <= 0:
+            out.append([a, b])
+            continue
+        lit = binary[t0:t1, a:b].sum(axis=0).astype(np.float64)
+        bar = np.flatnonzero(lit >= ONE_SPAN * n)
+        # the bar starts the run and is one bar wide; the valley follows it
+        if not len(bar) or bar[0] > TIGHT_ONE_BAR * cw:
+            out.append([a, b])
+            continue
+        end = int(bar[0])
+        while end < len(lit) and lit[end] >= ONE_SPAN * n:
+            end += 1
+        reach = min(len(lit), end + round(TIGHT_ONE_BAR * cw))
+        if end - int(bar[0]) > TIGHT_ONE_BAR * cw or reach <= end:
+            out.append([a, b])
+            continue
+        v = end + int(np.argmin(lit[end:reach]))
+        # (blur bridges the gap at one bar's rows; a digit's own hollow there, the column
+        # after a 0's, 6's or 8's left bars, holds two or three of its bars)
+        bridges = len(_runs(binary[t0:t1, a + v] > 0))
+        if lit[v] > TIGHT_ONE_VALLEY * n or bridges > 1 or b - (a + v) < TIGHT_ONE_REST * cw:
+            out.append([a, b])
+            continue
+        out += [[a, a + v], [a + v + 1, b]]
     return out
 
 
@@ -3491,6 +3543,21 @@ def _evened_window(
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+@dataclass(frozen=True)
+class DisplayReading:
+    """What `read_displays` found in a frame.
+
+    Attributes:
+        lines: candidate lines (bbox, glyphs, score), as `read_segment_displays` returns.
+        windows: the display windows found by their outline that read a line of two
+            digits or more, each 4 x 2 float32 corners (tl, tr, br, bl) in the frame: a
+            display's other line is read in its window wherever in the glass it sits.
+    """
+
+    lines: list[tuple[Box, tuple[Glyph, ...], float]]
+    windows: tuple[NDArray[np.float32], ...] = ()
+
+
 def read_segment_displays(
     gray: NDArray[np.uint8],
     config: ReaderConfig,
@@ -3498,7 +3565,19 @@ def read_segment_displays(
     image: NDArray[Any] | None = None,
     raw: NDArray[np.uint8] | None = None,
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
-    """Candidate seven-segment lines in a gray frame: (bbox, glyphs, score) each.
+    """The candidate lines of `read_displays` (see there)."""
+    return read_displays(gray, config, image=image, raw=raw).lines
+
+
+def read_displays(
+    gray: NDArray[np.uint8],
+    config: ReaderConfig,
+    *,
+    image: NDArray[Any] | None = None,
+    raw: NDArray[np.uint8] | None = None,
+) -> DisplayReading:
+    """Candidate seven-segment lines in a gray frame: (bbox, glyphs, score) each, and the
+    display windows that read a line (`DisplayReading`).
 
     Rows are looked for in the whole frame, and again inside each display window found
     (`find_windows`) when `image` is given; where a window reads, a frame-wide reading of
@@ -3522,6 +3601,7 @@ def read_segment_displays(
         confidences times the square root of the median digit height).
     """
     out = _read_rows(gray, config, image=image)
+    shown: list[NDArray[np.float32]] = []
     if image is not None and image.shape[:2] == gray.shape:
         # Window readings join the frame's rather than replace them: a window found may be
         # part of a display only (its lines cut short), and the frame-wide reading of a
@@ -3565,6 +3645,8 @@ def read_segment_displays(
             if lines and edged[i]:
                 # (a plain window may hold part of a display only: one line of two)
                 read.append(quad)
+                if any(_n_digit_glyphs(g) >= 2 for _b, g, _s in lines):
+                    shown.append(quad)
             win += lines
         if not win:
             # no window reads: a large display whose glass's outline was lost may be a
@@ -3586,7 +3668,7 @@ def read_segment_displays(
                 )
             ]
         out += win
-    return out + stitch_lines(out)
+    return DisplayReading(out + stitch_lines(out), tuple(shown))
 
 
 def stitch_lines(
