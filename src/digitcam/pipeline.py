@@ -2056,7 +2056,7 @@ def _display_line(
         return True
     # A short line past the line's end (under its blank cells) is measured against its
     # digits' height, and is no lone bar read as 1s (clutter beside a display is).
-    ones = set(text_of(glyphs.get(box, ()))) <= set("1.-")
+    ones = set(text_of(mine)) <= set("1.-")
     for r in rows:
         hd = heights.get(r) or r.h
         for y0, y1 in {(r.y, r.y2), _rows_near(glyphs.get(r, ()), box)}:

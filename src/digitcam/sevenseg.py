@@ -1481,40 +1481,43 @@ def _split_tight_ones(
     binary: NDArray[np.uint8], runs: list[list[int]], cw: float, top: float, bottom: float
 ) -> list[list[int]]:
     """Runs (start, end) wider than `TIGHT_ONE_WIDTH` of the line's cell width `cw` split
-    after a 1 set tight before the next digit: a bar spanning `ONE_SPAN` of the band at the
-    run's start, no wider than `TIGHT_ONE_BAR` cells, then a column lit at most
-    `TIGHT_ONE_VALLEY` of the band in one run of rows at most (the gap blur bridged at one
-    bar), and a digit's width left. Glued,
-    "12" read as one cell '2' and the 1 was lost."""
+    after a 1 set tight before the next digit (`_tight_one_cut`): glued, "12" read as one
+    cell '2' and the 1 was lost."""
     t0, t1 = max(0, round(top)), min(binary.shape[0], round(bottom) + 1)
-    n = t1 - t0
     out: list[list[int]] = []
     for a, b in runs:
-        if b - a <= TIGHT_ONE_WIDTH * cw or n <= 0:
-            out.append([a, b])
-            continue
-        lit = binary[t0:t1, a:b].sum(axis=0).astype(np.float64)
-        bar = np.flatnonzero(lit >= ONE_SPAN * n)
-        # the bar starts the run and is one bar wide; the valley follows it
-        if not len(bar) or bar[0] > TIGHT_ONE_BAR * cw:
-            out.append([a, b])
-            continue
-        end = int(bar[0])
-        while end < len(lit) and lit[end] >= ONE_SPAN * n:
-            end += 1
-        reach = min(len(lit), end + round(TIGHT_ONE_BAR * cw))
-        if end - int(bar[0]) > TIGHT_ONE_BAR * cw or reach <= end:
-            out.append([a, b])
-            continue
-        v = end + int(np.argmin(lit[end:reach]))
-        # (blur bridges the gap at one bar's rows; a digit's own hollow there, the column
-        # after a 0's, 6's or 8's left bars, holds two or three of its bars)
-        bridges = len(_runs(binary[t0:t1, a + v] > 0))
-        if lit[v] > TIGHT_ONE_VALLEY * n or bridges > 1 or b - (a + v) < TIGHT_ONE_REST * cw:
-            out.append([a, b])
-            continue
-        out += [[a, a + v], [a + v + 1, b]]
+        v = _tight_one_cut(binary[t0:t1, a:b], cw) if b - a > TIGHT_ONE_WIDTH * cw else None
+        out += [[a, b]] if v is None else [[a, a + v], [a + v + 1, b]]
     return out
+
+
+def _tight_one_cut(band: NDArray[np.uint8], cw: float) -> int | None:
+    """The column of a run's band (its digit rows, 0/1) after a 1 set tight before the next
+    digit, or None: a bar spanning `ONE_SPAN` of the band at the run's start, no wider than
+    `TIGHT_ONE_BAR` cells, then within as much a column lit at most `TIGHT_ONE_VALLEY` of
+    the band in one run of rows at most (the gap blur bridged at one bar), and
+    `TIGHT_ONE_REST` cells left."""
+    n = band.shape[0]
+    if n <= 0:
+        return None
+    lit = band.sum(axis=0).astype(np.float64)
+    bar = np.flatnonzero(lit >= ONE_SPAN * n)
+    # the bar starts the run and is one bar wide; the valley follows it
+    if not len(bar) or bar[0] > TIGHT_ONE_BAR * cw:
+        return None
+    end = int(bar[0])
+    while end < len(lit) and lit[end] >= ONE_SPAN * n:
+        end += 1
+    reach = min(len(lit), end + round(TIGHT_ONE_BAR * cw))
+    if end - int(bar[0]) > TIGHT_ONE_BAR * cw or reach <= end:
+        return None
+    v = end + int(np.argmin(lit[end:reach]))
+    # (blur bridges the gap at one bar's rows; a digit's own hollow there, the column after
+    # a 0's, 6's or 8's left bars, holds two or three of its bars)
+    bridges = len(_runs(band[:, v] > 0))
+    if lit[v] > TIGHT_ONE_VALLEY * n or bridges > 1 or len(lit) - v < TIGHT_ONE_REST * cw:
+        return None
+    return v
 
 
 @dataclass(frozen=True)
