@@ -521,6 +521,26 @@ def test_a_displays_6_read_as_5_goes_to_the_segment_reading_where_a_display_show
     assert not _sixes_read_as_fives(list(_glyphs("3555", 10)), segs("3666"), display_beside=False)
 
 
+def test_a_displays_6_read_as_5_goes_to_the_segment_reading_in_its_window():
+    import numpy as np
+
+    from digitcam.pipeline import resolve
+
+    # Given a display "369" read "359" surely by the printed reader, and "369" by the
+    # segment reader bar for bar without display evidence (0.6), scoring lower
+    printed = _reading("359", 300, segments=False, score=30.0)
+    segs = _reading("369", 300, segments=True, conf=0.6, score=20.0)
+    # Then alone nothing says "display" (a bold printed 5's curled foot decodes as a 6's
+    # lower left bar)
+    assert _texts(resolve([printed, segs])) == ["359"]
+    # but in an outlined display window the 6 is the display's
+    glass = np.float32([[280, 70], [420, 70], [420, 170], [280, 170]])
+    assert _texts(resolve([printed, segs], windows=(glass,))) == ["369"]
+    # and a window elsewhere (another outline in the frame) says nothing about it
+    other = np.float32([[20, 300], [200, 300], [200, 400], [20, 400]])
+    assert _texts(resolve([printed, segs], windows=(other,))) == ["359"]
+
+
 def test_a_displays_6_read_as_5_is_told_by_a_point_or_a_5_the_printed_1_stands_beside():
     from dataclasses import replace
 
@@ -2290,6 +2310,41 @@ def test_a_lone_blob_over_a_lines_end_does_not_settle_its_polarity() -> None:
     # while a lone blob over the whole line (the paper around its glyphs) is its rival
     card = line_geometry(np.array([[45, 380, 300, 58]]), Polarity.LIGHT_ON_DARK)
     assert len(_arbitrate_polarity(gray, [line, card])) == 1
+
+
+def test_the_paper_round_a_lines_glyphs_is_judged_round_the_glyphs() -> None:
+    from digitcam.pipeline import _arbitrate_polarity, minority_is_dark
+    from digitcam.segment import line_geometry
+
+    # given a light card holding dark 100 px digits, the card's edge near them and a
+    # dark ground past it; the light ink sees the card's paper as one blob holding the
+    # digits, and a light patch on the ground beside it, in one line as tall as theirs
+    face = next(f for f in synth.printed_faces() if f.name == "DejaVuSans")
+    mask = synth.render_line("333", face, height_px=100).ink.astype(np.float32) / 255
+    img = np.full((480, 640), 40.0, np.float32)
+    img[80:230, 60:330] = 220.0
+    img[100 : 100 + mask.shape[0], 90 : 90 + mask.shape[1]] -= 190 * mask[:, : 330 - 90]
+    img[95:220, 400:560] = 200.0
+    gray = img.clip(0, 255).astype(np.uint8)
+    n, _lab, stats, _c = cv2.connectedComponentsWithStats((gray < 120).astype(np.uint8))
+    digits = sorted((s[:4] for s in stats[1:n].tolist() if 60 < s[3] < 140), key=lambda s: s[0])
+    assert len(digits) == 3
+    ink = line_geometry(np.array(digits, np.int32), Polarity.DARK_ON_LIGHT)
+    paper = line_geometry(
+        np.array([[61, 81, 268, 148], [400, 95, 160, 125]], np.int32), Polarity.LIGHT_ON_DARK
+    )
+    # the two lines' region is mostly dark ground: judged there, light would be the ink
+    assert not minority_is_dark(gray, Box.around([ink.bbox, paper.bbox]), 40)
+    # then judged round the digits the paper holds, the dark line is kept
+    kept = _arbitrate_polarity(gray, [ink, paper])
+    assert [ln.polarity for ln in kept] == [Polarity.DARK_ON_LIGHT]
+    # and where the light blob holds one digit only (cut short, the others stick out),
+    # the choice is the two lines' region's as before
+    cut = line_geometry(
+        np.array([[61, 81, 150, 148], [400, 95, 160, 125]], np.int32), Polarity.LIGHT_ON_DARK
+    )
+    kept = _arbitrate_polarity(gray, [ink, cut])
+    assert [ln.polarity for ln in kept] == [Polarity.LIGHT_ON_DARK]
 
 
 def test_a_rule_under_a_line_joins_none_of_its_glyphs(model):

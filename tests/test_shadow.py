@@ -109,6 +109,23 @@ def test_an_object_outline_ending_inside_the_frame_is_no_shadow() -> None:
     assert min(top, bottom) < 8.0
 
 
+def test_a_shadow_edge_along_a_cards_edge_is_found() -> None:
+    # a light card over half the frame's width, a shadow's edge 20 px under its lower edge
+    # and along it: where the card is, the edge's profile holds the card's step besides
+    # the shadow's, more than the shadow's alone (those pieces say nothing either way)
+    rng = np.random.default_rng(5)
+    img = np.full((480, 640, 3), (90, 110, 120), np.float32) + rng.normal(0, 4, (480, 640, 3))
+    img[150:250, 60:350] = (225, 230, 235)
+    edge = find_shadow_edge(_shade(img, 270.0, math.pi / 2, 0.4, 12.0))
+    assert edge is not None
+    angle, offset = _same_line(edge, 270.0, math.pi / 2)
+    assert angle < 3.0
+    assert offset < 8.0
+    assert abs((1 - math.exp(-abs(edge.step))) - 0.4) < 0.08
+    # while the card alone casts none
+    assert find_shadow_edge(np.clip(img, 0, 255).astype(np.uint8)) is None
+
+
 def test_the_demo_meter_bezel_is_no_shadow() -> None:
     # the live demo's grey bezel on its wall (it was taken for a shadow's edge, and every
     # demo frame was read twice)
@@ -197,6 +214,15 @@ def test_a_reading_with_the_shadow_lifted_is_kept_only_about_as_sure() -> None:
     # along it: a sure "0" read "10"), nor one that reads nothing
     assert not _keeps_lifted(_reading("0"), _reading("10", conf=0.7))
     assert not _keeps_lifted(_reading("0"), _reading())
+    # nor one that lost a line the first read surely, however sure itself ("566-35" over
+    # "57-2" lost), while a line read unsurely (clutter the shadow's edge made) may go
+    assert not _keeps_lifted(_reading("566-35", "57-2", conf=0.9), _reading("57-2"))
+    assert _keeps_lifted(_reading("57-2", conf=0.9), _reading("566-35", "57-2"))
+    sure, clutter = _reading("75", "008").glyphs
+    first = Reading(0, ("75", "008"), (sure, tuple(replace(g, confidence=0.8) for g in clutter)))
+    assert _keeps_lifted(first, _reading("75"))
+    # and so may two lines read as one (the edge had cut the line in two)
+    assert _keeps_lifted(_reading("6190", "005", conf=0.9), _reading("61900005"))
 
 
 def test_a_lifted_reading_that_leaves_out_sure_digits_is_not_kept() -> None:
@@ -207,11 +233,10 @@ def test_a_lifted_reading_that_leaves_out_sure_digits_is_not_kept() -> None:
     # placed a little off leaves across a "6"), keeps the first reading
     assert not _keeps_lifted(first, _reading("2.2", "795507", "0828754.5"))
     assert not _keeps_lifted(first, _reading("2.2", "79507", "0828754.5"))
-    # while one that reads a digit differently, or a point or a line less or more, may
-    # replace it
+    # while one that reads a digit differently, or a point less, may replace it (a line
+    # less may not: `test_a_reading_with_the_shadow_lifted_is_kept_only_about_as_sure`)
     assert _keeps_lifted(first, _reading("2.2", "795507", "08528754.5"))
     assert _keeps_lifted(first, _reading("2.2", "795507", "086287545"))
-    assert _keeps_lifted(first, _reading("795507", "08628754.5"))
     # and a digit the first reading read unsure may go, and so may a 1 (a shadow's edge
     # across a display line's end is read as a sure 1: "16608124")
     unsure = _reading("60", conf=1.0)

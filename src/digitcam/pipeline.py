@@ -478,6 +478,11 @@ def _without_shading(roi: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return np.round((rest - lo) * (255.0 / max(hi - lo, 1e-6))).astype(np.uint8)
 
 
+#: A blob of one polarity holding this many glyph blobs of the other whole is the paper
+#: round them (`_held_glyphs`).
+HELD_GLYPHS = 2
+
+
 def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> list[LineGeometry]:
     """Where a dark-ink line and a light-ink line cover the same place, keep one.
 
@@ -524,11 +529,33 @@ def _arbitrate_polarity(gray: NDArray[np.uint8], lines: list[LineGeometry]) -> l
     for i, j in pairs.tolist():
         if i in drop or j in drop:
             continue
-        union = Box.around([boxes[i], boxes[j]])
-        dark = minority_is_dark(gray, union, 0.3 * max(lines[i].height, lines[j].height))
+        region = _held_glyphs(lines[i], lines[j]) or _held_glyphs(lines[j], lines[i])
+        if region is None:
+            region = Box.around([boxes[i], boxes[j]])
+        dark = minority_is_dark(gray, region, 0.3 * max(lines[i].height, lines[j].height))
         want = Polarity.DARK_ON_LIGHT if dark else Polarity.LIGHT_ON_DARK
         drop.add(j if lines[i].polarity is want else i)
     return [ln for k, ln in enumerate(lines) if k not in drop]
+
+
+def _held_glyphs(line: LineGeometry, ground: LineGeometry) -> Box | None:
+    """The box round `line`'s blobs that lie whole inside one blob of `ground` (a line of
+    the other polarity), where two or more do; else None.
+
+    The wrong polarity sees the paper round a line's glyphs as a blob holding them; the
+    ink/paper balance is then judged round those glyphs alone, not round both lines,
+    whose union reaches past the card into a ground that may outweigh the paper."""
+    a = line.boxes.astype(np.int64)
+    for x, y, w, h in ground.boxes.astype(np.int64).tolist():
+        inside = (
+            (a[:, 0] > x)
+            & (a[:, 1] > y)
+            & (a[:, 0] + a[:, 2] < x + w)
+            & (a[:, 1] + a[:, 3] < y + h)
+        )
+        if int(inside.sum()) >= HELD_GLYPHS:
+            return Box.around([Box(*(int(v) for v in b)) for b in a[inside]])
+    return None
 
 
 def gate_lines(
@@ -1165,7 +1192,9 @@ def resolve(
     digits are tiny beside a display's read with its evidence (a label on the bezel).
     """
     candidates = _prefer_printed_ones(candidates)
-    candidates = _without_frames(_prefer_printed_extension(_prefer_segment_detail(candidates)))
+    candidates = _without_frames(
+        _prefer_printed_extension(_prefer_segment_detail(candidates, windows))
+    )
     kept = _resolve_once(candidates, windows)
     for clutter_of in (
         _unsure_beside_display,
@@ -1762,7 +1791,7 @@ def _prefer_printed_ones(
 
 
 def _prefer_segment_detail(
-    candidates: list[tuple[Box, tuple[Glyph, ...], float]],
+    candidates: list[tuple[Box, tuple[Glyph, ...], float]], windows: Windows = ()
 ) -> list[tuple[Box, tuple[Glyph, ...], float]]:
     """Let a seven-segment line outrank the printed reading of the same place where the
     two agree but the segment reading has more to say.
@@ -1776,7 +1805,8 @@ def _prefer_segment_detail(
     a '?' (clutter glued to the number), with one digit inside allowed to disagree, and
     where the two differ only in digits the printed classifier was unsure of, and where the
     printed line lies inside the segment line and reads `MORE_DIGITS` fewer digits, not
-    among the segment line's.
+    among the segment line's. (`windows`: the display windows that read a line, as
+    `resolve`'s.)
     """
     seg = [i for i, (_b, g, _s) in enumerate(candidates) if _segment_reading(g)]
     if not seg:
@@ -1794,7 +1824,10 @@ def _prefer_segment_detail(
     ]  # fmt: skip
     for i in seg:
         bs, gs, _ss = candidates[i]
-        beside = any(b.overlap(bs) == 0 for b in displays)
+        # (or the line lies in a display's outlined window: its glass and bezel say so)
+        beside = any(b.overlap(bs) == 0 for b in displays) or any(
+            _inside_window(q, bs) for q in windows
+        )
         s_text = text_of(gs)
         # (a digit decoded with next to no confidence is no detail to trust)
         if UNKNOWN in s_text or min(g.confidence for g in gs) < DETAIL_CONFIDENCE:
@@ -1978,22 +2011,15 @@ def _sixes_read_as_fives(
     5. A bold printed 5's curled foot decodes as that bar too, so the segment reading
     must read more than the printed one (a point or a digit the printed reader left
     off), or the printed reader be unsure of a glyph of the line (below `SPLIT_VOTE`), or
-    the frame show a display elsewhere (`display_beside`: a segment line read with
-    display evidence, or one no printed reading overlaps), or both read another 5 of the
-    line as a 5. Each printed digit is paired with the one segment digit centred over
-    it (or, for none, the one over its centre)."""
-    pairs = []
+    the frame show a display elsewhere or round it (`display_beside`: a segment line
+    read with display evidence, or one no printed reading overlaps; a display window the
+    line lies in), or both read another 5 of the line as a 5. Each printed digit is
+    paired with the one segment digit centred over it (or, for none, the one over its
+    centre)."""
     digits = [g for g in segs if g.kind is GlyphKind.SEGMENTS]
-    for p in printed:
-        if not p.char.isdigit():
-            continue
-        over = [g for g in digits if p.box.x <= g.box.cx <= p.box.x2]
-        if not over:
-            # (a printed 1 is a bar at its cell's right, off the segment cell's centre)
-            over = [g for g in digits if g.box.x <= p.box.cx <= g.box.x2]
-        if len(over) != 1:
-            return False
-        pairs.append((p.char, over[0]))
+    pairs = _paired_digits(printed, digits)
+    if pairs is None:
+        return False
     diff = [(p, s) for p, s in pairs if p != s.char]
     if not diff or not all(
         p == "5" and s.char == "6" and s.confidence >= SIX_CONFIDENCE for p, s in diff
@@ -2009,6 +2035,24 @@ def _sixes_read_as_fives(
     # 6s, where a bold printed face's curled feet make all its 5s 6s)
     tells = any(p == "5" and s.char == "5" for p, s in pairs)
     return more or unsure or display_beside or tells
+
+
+def _paired_digits(printed: list[Glyph], digits: list[Glyph]) -> list[tuple[str, Glyph]] | None:
+    """Each printed digit's character paired with the one segment digit (of `digits`)
+    centred over it (or, for none, the one over its centre); None where a printed digit
+    has not exactly one."""
+    pairs = []
+    for p in printed:
+        if not p.char.isdigit():
+            continue
+        over = [g for g in digits if p.box.x <= g.box.cx <= p.box.x2]
+        if not over:
+            # (a printed 1 is a bar at its cell's right, off the segment cell's centre)
+            over = [g for g in digits if g.box.x <= p.box.cx <= g.box.x2]
+        if len(over) != 1:
+            return None
+        pairs.append((p.char, over[0]))
+    return pairs
 
 
 def _has_segments(glyphs: tuple[Glyph, ...]) -> bool:
@@ -2676,8 +2720,24 @@ def _keeps_lifted(first: Reading, lifted: Reading) -> bool:
         return True
     return (
         bool(lifted.lines)
+        and not _loses_sure_line(first, lifted)
         and _mean_confidence(lifted) >= _mean_confidence(first) - SHADOW_SURE_MARGIN
         and not _loses_sure_digits(first, lifted)
+    )
+
+
+def _loses_sure_line(first: Reading, lifted: Reading) -> bool:
+    """Whether a frame read again reads fewer lines, and one it left out was read surely
+    first, every glyph (`LOST_DIGIT_CONFIDENCE`): the shadow's doing too (a number's
+    line of a card lost where the lifted light changed its threshold), where a line of
+    clutter the shadow's edge made, read unsurely, may go, and so may two lines read as
+    one (the edge had cut a line in two: "6190" and "005" of "61900005")."""
+    if len(lifted.lines) >= len(first.lines):
+        return False
+    return any(
+        not any(text in line for line in lifted.lines)
+        and all(g.confidence >= LOST_DIGIT_CONFIDENCE for g in glyphs)
+        for text, glyphs in zip(first.lines, first.glyphs, strict=True)
     )
 
 

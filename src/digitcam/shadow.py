@@ -41,9 +41,12 @@ MAX_CANDIDATES = 8
 MIN_STEP = 0.15
 MAX_STEP = 0.8
 # refining: pieces of the line whose own step is within this ratio of the whole line's
-# count as holding it; this share of pieces must
+# count as holding it; this share of pieces must (of those that do not step more: there
+# an edge of the content runs along the line, a card's or a bezel's, within the profile's
+# reach, and says nothing either way), and this share of all of them
 STEP_RATIO = (0.5, 1.6)
 HOLD_SHARE = 0.6
+MIN_HELD = 0.4
 # what casts a shadow is outside the picture, so its edge runs on to the frame's border on
 # at least one side; an object's outline (a meter's bezel on a wall) ends at its corners on
 # both. The pieces held must reach to within this many of the line's end on one side.
@@ -190,7 +193,9 @@ def _refine(lg: NDArray[np.float32], scale: int, edge: ShadowEdge) -> ShadowEdge
     log gradient along its normal is the edge's own profile (content crosses the line
     at places of its own, and the median drops it). A piece whose profile adds up to
     about the whole line's step holds the edge, its centroid says where; a straight line
-    through those places is the edge (`lg` is the log frame at 1/scale).
+    through those places is the edge (`lg` is the log frame at 1/scale). A piece whose
+    profile adds up to much more is where content's own edge runs along the line (a
+    display's bezel beside the shadow's edge): it neither holds nor breaks the edge.
     """
     sh, sw = lg.shape
     n = np.array([math.cos(edge.theta), math.sin(edge.theta)])
@@ -213,6 +218,7 @@ def _refine(lg: NDArray[np.float32], scale: int, edge: ShadowEdge) -> ShadowEdge
         return None
     sign = 1.0 if step > 0 else -1.0
     where, offsets, held = [], [], []
+    over = 0
     pieces = np.array_split(np.arange(len(pts)), max(4, len(pts) // 10))
     for i, idx in enumerate(pieces):
         m = np.clip(np.median(grad[idx], axis=0) * sign, 0, None)
@@ -221,7 +227,9 @@ def _refine(lg: NDArray[np.float32], scale: int, edge: ShadowEdge) -> ShadowEdge
             where.append(float(ks[idx].mean()))
             offsets.append(float((m * ts).sum() / max(float(m.sum()), 1e-6)))
             held.append(i)
-    if len(where) < max(3, HOLD_SHARE * len(pieces)):
+        elif total > STEP_RATIO[1] * abs(step):
+            over += 1
+    if len(where) < max(3, HOLD_SHARE * (len(pieces) - over), MIN_HELD * len(pieces)):
         return None
     if min(held[0], len(pieces) - 1 - held[-1]) > END_PIECES:
         return None
