@@ -2016,10 +2016,18 @@ def _sixes_read_as_fives(
     line lies in), or both read another 5 of the line as a 5. Each printed digit is
     paired with the one segment digit centred over it (or, for none, the one over its
     centre)."""
+    pairs = []
     digits = [g for g in segs if g.kind is GlyphKind.SEGMENTS]
-    pairs = _paired_digits(printed, digits)
-    if pairs is None:
-        return False
+    for p in printed:
+        if not p.char.isdigit():
+            continue
+        over = [g for g in digits if p.box.x <= g.box.cx <= p.box.x2]
+        if not over:
+            # (a printed 1 is a bar at its cell's right, off the segment cell's centre)
+            over = [g for g in digits if g.box.x <= p.box.cx <= g.box.x2]
+        if len(over) != 1:
+            return False
+        pairs.append((p.char, over[0]))
     diff = [(p, s) for p, s in pairs if p != s.char]
     if not diff or not all(
         p == "5" and s.char == "6" and s.confidence >= SIX_CONFIDENCE for p, s in diff
@@ -2035,24 +2043,6 @@ def _sixes_read_as_fives(
     # 6s, where a bold printed face's curled feet make all its 5s 6s)
     tells = any(p == "5" and s.char == "5" for p, s in pairs)
     return more or unsure or display_beside or tells
-
-
-def _paired_digits(printed: list[Glyph], digits: list[Glyph]) -> list[tuple[str, Glyph]] | None:
-    """Each printed digit's character paired with the one segment digit (of `digits`)
-    centred over it (or, for none, the one over its centre); None where a printed digit
-    has not exactly one."""
-    pairs = []
-    for p in printed:
-        if not p.char.isdigit():
-            continue
-        over = [g for g in digits if p.box.x <= g.box.cx <= p.box.x2]
-        if not over:
-            # (a printed 1 is a bar at its cell's right, off the segment cell's centre)
-            over = [g for g in digits if g.box.x <= p.box.cx <= g.box.x2]
-        if len(over) != 1:
-            return None
-        pairs.append((p.char, over[0]))
-    return pairs
 
 
 def _has_segments(glyphs: tuple[Glyph, ...]) -> bool:
